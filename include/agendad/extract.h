@@ -1,0 +1,53 @@
+/* extract.h - split a decoded mail into the questions it asks.
+ *
+ * Pure stage. Drops quoted replies (Outlook's "Från:/Skickat:" block and the
+ * English forms, "Den ... skrev ...:", "> " quoting, keeping new lines between
+ * quotes), greetings, signatures and association footers, and splits numbered,
+ * bulleted or "Punkt 1:" lists into one question each. A forwarded member
+ * question becomes the question. A mail with only a subject becomes one
+ * question. */
+#ifndef AGENDAD_EXTRACT_H
+#define AGENDAD_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "agendad/err.h"
+#include "agendad/mime.h"
+
+struct extract_limits {
+	int max_questions; /* more than this: the rest are joined into the last one */
+	size_t max_question_bytes;
+};
+
+struct question_draft {
+	char *title; /* short, for the agenda line: from the subject or the question */
+	char *text; /* the question, one paragraph, markers removed */
+};
+
+struct extraction {
+	struct question_draft *questions;
+	size_t n_questions;
+	/* the body had no question but the mail has attachments: the questions are
+	 * probably in the attachment, the secretary must look */
+	bool attachment_only;
+	/* more questions than max_questions: the tail was joined */
+	bool truncated;
+	/* the subject with SV:/VB:/Re:/Fwd:/AW:/Fråga: removed */
+	char *clean_subject;
+	/* lowercased address on the "Från:"/"From:" line of a forwarded block, or
+	 * NULL: lets triage attribute a mail the secretary forwarded */
+	char *forwarded_from;
+};
+
+/* Always succeeds for valid input (a mail may yield zero questions); returns
+ * -1 only for an internal limit. The caller owns *extraction_r. */
+int extract_questions(const struct mail_text *mail, const struct extract_limits *limits,
+		      struct extraction **extraction_r, struct error *error_r);
+void extract_free(struct extraction **extraction);
+
+/* The subject without reply/forward prefixes ("SV: VB: Re: Fråga: x" -> "x").
+ * The caller frees the result. */
+char *extract_clean_subject(const char *subject);
+
+#endif

@@ -1,0 +1,25 @@
+/* smtp.h - deliver one composed mail with libcurl: STARTTLS or SMTPS, AUTH
+ * (password or XOAUTH2), certificate verification always on. */
+#ifndef AGENDAD_SMTP_H
+#define AGENDAD_SMTP_H
+
+#include <stddef.h>
+
+#include "agendad/config.h"
+#include "agendad/err.h"
+#include "agendad/outbox.h"
+
+struct smtp_credentials {
+	const char *username; /* NULL: no AUTH */
+	const char *password;
+	const char *access_token; /* auth = xoauth2 */
+};
+
+/* Sends raw (CRLF, dot-stuffing is libcurl's) from mail_from to rcpt.
+ * Returns the outcome; reply_r (256 bytes) gets the server's last reply or the
+ * connection error, with no secrets in it. */
+enum outbox_result smtp_send(const struct config_smtp *cfg, const struct smtp_credentials *cred,
+			     const char *mail_from, const char *rcpt, const void *raw,
+			     size_t size, char reply_r[256]);
+
+#endif
