@@ -576,18 +576,34 @@ int config_read_secret(const struct config *config, const char *name, char **sec
 	return 0;
 }
 
+static char *data_path_in(const char *dir, size_t len, const char *name)
+{
+	char *path;
+
+	if (len == 0)
+		return NULL;
+	path = xasprintf("%.*s/%s", (int)len, dir, name);
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
 char *config_data_path(const struct config *config, const char *name)
 {
+	/* AGENDAD_DATADIR is a colon-separated list, for running from a source
+	 * tree (make demo, make test) without installing */
 	const char *env = getenv("AGENDAD_DATADIR");
-	const char *dirs[3] = { config != NULL ? config->dir : NULL, env, AGENDAD_DATADIR };
+	char *path;
 
-	for (size_t i = 0; i < 3; i++) {
-		if (dirs[i] == NULL || *dirs[i] == '\0')
-			continue;
-		char *path = xasprintf("%s/%s", dirs[i], name);
-		if (access(path, R_OK) == 0)
+	if (config != NULL && (path = data_path_in(config->dir, strlen(config->dir), name)) != NULL)
+		return path;
+	for (const char *p = env; p != NULL && *p != '\0';) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon != NULL ? (size_t)(colon - p) : strlen(p);
+		if ((path = data_path_in(p, len, name)) != NULL)
 			return path;
-		free(path);
+		p = colon != NULL ? colon + 1 : NULL;
 	}
-	return NULL;
+	return data_path_in(AGENDAD_DATADIR, strlen(AGENDAD_DATADIR), name);
 }

@@ -235,6 +235,14 @@ void store_questions_free(struct store_question *questions, size_t n);
 int store_questions(struct store *store, const char *meeting,
 		    struct store_question **questions_r, size_t *n_r, struct error *error_r);
 
+/* The questions of one message, in their order in the mail. */
+int store_message_questions(struct store *store, int64_t message,
+			    struct store_question **questions_r, size_t *n_r, struct error *error_r);
+
+/* When the newest question placed in meeting was processed, or 0. */
+int store_meeting_newest(struct store *store, const char *meeting, time_t *when_r,
+			 struct error *error_r);
+
 /* Commit point: places every question that waits for a meeting and arrived
  * on or before cutoff (local day YYYY-MM-DD) into meeting. *n_r counts them. */
 int store_place_waiting(struct store *store, const char *arrived_until, const char *meeting,
