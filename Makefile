@@ -39,12 +39,12 @@ endif
 SRC_base     = src/err.c src/util.c src/log.c src/config.c
 SRC_imap     = src/imap.c src/imap_tls.c
 SRC_store    = src/store.c
-SRC_mime     = src/mime.c
+SRC_mime     = src/mime.c src/mime_header.c src/mime_charset.c src/mime_html.c
 SRC_extract  = src/extract.c
 SRC_triage   = src/triage.c
-SRC_classify = src/classify.c
+SRC_classify = src/classify.c src/classify_conf.c src/classify_model.c src/classify_text.c
 SRC_schedule = src/schedule.c
-SRC_render   = src/render.c
+SRC_render   = src/render.c src/render_tmpl.c src/render_docx.c src/render_ics.c
 SRC_outbox   = src/outbox.c
 SRC_smtp     = src/smtp.c
 SRC_oauth2   = src/oauth2.c
@@ -68,21 +68,40 @@ DEB_PKGS = gcc libc6-dev make pkg-config clang libclang-rt-14-dev \
 .PHONY: all deps test check unit integration demo bench eval fuzz install uninstall \
         format lint clean
 
-all: $(BUILD)/agendad $(BUILD)/agendactl
+all: $(BUILD)/agendad $(BUILD)/agendactl $(BUILD)/share/training.tsv
+
+# The model's shipped training set is the labelled set of the tests.
+$(BUILD)/share/training.tsv: $(sort $(wildcard tests/data/classify/*.tsv))
+	@mkdir -p $(dir $@)
+	$(Q)cat $^ /dev/null > $@
+
+# Lets the binaries find categories.conf, templates/ and training.tsv in the
+# source tree (config_data_path), for the demo and the tests.
+RUN_ENV = AGENDAD_DATADIR=$(CURDIR)/config:$(CURDIR)/$(BUILD)/share
+
+# V=1 shows the whole command lines.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/agendad/*.h) $(wildcard src/*_p.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/agendad: $(BUILD)/obj/agendad.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/agendactl: $(BUILD)/obj/agendactl.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # A unit test links only its module and the modules upstream of it, which
 # also keeps the layering honest: test_mime cannot reach the store.
@@ -92,13 +111,13 @@ TESTMODS_config   = base
 TESTMODS_imap     = base imap
 TESTMODS_store    = base store
 TESTMODS_mime     = base mime
-TESTMODS_extract  = base mime extract
-TESTMODS_triage   = base mime extract triage
+TESTMODS_extract  = base extract
+TESTMODS_triage   = base extract triage
 TESTMODS_classify = base classify
 TESTMODS_schedule = base store schedule
-TESTMODS_render   = base store render
-TESTMODS_outbox   = base store render outbox
-TESTMODS_smtp     = base store render outbox smtp
+TESTMODS_render   = base render
+TESTMODS_outbox   = base store outbox
+TESTMODS_smtp     = base store outbox smtp
 TESTMODS_oauth2   = base oauth2
 mod_objs = $(foreach m,$(1),$(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC_$(m))))
 test_objs = $(call mod_objs,$(if $(TESTMODS_$(1)),$(TESTMODS_$(1)),$(ALL_MODS)))
@@ -106,7 +125,8 @@ test_objs = $(call mod_objs,$(if $(TESTMODS_$(1)),$(TESTMODS_$(1)),$(ALL_MODS)))
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $$(call test_objs,$$*)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) -Itests/unit -DTEST_DATA='"$(CURDIR)/tests/data"' \
+	@[ "$(V)" = 1 ] || echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests/unit -DTEST_DATA='"$(CURDIR)/tests/data"' \
 		-DCONFIG_DIR='"$(CURDIR)/config"' $(ALL_CFLAGS) -Wno-missing-prototypes \
 		$(LDFLAGS) -o $@ $< $(call test_objs,$*) $(LIBS) -lcmocka
 
@@ -131,16 +151,26 @@ check: all unit integration
 
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do \
-	  echo "== unit $$t"; $$t || fail=1; done; \
+	  echo "== unit $$t"; $(RUN_ENV) $$t || fail=1; done; \
 	[ $$fail = 0 ] || { echo "unit tests FAILED"; exit 1; }
 
 integration: all
 	@fail=0; for t in $(INTEGRATION); do \
-	  echo "== integration $$t"; AGENDAD_BUILD=$(CURDIR)/$(BUILD) bash $$t || { fail=1; echo "FAILED: $$t"; }; done; \
+	  echo "== integration $$t"; $(RUN_ENV) AGENDAD_BUILD=$(CURDIR)/$(BUILD) bash $$t \
+	    || { fail=1; echo "FAILED: $$t"; }; done; \
 	[ $$fail = 0 ] || { echo "integration tests FAILED"; exit 1; }
 
 demo: deps all
-	@bash scripts/demo.sh $(BUILD)
+	@$(RUN_ENV) bash scripts/demo.sh $(BUILD)
+
+# Cross-validated accuracy, macro-F1 and throughput of the classifier.
+eval: $(BUILD)/tests/eval_classify
+	@$(BUILD)/tests/eval_classify
+
+$(BUILD)/tests/eval_classify: tests/eval/eval_classify.c $(call mod_objs,base classify)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -DTEST_DATA='"$(CURDIR)/tests/data"' -DCONFIG_DIR='"$(CURDIR)/config"' \
+		$(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(call mod_objs,base classify) $(LIBS)
 
 format:
 	clang-format -i src/*.c src/*.h include/agendad/*.h tests/unit/*.c tests/unit/*.h
@@ -156,7 +186,7 @@ install: all
 	install -m 0644 config/categories.conf $(DESTDIR)$(DATADIR)/agendad/categories.conf
 	install -m 0644 config/agendad.conf.example $(DESTDIR)$(DATADIR)/agendad/agendad.conf.example
 	for f in config/templates/*; do install -m 0644 $$f $(DESTDIR)$(DATADIR)/agendad/templates/; done
-	[ ! -f config/training.tsv ] || install -m 0644 config/training.tsv $(DESTDIR)$(DATADIR)/agendad/training.tsv
+	install -m 0644 $(BUILD)/share/training.tsv $(DESTDIR)$(DATADIR)/agendad/training.tsv
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' systemd/agendad.service \
 		> $(DESTDIR)$(UNITDIR)/agendad.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/agendad.service

@@ -245,6 +245,9 @@ int main(int argc, char **argv)
 	if (check) {
 		printf("configuration OK\n");
 		rc = EX_OK;
+	} else if (cycle_start_daemon(cycle, &err) != 0) {
+		log_err("%s", err.text);
+		rc = err.kind == ERR_TEMP ? EX_TEMPFAIL : EX_IOERR;
 	} else if (once) {
 		struct cycle_stats stats;
 		if (cycle_run(cycle, &stop_requested, &stats, &err) != 0) {

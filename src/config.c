@@ -104,6 +104,8 @@ struct parse_state {
 	bool seen[N_KEYS];
 	struct error *error;
 	bool failed;
+	struct strlist section_names; /* see reader() */
+	int *header_lines; /* the line of each of section_names */
 };
 
 static const char *const fixed_sections[] = { "imap",	 "smtp",   "oauth2",
@@ -117,17 +119,114 @@ static int fixed_section_index(const char *section)
 	return -1;
 }
 
+static int fail(struct parse_state *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A section header is judged on its own line, before any key in it. */
+static void check_header(struct parse_state *ps, const char *s)
+{
+	const char *name;
+
+	if (strncmp(s, "association", 11) == 0 && (s[11] == ' ' || s[11] == '\0')) {
+		for (name = s + 11; *name == ' '; name++)
+			;
+		if (*name == '\0')
+			fail(ps, "[association] needs a name: [association FUB Exempelstad]");
+	} else if (strncmp(s, "meeting", 7) == 0 && (s[7] == ' ' || s[7] == '\0')) {
+		for (name = s + 7; *name == ' '; name++)
+			;
+		if (!util_valid_date(name))
+			fail(ps, "[meeting %s]: the date must be YYYY-MM-DD", name);
+	} else if (fixed_section_index(s) < 0) {
+		fail(ps, "unknown section [%s]", s);
+	}
+}
+
+/* Debian's libinih cuts section names at 49 bytes, and association names are
+ * often longer ("Autism- och Aspergerföreningen Exempelstad"): the reader
+ * keeps each section header's full name and hands libinih a short stand-in,
+ * "[@N]", that handler() maps back. */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse_state *ps = stream;
-	char *line = fgets(str, num, ps->file);
+	char *line = fgets(str, num, ps->file), *p, *end;
 
-	if (line != NULL)
-		ps->line++;
+	if (line == NULL)
+		return NULL;
+	ps->line++;
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '[') {
+		char *name;
+		int idx;
+		if ((end = strrchr(p, ']')) == NULL) {
+			fail(ps, "syntax error (expected [section] or key = value)");
+			return line;
+		}
+		name = xstrndup(p + 1, (size_t)(end - p - 1));
+		strlist_push(&ps->section_names, xstrdup(str_trim(name)));
+		free(name);
+		ps->header_lines = xreallocarray(ps->header_lines, ps->section_names.n,
+						 sizeof(*ps->header_lines));
+		ps->header_lines[ps->section_names.n - 1] = ps->line;
+		idx = fixed_section_index(ps->section_names.v[ps->section_names.n - 1]);
+		if (idx >= 0 && ps->section_line[idx] == 0)
+			ps->section_line[idx] = ps->line;
+		check_header(ps, ps->section_names.v[ps->section_names.n - 1]);
+		snprintf(str, (size_t)num, "[@%zu]\n", ps->section_names.n - 1);
+	}
 	return line;
 }
 
-static int fail(struct parse_state *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The line of the header of section name, or 0. */
+static int header_line(const struct parse_state *ps, const char *prefix, const char *name)
+{
+	size_t plen = strlen(prefix);
+
+	for (size_t i = 0; i < ps->section_names.n; i++) {
+		const char *s = ps->section_names.v[i];
+		if (strncmp(s, prefix, plen) != 0)
+			continue;
+		s += plen;
+		while (*s == ' ')
+			s++;
+		if (strcmp(s, name) == 0)
+			return ps->header_lines[i];
+	}
+	return 0;
+}
+
+/* Sections that libinih never reported because they hold no key. */
+static int check_headers(struct parse_state *ps)
+{
+	for (size_t i = 0; i < ps->section_names.n; i++) {
+		const char *s = ps->section_names.v[i], *name;
+		ps->line = ps->header_lines[i];
+		if (strncmp(s, "association", 11) == 0 && (s[11] == ' ' || s[11] == '\0')) {
+			for (name = s + 11; *name == ' '; name++)
+				;
+			if (*name == '\0')
+				return fail(ps, "[association] needs a name: [association FUB Exempelstad]");
+			bool found = false;
+			for (size_t k = 0; k < ps->config->n_associations && !found; k++)
+				found = strcmp(ps->config->associations[k].name, name) == 0;
+			if (!found)
+				return fail(ps, "[association %s] needs addresses", name);
+		} else if (strncmp(s, "meeting", 7) == 0 && (s[7] == ' ' || s[7] == '\0')) {
+			for (name = s + 7; *name == ' '; name++)
+				;
+			if (!util_valid_date(name))
+				return fail(ps, "[meeting %s]: the date must be YYYY-MM-DD", name);
+			bool found = false;
+			for (size_t k = 0; k < ps->config->n_meetings && !found; k++)
+				found = strcmp(ps->config->meetings[k].date, name) == 0;
+			if (!found)
+				return fail(ps, "[meeting %s] needs a time (HH:MM)", name);
+		} else if (fixed_section_index(s) < 0) {
+			return fail(ps, "unknown section [%s]", s);
+		}
+	}
+	return 1;
+}
 
 static int fail(struct parse_state *ps, const char *fmt, ...)
 {
@@ -169,16 +268,18 @@ static bool parse_size(const char *value, long *out)
 	n = strtoll(value, &end, 10);
 	if (errno != 0 || end == value || n < 0)
 		return false;
+	long long unit = 1;
 	if (*end == 'k' || *end == 'K')
-		n *= 1024, end++;
+		unit = 1024, end++;
 	else if (*end == 'm' || *end == 'M')
-		n *= 1024 * 1024, end++;
+		unit = 1024 * 1024, end++;
 	else if (*end == 'g' || *end == 'G')
-		n *= 1024LL * 1024 * 1024, end++;
+		unit = 1024LL * 1024 * 1024, end++;
 	if (*end == 'B' || *end == 'b')
 		end++;
-	if (*end != '\0' || n > LONG_MAX)
+	if (*end != '\0' || n > LONG_MAX / unit)
 		return false;
+	n *= unit;
 	*out = (long)n;
 	return true;
 }
@@ -198,6 +299,33 @@ static bool valid_address(const char *s, bool allow_domain_only)
 		    *p == 0x7f)
 			return false;
 	return true;
+}
+
+/* Whether the host part of "host[:port][/path]" is loopback: localhost,
+ * 127.0.0.0/8 or [::1]. The client secret may travel in clear only there. */
+static bool loopback_host(const char *hostport)
+{
+	size_t len = strcspn(hostport, "/?#");
+	char *host = xstrndup(hostport, len), *colon;
+	bool loopback = false;
+
+	if (host[0] == '[') {
+		loopback = strncmp(host, "[::1]", 5) == 0 && (host[5] == '\0' || host[5] == ':');
+	} else {
+		if ((colon = strchr(host, ':')) != NULL)
+			*colon = '\0';
+		if (str_eq_ci(host, "localhost")) {
+			loopback = true;
+		} else {
+			unsigned a, b, c, d;
+			char tail;
+			loopback = sscanf(host, "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &tail) == 4 &&
+				   a == 127 && b < 256 && c < 256 && d < 256 &&
+				   strspn(host, "0123456789.") == strlen(host);
+		}
+	}
+	free(host);
+	return loopback;
 }
 
 static int set_key(struct parse_state *ps, const struct key_def *k, const char *value)
@@ -297,9 +425,9 @@ static int handle_association(struct parse_state *ps, const char *name, const ch
 	for (tok = strtok_r(list, ", \t", &save); tok != NULL; tok = strtok_r(NULL, ", \t", &save)) {
 		str_lower_ascii(tok);
 		if (!valid_address(tok, true)) {
+			fail(ps, "'%s' in [association %s] is not an address or @domain", tok, name);
 			free(list);
-			return fail(ps, "'%s' in [association %s] is not an address or @domain",
-				    tok, name);
+			return 0;
 		}
 		a->addresses = xreallocarray(a->addresses, a->n_addresses + 1,
 					     sizeof(*a->addresses));
@@ -350,6 +478,11 @@ static int handler(void *user, const char *section, const char *name, const char
 
 	if (ps->failed)
 		return 0;
+	if (section[0] == '@') {
+		size_t i = (size_t)strtoul(section + 1, NULL, 10);
+		if (i < ps->section_names.n)
+			section = ps->section_names.v[i];
+	}
 	if (strncmp(section, "association", 11) == 0 && (section[11] == ' ' || section[11] == '\0'))
 		return handle_association(ps, section + 11, name, value);
 	if (strncmp(section, "meeting", 7) == 0 && (section[7] == ' ' || section[7] == '\0'))
@@ -360,8 +493,6 @@ static int handler(void *user, const char *section, const char *name, const char
 			return fail(ps, "key '%s' outside any section", name);
 		return fail(ps, "unknown section [%s]", section);
 	}
-	if (ps->section_line[idx] == 0)
-		ps->section_line[idx] = ps->line;
 	for (size_t i = 0; i < N_KEYS; i++) {
 		if (strcmp(keys[i].section, section) != 0 || strcmp(keys[i].name, name) != 0)
 			continue;
@@ -419,8 +550,8 @@ static int validate(struct parse_state *ps)
 		    c->oauth2.scope == NULL)
 			return fail(ps, "auth = xoauth2 needs token_url, client_id and scope in [oauth2]");
 		if (!str_prefix_ci(c->oauth2.token_url, "https://") &&
-		    !str_prefix_ci(c->oauth2.token_url, "http://127.") &&
-		    !str_prefix_ci(c->oauth2.token_url, "http://localhost"))
+		    !(str_prefix_ci(c->oauth2.token_url, "http://") &&
+		      loopback_host(c->oauth2.token_url + 7)))
 			return fail(ps, "'token_url' in [oauth2] must be https:// (http only on loopback)");
 	}
 	ps->line = ps->section_line[fixed_section_index("smtp")];
@@ -434,25 +565,26 @@ static int validate(struct parse_state *ps)
 			    c->council.secretary);
 	{
 		char zone[PATH_MAX];
+		struct stat st;
 		if (strstr(c->council.timezone, "..") != NULL ||
 		    snprintf(zone, sizeof(zone), "/usr/share/zoneinfo/%s", c->council.timezone) >=
 			    (int)sizeof(zone) ||
-		    access(zone, R_OK) != 0)
+		    stat(zone, &st) != 0 || !S_ISREG(st.st_mode))
 			return fail(ps, "unknown time zone '%s' in [council]", c->council.timezone);
 	}
 	for (size_t i = 0; i < c->n_meetings; i++) {
 		if (c->meetings[i].time == NULL) {
-			ps->line = 0;
+			ps->line = header_line(ps, "meeting", c->meetings[i].date);
 			return fail(ps, "[meeting %s] needs a time (HH:MM)", c->meetings[i].date);
 		}
 	}
 	for (size_t i = 0; i < c->n_associations; i++) {
 		if (c->associations[i].n_addresses == 0) {
-			ps->line = 0;
+			ps->line = header_line(ps, "association", c->associations[i].name);
 			return fail(ps, "[association %s] needs addresses", c->associations[i].name);
 		}
 	}
-	return 1;
+	return check_headers(ps);
 }
 
 int config_load(const char *path, struct config **config_r, struct error *error_r)
@@ -493,6 +625,8 @@ int config_load(const char *path, struct config **config_r, struct error *error_
 	}
 	if (!ps.failed)
 		validate(&ps);
+	strlist_free(&ps.section_names);
+	free(ps.header_lines);
 	if (ps.failed) {
 		config_free(&c);
 		return -1;

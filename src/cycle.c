@@ -6,9 +6,11 @@
  * that cannot be read is recorded with its reason and the cycle goes on; a
  * server that cannot be reached ends the step and is retried later. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -45,6 +47,7 @@ struct cycle {
 	/* the council's own addresses: never acknowledged, never a sender */
 	const char *own[3];
 	size_t n_own;
+	int lock_fd; /* the instance lock of a delivering daemon, or -1 */
 };
 
 /* ---- opening ------------------------------------------------------------------ */
@@ -171,6 +174,7 @@ int cycle_open(const struct config *config, struct store *store, struct cycle **
 
 	c->config = config;
 	c->store = store;
+	c->lock_fd = -1;
 	set_own_addresses(c);
 	/* dates are the council's local days (cutoffs, "received" days) */
 	setenv("TZ", config->council.timezone, 1);
@@ -197,8 +201,40 @@ void cycle_close(struct cycle **cycle)
 	render_templates_free(&c->templates);
 	classify_free(&c->classifier);
 	store_close(&c->store);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
 	free(c);
 	*cycle = NULL;
+}
+
+int cycle_start_daemon(struct cycle *c, struct error *error_r)
+{
+	char *path = xasprintf("%s.lock", c->config->store.database);
+	int n = 0;
+
+	/* one deliverer per database: two would both claim and send the outbox */
+	c->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (c->lock_fd < 0) {
+		err_set(error_r, ERR_FATAL, "cannot open %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(c->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		err_set(error_r, ERR_TEMP, "another agendad is running on %s (%s is locked)",
+			c->config->store.database, path);
+		free(path);
+		close(c->lock_fd);
+		c->lock_fd = -1;
+		return -1;
+	}
+	free(path);
+	if (outbox_recover(c->store, &n, error_r) != 0)
+		return -1;
+	if (n > 0)
+		log_warn("outbox: %d mail(s) were being sent when agendad stopped; they will be"
+			 " sent again with the same Message-ID",
+			 n);
+	return 0;
 }
 
 int cycle_reload(struct cycle *c, const struct config *config, struct error *error_r)
@@ -984,8 +1020,9 @@ static int queue_ack(struct cycle *c, const struct store_message *msg, time_t no
 	struct store_outgoing out;
 	struct buf raw = { 0 };
 	char *subject = NULL, *text = NULL, *message_id = NULL;
+	struct store_meeting *meetings = NULL;
+	size_t n, n_meetings = 0;
 	time_t last;
-	size_t n;
 	int rc;
 
 	if (msg->from_addr == NULL || is_own_address(c, msg->from_addr))
@@ -996,7 +1033,14 @@ static int queue_ack(struct cycle *c, const struct store_message *msg, time_t no
 		return 0; /* a burst: this one waits for the hour to pass */
 	if (store_message_questions(c->store, msg->id, &questions, &n, error_r) != 0)
 		return -1;
+	if (store_meetings(c->store, &meetings, &n_meetings, error_r) != 0) {
+		store_questions_free(questions, n);
+		return -1;
+	}
 	cycle_render_context(c, false, &ctx);
+	/* lets the ack say that a question missed a nearer meeting's cutoff */
+	ctx.meetings = meetings;
+	ctx.n_meetings = n_meetings;
 	rc = render_ack(c->templates, &ctx, msg, questions, n, &subject, &text, error_r);
 	if (rc == 0) {
 		struct outbox_mail mail = {
@@ -1018,6 +1062,7 @@ static int queue_ack(struct cycle *c, const struct store_message *msg, time_t no
 			(*n_r)++;
 	}
 	store_questions_free(questions, n);
+	store_meetings_free(meetings, n_meetings);
 	buf_free(&raw);
 	free(subject);
 	free(text);
@@ -1244,11 +1289,21 @@ int cycle_deliver(struct cycle *c, time_t now, volatile sig_atomic_t *stop, size
 		} else if (result == OUTBOX_PERMFAIL) {
 			log_err("smtp: %s to %s refused for good: %s", row->kind, row->rcpt, reply);
 		} else {
+			bool auth_failed = strncmp(reply, SMTP_REPLY_AUTH_FAILED,
+						   strlen(SMTP_REPLY_AUTH_FAILED)) == 0;
 			deferred++;
 			log_warn("smtp: %s to %s deferred: %s", row->kind, row->rcpt, reply);
-			/* the server itself is in trouble: do not hammer it with the rest */
-			if (strstr(reply, "connect") != NULL || strstr(reply, "timed out") != NULL ||
-			    strstr(reply, "TLS") != NULL || strstr(reply, "certificate") != NULL) {
+			if (auth_failed && cfg->smtp.auth == CONFIG_AUTH_XOAUTH2) {
+				/* an expired token: the next attempt fetches a new one */
+				const char *fresh;
+				struct error ignored;
+				oauth2_token(c->oauth2, cfg, true, &fresh, &ignored);
+			}
+			/* the server itself is in trouble, or refuses us: do not hammer
+			 * it with the rest */
+			if (auth_failed || strstr(reply, "connect") != NULL ||
+			    strstr(reply, "timed out") != NULL || strstr(reply, "TLS") != NULL ||
+			    strstr(reply, "certificate") != NULL) {
 				err_set(error_r, ERR_TEMP, "smtp: %s", reply);
 				rc = -1;
 			}

@@ -326,19 +326,37 @@ int store_commit_count(const struct store *store)
 
 /* ---- opening -------------------------------------------------------------- */
 
-static int migrate(struct store *st, struct error *error_r)
+static int schema_version(struct store *st, int *version_r, struct error *error_r)
 {
 	sqlite3_stmt *s;
-	int version;
 
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
 		return db_error(st, error_r, "user_version");
-	version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	*version_r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
 	sqlite3_finalize(s);
+	return 0;
+}
+
+/* Before anything is changed: a newer program's database stays untouched. */
+static int check_version(struct store *st, struct error *error_r)
+{
+	int version;
+
+	if (schema_version(st, &version, error_r) != 0)
+		return -1;
 	if (version > (int)N_MIGRATIONS)
 		return err_set(error_r, ERR_FATAL,
 			       "database %s has schema version %d, newer than this agendad (%d)",
 			       st->path, version, (int)N_MIGRATIONS);
+	return 0;
+}
+
+static int migrate(struct store *st, struct error *error_r)
+{
+	int version;
+
+	if (schema_version(st, &version, error_r) != 0)
+		return -1;
 	for (int v = version; v < (int)N_MIGRATIONS; v++) {
 		char pragma[64];
 		if (begin(st, error_r) != 0)
@@ -401,7 +419,8 @@ int store_open(const char *path, struct store **store_r, struct error *error_r)
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	sqlite3_extended_result_codes(st->db, 1);
-	if (exec(st, "PRAGMA journal_mode = WAL", error_r) != 0 ||
+	if (check_version(st, error_r) != 0 ||
+	    exec(st, "PRAGMA journal_mode = WAL", error_r) != 0 ||
 	    exec(st, "PRAGMA foreign_keys = ON", error_r) != 0 ||
 	    exec(st, "PRAGMA synchronous = FULL", error_r) != 0 ||
 	    exec(st, "PRAGMA secure_delete = ON", error_r) != 0 || migrate(st, error_r) != 0) {
@@ -2244,6 +2263,9 @@ int store_erase_address(struct store *st, const char *addr, int *n_r, struct err
 		"DELETE FROM questions WHERE message IN (SELECT id FROM messages WHERE"
 		" from_addr = ?1 COLLATE NOCASE)",
 		"DELETE FROM messages WHERE from_addr = ?1 COLLATE NOCASE",
+		/* not processed yet, so no from_addr: the raw header is all there is */
+		"DELETE FROM messages WHERE from_addr IS NULL AND raw IS NOT NULL AND"
+		" instr(lower(CAST(raw AS TEXT)), lower(?1)) > 0",
 	};
 	int rc = 0, n = 0;
 
@@ -2256,6 +2278,13 @@ int store_erase_address(struct store *st, const char *addr, int *n_r, struct err
 	}
 	if (rc == 0)
 		rc = drop_empty_items(st, error_r);
+	if (rc == 0)
+		/* an item that another association joined keeps no title of hers */
+		rc = exec(st,
+			  "UPDATE items SET title = (SELECT q.title FROM questions q WHERE"
+			  " q.item = items.id ORDER BY q.id LIMIT 1) WHERE EXISTS (SELECT 1 FROM"
+			  " questions q WHERE q.item = items.id)",
+			  error_r);
 	if (rc == 0)
 		rc = renumber_all(st, error_r);
 	if (rc == 0) {

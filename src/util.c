@@ -295,7 +295,13 @@ static bool parse_date(const char *s, struct tm *tm)
 	int y, m, d;
 	char tail;
 
-	if (s == NULL || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+	if (s == NULL || strlen(s) != 10)
+		return false;
+	/* sscanf's %d would also take signs and blanks: require the digits */
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return false;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
 		return false;
 	if (s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 ||
 	    d > 31)
@@ -326,7 +332,7 @@ void util_date_add(const char *date, int days, char out[11])
 	struct tm tm;
 	time_t t;
 
-	if (!parse_date(date, &tm)) {
+	if (!util_valid_date(date) || !parse_date(date, &tm)) {
 		snprintf(out, 11, "%s", "0000-00-00");
 		return;
 	}

@@ -45,6 +45,13 @@ int cycle_open(const struct config *config, struct store *store, struct cycle **
 	       struct error *error_r);
 void cycle_close(struct cycle **cycle);
 
+/* Only for the process that delivers mail (agendad), once at start-up: takes
+ * the database's instance lock (a second agendad on the same database is
+ * refused with ERR_TEMP) and returns mails a crash left in "sending" to the
+ * queue. agendactl never calls it: a row "sending" may be in a running
+ * daemon's hands. */
+int cycle_start_daemon(struct cycle *cycle, struct error *error_r);
+
 /* SIGHUP: switches to a new, already valid config (borrowed), reloading what
  * depends on it. On failure the cycle keeps the old config. */
 int cycle_reload(struct cycle *cycle, const struct config *config, struct error *error_r);

@@ -16,20 +16,25 @@
 #include "agendad/mime.h"
 
 struct extract_limits {
-	int max_questions; /* more than this: the rest are joined into the last one */
-	size_t max_question_bytes;
+	int max_questions; /* more than this: the rest are joined into the last one; 0: 50 */
+	size_t max_question_bytes; /* text and title cut here, at a character; 0: 8192 */
 };
 
 struct question_draft {
-	char *title; /* short, for the agenda line: from the subject or the question */
+	/* short, for the agenda line, never empty: the cleaned subject when the
+	 * mail has one question and the subject names something, else the first
+	 * clause of the question (about 8 words) */
+	char *title;
 	char *text; /* the question, one paragraph, markers removed */
 };
 
 struct extraction {
 	struct question_draft *questions;
 	size_t n_questions;
-	/* the body had no question but the mail has attachments: the questions are
-	 * probably in the attachment, the secretary must look */
+	/* the body had no question (empty after cleaning, or it only says the
+	 * questions are attached) but the mail has attachments: the questions are
+	 * probably in the attachment, the secretary must look. A specific subject
+	 * still gives one question. */
 	bool attachment_only;
 	/* more questions than max_questions: the tail was joined */
 	bool truncated;

@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "agendad/err.h"
-#include "agendad/render.h"
 #include "agendad/store.h"
 #include "agendad/util.h"
 

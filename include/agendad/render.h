@@ -29,10 +29,18 @@ struct render_context {
 	int cutoff_days;
 	time_t now;
 	bool updated; /* an updated draft: marked "Uppdaterad" */
+	/* Every planned meeting in date order, or NULL: render_ack() uses them
+	 * to tell an association that its question missed the cutoff of a
+	 * nearer meeting. */
+	const struct store_meeting *meetings;
+	size_t n_meetings;
 };
 
-/* Reads every template under dir. A template error names the file and line.
- * The caller owns *templates_r. */
+/* Reads the templates under dir (agenda.txt, agenda.html, minutes.txt,
+ * minutes.html, ack.txt) and checks each by rendering a built-in sample, so
+ * that an error in an edited template shows now, naming the file and line
+ * ("agenda.html:12: unclosed section 'items'"); a missing file is an error
+ * naming it. ERR_FATAL. The caller owns *templates_r. */
 int render_templates_load(const char *dir, struct render_templates **templates_r,
 			  struct error *error_r);
 void render_templates_free(struct render_templates **templates);
@@ -57,9 +65,10 @@ int render_meeting_ics(const struct render_context *ctx, const struct store_agen
 		       const char *uid_domain, char **out_r, struct error *error_r);
 
 /* An acknowledgement to an association for one mail. questions are that
- * mail's questions (with meeting and item numbers); agenda_for_meeting is the
- * agenda of the meeting they went to, or NULL when none is planned yet.
- * *subject_r and *text_r are UTF-8; the caller frees them. */
+ * mail's questions (with meeting and item numbers; meeting NULL when none is
+ * planned yet); ctx->meetings tells which nearer meeting's cutoff a late
+ * question missed. *subject_r ("SV: " + the mail's subject) and *text_r are
+ * UTF-8; the caller frees them. */
 int render_ack(const struct render_templates *templates, const struct render_context *ctx,
 	       const struct store_message *message, const struct store_question *questions,
 	       size_t n_questions, char **subject_r, char **text_r, struct error *error_r);

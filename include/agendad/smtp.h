@@ -15,6 +15,11 @@ struct smtp_credentials {
 	const char *access_token; /* auth = xoauth2 */
 };
 
+/* reply_r starts with this when the server refused the credentials: with
+ * auth = xoauth2 the caller forces a new token (oauth2_token(..., true))
+ * before the next attempt. The mail itself is kept (OUTBOX_TEMPFAIL). */
+#define SMTP_REPLY_AUTH_FAILED "authentication failed"
+
 /* Sends raw (CRLF, dot-stuffing is libcurl's) from mail_from to rcpt.
  * Returns the outcome; reply_r (256 bytes) gets the server's last reply or the
  * connection error, with no secrets in it. */

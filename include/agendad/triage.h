@@ -34,12 +34,20 @@ struct triage_input {
 struct triage_result {
 	enum triage_verdict verdict;
 	const struct config_association *association; /* borrowed; NULL unless known */
-	/* why, in English, for the message's reason column: "Auto-Submitted: auto-replied" */
+	/* why, in Swedish, naming the evidence: the secretary reads it in the
+	 * review list ("automatiskt svar (Auto-Submitted: auto-replied)",
+	 * "okänd avsändare: anna@example.com"); valid UTF-8, never cut mid-character */
 	char reason[256];
-	/* RFC 3834: may we send an automatic reply to this mail at all */
+	/* RFC 3834: may we send an automatic reply to this mail at all; only ever
+	 * true for TRIAGE_QUESTION from a real, non-robot From address */
 	bool may_acknowledge;
 };
 
+/* Mail from one of own_addresses is TRIAGE_AUTO_REPLY, except a forward
+ * (extraction->forwarded_from): from an association's address it is that
+ * association's question, from anyone else it is held as an unknown sender.
+ * Otherwise From decides (Reply-To, then Sender, as a fallback); a forwarded
+ * member's address never overrides it. extraction may be NULL. */
 void triage_message(const struct mail_text *mail, const struct extraction *extraction,
 		    const struct triage_input *input, struct triage_result *result_r);
 
@@ -48,7 +56,8 @@ void triage_message(const struct mail_text *mail, const struct extraction *extra
 const char *triage_status(enum triage_verdict verdict);
 
 /* The association whose addresses match addr (case-insensitive; an exact
- * address wins over an @domain entry), or NULL. */
+ * address wins over an @domain entry), or NULL. "@fub.se" also covers
+ * subdomains such as mail.fub.se; the longest matching domain wins. */
 const struct config_association *triage_find_association(const struct config_association *list,
 							  size_t n, const char *addr);
 
