@@ -324,6 +324,40 @@ int store_commit_count(const struct store *store)
 	return store->commits;
 }
 
+/* Reads the current row of s into row, an element of the array that
+ * collect_rows() grows; clear_row frees what a reader allocated. */
+typedef void row_reader(sqlite3_stmt *s, void *row);
+typedef void row_clearer(void *row);
+
+/* Steps s to the end, reading each row into a new element of an array the
+ * caller owns (*list_r, *n_r); on a database error nothing is returned. */
+static int collect_rows(struct store *st, sqlite3_stmt *s, size_t size, row_reader *read_row,
+			row_clearer *clear_row, void **list_r, size_t *n_r, struct error *error_r)
+{
+	char *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = xreallocarray(list, cap, size);
+		}
+		read_row(s, list + n * size);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < n; i++)
+			clear_row(list + i * size);
+		free(list);
+		return db_error(st, error_r, "read");
+	}
+	*list_r = list;
+	*n_r = n;
+	return 0;
+}
+
 /* ---- opening -------------------------------------------------------------- */
 
 static int schema_version(struct store *st, int *version_r, struct error *error_r)
@@ -683,8 +717,10 @@ int store_set_marked(struct store *st, const char *mailbox, uint32_t uidvalidity
 	" status, reason, association, forced_association,"                                 \
 	" (SELECT count(*) FROM questions q WHERE q.message = messages.id), truncated, size"
 
-static void read_message(sqlite3_stmt *s, struct store_message *m)
+static void read_message(sqlite3_stmt *s, void *row)
 {
+	struct store_message *m = row;
+
 	memset(m, 0, sizeof(*m));
 	m->id = sqlite3_column_int64(s, 0);
 	m->message_id = col_dup(s, 1);
@@ -704,8 +740,10 @@ static void read_message(sqlite3_stmt *s, struct store_message *m)
 	m->size = (size_t)sqlite3_column_int64(s, 15);
 }
 
-static void message_clear(struct store_message *m)
+static void message_clear(void *row)
 {
+	struct store_message *m = row;
+
 	free(m->message_id);
 	free(m->mailbox);
 	free(m->from_addr);
@@ -822,27 +860,15 @@ int store_messages(struct store *st, const char *status, struct store_message **
 			       "SELECT " MESSAGE_COLUMNS " FROM messages WHERE ?1 IS NULL OR"
 			       " status = ?1 ORDER BY id",
 			       error_r);
-	struct store_message *list = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	void *list;
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, status);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			list = xreallocarray(list, cap, sizeof(*list));
-		}
-		read_message(s, &list[n++]);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_messages_free(list, n);
-		return db_error(st, error_r, "messages");
-	}
+	if (collect_rows(st, s, sizeof(**messages_r), read_message, message_clear, &list, n_r,
+			 error_r) != 0)
+		return -1;
 	*messages_r = list;
-	*n_r = n;
 	return 0;
 }
 
@@ -1214,8 +1240,15 @@ static void read_meeting(sqlite3_stmt *s, int col, struct store_meeting *m)
 	m->draft_updated = (time_t)sqlite3_column_int64(s, col + 6);
 }
 
-static void meeting_clear(struct store_meeting *m)
+static void meeting_row(sqlite3_stmt *s, void *row)
 {
+	read_meeting(s, 0, row);
+}
+
+static void meeting_clear(void *row)
+{
+	struct store_meeting *m = row;
+
 	free(m->time);
 	free(m->end);
 	free(m->place);
@@ -1259,26 +1292,14 @@ int store_meetings(struct store *st, struct store_meeting **meetings_r, size_t *
 		   struct error *error_r)
 {
 	sqlite3_stmt *s = stmt(st, "SELECT " MEETING_COLUMNS " FROM meetings ORDER BY date", error_r);
-	struct store_meeting *list = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	void *list;
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			list = xreallocarray(list, cap, sizeof(*list));
-		}
-		read_meeting(s, 0, &list[n++]);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_meetings_free(list, n);
-		return db_error(st, error_r, "meetings");
-	}
+	if (collect_rows(st, s, sizeof(**meetings_r), meeting_row, meeting_clear, &list, n_r,
+			 error_r) != 0)
+		return -1;
 	*meetings_r = list;
-	*n_r = n;
 	return 0;
 }
 
@@ -1291,8 +1312,10 @@ int store_meetings(struct store *st, struct store_meeting **meetings_r, size_t *
 #define QUESTION_FROM \
 	" FROM questions q JOIN messages m ON m.id = q.message LEFT JOIN items i ON i.id = q.item"
 
-static void read_question(sqlite3_stmt *s, struct store_question *q)
+static void read_question(sqlite3_stmt *s, void *row)
 {
+	struct store_question *q = row;
+
 	memset(q, 0, sizeof(*q));
 	q->id = sqlite3_column_int64(s, 0);
 	q->message = sqlite3_column_int64(s, 1);
@@ -1314,8 +1337,10 @@ static void read_question(sqlite3_stmt *s, struct store_question *q)
 	q->attachments = col_dup(s, 17);
 }
 
-static void question_clear(struct store_question *q)
+static void question_clear(void *row)
 {
+	struct store_question *q = row;
+
 	free(q->message_id);
 	free(q->association);
 	free(q->from_addr);
@@ -1339,24 +1364,12 @@ void store_questions_free(struct store_question *questions, size_t n)
 static int collect_questions(struct store *st, sqlite3_stmt *s, struct store_question **list_r,
 			     size_t *n_r, struct error *error_r)
 {
-	struct store_question *list = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	void *list;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			list = xreallocarray(list, cap, sizeof(*list));
-		}
-		read_question(s, &list[n++]);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_questions_free(list, n);
-		return db_error(st, error_r, "questions");
-	}
+	if (collect_rows(st, s, sizeof(**list_r), read_question, question_clear, &list, n_r,
+			 error_r) != 0)
+		return -1;
 	*list_r = list;
-	*n_r = n;
 	return 0;
 }
 
@@ -1665,8 +1678,10 @@ int store_item_set_status(struct store *st, int64_t item, const char *status,
 
 /* ---- the agenda --------------------------------------------------------------- */
 
-static void item_clear(struct store_item *it)
+static void item_clear(void *row)
 {
+	struct store_item *it = row;
+
 	free(it->category);
 	free(it->heading);
 	free(it->title);
@@ -1675,37 +1690,32 @@ static void item_clear(struct store_item *it)
 	store_questions_free(it->questions, it->n_questions);
 }
 
+static void read_item(sqlite3_stmt *s, void *row)
+{
+	struct store_item *it = row;
+
+	memset(it, 0, sizeof(*it));
+	it->id = sqlite3_column_int64(s, 0);
+	snprintf(it->meeting, sizeof(it->meeting), "%s", sqlite3_column_text(s, 1));
+	it->number = sqlite3_column_int(s, 2);
+	it->category = col_dup(s, 3);
+	it->heading = col_dup(s, 4);
+	it->title = col_dup(s, 5);
+	it->status = col_dup(s, 6);
+	it->carried_from = col_dup(s, 7);
+}
+
+/* Items with their questions (duplicates left out). */
 static int load_items(struct store *st, sqlite3_stmt *s, struct store_item **items_r, size_t *n_r,
 		      struct error *error_r)
 {
-	struct store_item *items = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	struct store_item *items;
+	void *list;
+	size_t n;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct store_item *it;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			items = xreallocarray(items, cap, sizeof(*items));
-		}
-		it = &items[n++];
-		memset(it, 0, sizeof(*it));
-		it->id = sqlite3_column_int64(s, 0);
-		snprintf(it->meeting, sizeof(it->meeting), "%s", sqlite3_column_text(s, 1));
-		it->number = sqlite3_column_int(s, 2);
-		it->category = col_dup(s, 3);
-		it->heading = col_dup(s, 4);
-		it->title = col_dup(s, 5);
-		it->status = col_dup(s, 6);
-		it->carried_from = col_dup(s, 7);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		for (size_t i = 0; i < n; i++)
-			item_clear(&items[i]);
-		free(items);
-		return db_error(st, error_r, "items");
-	}
+	if (collect_rows(st, s, sizeof(*items), read_item, item_clear, &list, &n, error_r) != 0)
+		return -1;
+	items = list;
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_stmt *q = stmt(st,
 				       "SELECT " QUESTION_COLUMNS QUESTION_FROM
@@ -1820,15 +1830,12 @@ int store_load_agenda(struct store *st, const char *meeting, struct store_agenda
 		 error_r);
 	if (s == NULL)
 		goto fail;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		a->review_messages = xreallocarray(a->review_messages, a->n_review_messages + 1,
-						   sizeof(*a->review_messages));
-		read_message(s, &a->review_messages[a->n_review_messages++]);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		db_error(st, error_r, "review");
-		goto fail;
+	{
+		void *list;
+		if (collect_rows(st, s, sizeof(*a->review_messages), read_message, message_clear,
+				 &list, &a->n_review_messages, error_r) != 0)
+			goto fail;
+		a->review_messages = list;
 	}
 
 	s = stmt(st,
@@ -1962,23 +1969,14 @@ int store_ack_pending(struct store *st, struct store_message **messages_r, size_
 			       "SELECT " MESSAGE_COLUMNS " FROM messages WHERE ack = 'pending'"
 			       " ORDER BY id",
 			       error_r);
-	struct store_message *list = NULL;
-	size_t n = 0;
-	int rc;
+	void *list;
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		list = xreallocarray(list, n + 1, sizeof(*list));
-		read_message(s, &list[n++]);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_messages_free(list, n);
-		return db_error(st, error_r, "pending acknowledgements");
-	}
+	if (collect_rows(st, s, sizeof(**messages_r), read_message, message_clear, &list, n_r,
+			 error_r) != 0)
+		return -1;
 	*messages_r = list;
-	*n_r = n;
 	return 0;
 }
 
@@ -2046,44 +2044,47 @@ static void read_outbox(sqlite3_stmt *s, struct store_outbox_row *r, bool with_r
 	}
 }
 
+static void outbox_clear(void *row)
+{
+	struct store_outbox_row *r = row;
+
+	free(r->kind);
+	free(r->message_id);
+	free(r->mail_from);
+	free(r->rcpt);
+	free(r->subject);
+	free(r->status);
+	free(r->last_error);
+	free(r->meeting);
+	free(r->raw);
+}
+
 void store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct store_outbox_row *r = &rows[i];
-		free(r->kind);
-		free(r->message_id);
-		free(r->mail_from);
-		free(r->rcpt);
-		free(r->subject);
-		free(r->status);
-		free(r->last_error);
-		free(r->meeting);
-		free(r->raw);
-	}
+	for (size_t i = 0; i < n; i++)
+		outbox_clear(&rows[i]);
 	free(rows);
+}
+
+static void outbox_row(sqlite3_stmt *s, void *row)
+{
+	read_outbox(s, row, false);
+}
+
+static void outbox_row_raw(sqlite3_stmt *s, void *row)
+{
+	read_outbox(s, row, true);
 }
 
 static int collect_outbox(struct store *st, sqlite3_stmt *s, bool with_raw,
 			  struct store_outbox_row **rows_r, size_t *n_r, struct error *error_r)
 {
-	struct store_outbox_row *rows = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	void *list;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			rows = xreallocarray(rows, cap, sizeof(*rows));
-		}
-		read_outbox(s, &rows[n++], with_raw);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_outbox_rows_free(rows, n);
-		return db_error(st, error_r, "outbox");
-	}
-	*rows_r = rows;
-	*n_r = n;
+	if (collect_rows(st, s, sizeof(**rows_r), with_raw ? outbox_row_raw : outbox_row,
+			 outbox_clear, &list, n_r, error_r) != 0)
+		return -1;
+	*rows_r = list;
 	return 0;
 }
 
