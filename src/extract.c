@@ -1,0 +1,2832 @@
+/* extract.c - split a decoded mail into the questions it asks; see extract.h.
+ *
+ * The body goes through four steps, all on whole lines of one sanitized copy:
+ *
+ *   1. sanitize: valid UTF-8 (a bad byte becomes U+FFFD), LF only, odd
+ *      spaces made plain, invisible characters dropped; everything after
+ *      relies on this, so no later step can split a character.
+ *   2. thread (process_segment): "> " lines are dropped where they stand, so
+ *      the new lines of an interleaved reply survive; an attribution line
+ *      ("Den ... skrev ...:"), an Outlook header block or an
+ *      "Ursprungligt meddelande" line ends the new text. What follows is a
+ *      forward when the subject (or the forwarded block's own Ämne:) says so,
+ *      and is then handled as a segment of its own, recursively, so that a
+ *      forward of a forward works; otherwise it is the quoted thread and goes.
+ *   3. clean (clean_lines, filter_sentences): greeting, closing and whatever
+ *      signature follows it, footers, disclaimers, phone footers; then
+ *      sentences that are not questions (intros, thanks, attendance,
+ *      "see the attachment").
+ *   4. split (split_blocks): list items become one question each; without a
+ *      list each paragraph that asks something is a question and the others
+ *      are joined to the nearest one.
+ *
+ * All of it is heuristic and tuned on how Swedish association mail looks. A
+ * wrong cut costs the secretary an edit, never the mail: the raw message is
+ * kept beside the result. Every loop is linear in the body or bounded by a
+ * constant, because a body is outside input. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "agendad/extract.h"
+#include "agendad/util.h"
+
+#define DEFAULT_MAX_QUESTIONS 50
+#define DEFAULT_MAX_QUESTION_BYTES 8192
+#define MAX_FORWARD_DEPTH 8
+/* a title is the first clause when it has at most TITLE_CLAUSE_WORDS words,
+ * else its first TITLE_MAX_WORDS words */
+#define TITLE_MAX_WORDS 10
+#define TITLE_CLAUSE_WORDS 12
+/* a long title is cut before a break word only after this many words */
+#define TITLE_MIN_WORDS 6
+#define SUBJECT_TITLE_MAX_WORDS 14
+/* background paragraphs are matched to questions on their first this many
+ * long words, which keeps the comparison (quadratic in it) cheap */
+#define OVERLAP_MAX_WORDS 40
+/* disclaimers are looked for in this many paragraphs at the end */
+#define DISCLAIMER_PARAGRAPHS 4
+/* header blocks and forward headers are looked for in at most this many lines */
+#define HEADER_BLOCK_MAX_LINES 16
+
+/* ------------------------------------------------------------------------ */
+/* UTF-8 helpers. Callers pass sanitized text only: every sequence complete. */
+
+static int32_t u8_next(const char *s, size_t *len_r)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+
+	if ((unsigned char)*s < 0x80) {
+		*len_r = 1;
+		return (unsigned char)*s;
+	}
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+	if (n <= 0) {
+		*len_r = 1;
+		return 0xFFFD;
+	}
+	*len_r = (size_t)n;
+	return cp;
+}
+
+static int32_t cp_lower(int32_t c)
+{
+	if (c < 0x80)
+		return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+	return utf8proc_tolower(c);
+}
+
+static bool cp_is_alnum(int32_t c)
+{
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_ND:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool cp_is_upper(int32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z';
+	return utf8proc_category(c) == UTF8PROC_CATEGORY_LU ||
+	       utf8proc_category(c) == UTF8PROC_CATEGORY_LT;
+}
+
+static bool cp_is_lower(int32_t c)
+{
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z';
+	return utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
+}
+
+static const char *u8_skip(const char *s)
+{
+	size_t n;
+
+	u8_next(s, &n);
+	return s + n;
+}
+
+static bool at_alnum(const char *s)
+{
+	size_t n;
+
+	return *s != '\0' && cp_is_alnum(u8_next(s, &n));
+}
+
+/* Case-insensitive (Unicode simple case mapping, enough for åäö) prefix match:
+ * the end of the match in s, or NULL. */
+static const char *ci_prefix(const char *s, const char *p)
+{
+	while (*p != '\0') {
+		size_t ls, lp;
+		int32_t a, b;
+
+		if (*s == '\0')
+			return NULL;
+		a = u8_next(s, &ls);
+		b = u8_next(p, &lp);
+		if (a != b && cp_lower(a) != cp_lower(b))
+			return NULL;
+		s += ls;
+		p += lp;
+	}
+	return s;
+}
+
+/* The last code point of p is a letter or digit: then a word match needs a
+ * boundary after it ("mvh" must not match "mvhälsning"). */
+static bool ends_in_alnum(const char *p)
+{
+	size_t n = strlen(p), k;
+
+	if (n == 0)
+		return false;
+	k = n - 1;
+	while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+		k--;
+	return at_alnum(p + k);
+}
+
+static const char *ci_word_prefix(const char *s, const char *p)
+{
+	const char *r = ci_prefix(s, p);
+
+	if (r == NULL || (ends_in_alnum(p) && at_alnum(r)))
+		return NULL;
+	return r;
+}
+
+static const char *ci_find(const char *h, const char *p)
+{
+	size_t n;
+
+	for (; *h != '\0'; h += n) {
+		if (ci_prefix(h, p) != NULL)
+			return h;
+		u8_next(h, &n);
+	}
+	return NULL;
+}
+
+/* p as a whole word (or phrase) in h. */
+static const char *ci_find_word(const char *h, const char *p)
+{
+	bool prev_alnum = false;
+	size_t n;
+
+	for (; *h != '\0'; h += n) {
+		int32_t c = u8_next(h, &n);
+
+		if (!prev_alnum && ci_word_prefix(h, p) != NULL)
+			return h;
+		prev_alnum = cp_is_alnum(c);
+	}
+	return NULL;
+}
+
+/* Lowercases s for matching; the copy lives in stack when it fits. A few
+ * letters change their UTF-8 length when lowered, which matching does not
+ * mind. The pattern lists below are all lowercase: they are matched with
+ * strstr() against this copy, once per list instead of once per character
+ * and pattern, which is where extraction spent its time. */
+static char *fold_dup(const char *s, size_t max, char *stack, size_t size)
+{
+	size_t len = strnlen(s, max), n = 0;
+	const char *end = s + len;
+	char *out = len * 2 + 1 <= size ? stack : xmalloc(len * 2 + 1);
+
+	while (s < end) {
+		unsigned char c = (unsigned char)*s;
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t k;
+		size_t l;
+
+		if (c < 0x80) {
+			out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			s++;
+			continue;
+		}
+		k = utf8proc_encode_char(cp_lower(u8_next(s, &l)), enc);
+		if (s + l > end)
+			break;
+		if (k <= 0 || (size_t)k > l + 1) {
+			memcpy(out + n, s, l);
+			n += l;
+		} else {
+			memcpy(out + n, enc, (size_t)k);
+			n += (size_t)k;
+		}
+		s += l;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+#define FOLD_STACK 1024
+
+/* Whether a match of length len at p in folded text f stands as a word. */
+static bool word_bounded(const char *f, const char *p, size_t len, const char *pattern)
+{
+	if (at_alnum(pattern) && p > f) {
+		const char *q = p - 1;
+
+		while (q > f && ((unsigned char)*q & 0xC0) == 0x80)
+			q--;
+		if (at_alnum(q))
+			return false;
+	}
+	return !(ends_in_alnum(pattern) && at_alnum(p + len));
+}
+
+static bool starts_any(const char *s, const char *const *list)
+{
+	/* no pattern is longer than this */
+	char stack[FOLD_STACK], *f = fold_dup(s, 96, stack, sizeof(stack));
+	bool hit = false;
+
+	for (; *list != NULL && !hit; list++) {
+		size_t len = strlen(*list);
+
+		hit = strncmp(f, *list, len) == 0 && word_bounded(f, f, len, *list);
+	}
+	if (f != stack)
+		free(f);
+	return hit;
+}
+
+static bool contains_any_within(const char *s, size_t max, const char *const *list)
+{
+	char stack[FOLD_STACK], *f = fold_dup(s, max, stack, sizeof(stack));
+	bool hit = false;
+
+	for (; *list != NULL && !hit; list++)
+		hit = strstr(f, *list) != NULL;
+	if (f != stack)
+		free(f);
+	return hit;
+}
+
+static bool contains_any(const char *s, const char *const *list)
+{
+	return contains_any_within(s, SIZE_MAX, list);
+}
+
+static bool contains_word_any(const char *s, const char *const *list)
+{
+	char stack[FOLD_STACK], *f = fold_dup(s, SIZE_MAX, stack, sizeof(stack));
+	bool hit = false;
+
+	for (; *list != NULL && !hit; list++) {
+		size_t len = strlen(*list);
+
+		for (const char *p = strstr(f, *list); p != NULL && !hit; p = strstr(p + 1, *list))
+			hit = word_bounded(f, p, len, *list);
+	}
+	if (f != stack)
+		free(f);
+	return hit;
+}
+
+static bool contains_word(const char *s, const char *word)
+{
+	const char *const list[] = { word, NULL };
+
+	return contains_word_any(s, list);
+}
+
+/* Cuts s to at most max bytes without splitting a character. */
+static void u8_truncate(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
+/* Uppercases the first letter, as a new string. */
+static char *u8_capitalize(const char *s)
+{
+	utf8proc_uint8_t enc[4];
+	size_t n;
+	int32_t c;
+	utf8proc_ssize_t k;
+
+	if (*s == '\0')
+		return xstrdup(s);
+	c = u8_next(s, &n);
+	if (!cp_is_lower(c))
+		return xstrdup(s);
+	k = utf8proc_encode_char(utf8proc_toupper(c), enc);
+	if (k <= 0)
+		return xstrdup(s);
+	return xasprintf("%.*s%s", (int)k, (const char *)enc, s + n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Small text helpers on sanitized text. */
+
+static bool is_blank_char(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const char *skip_blanks(const char *s)
+{
+	while (is_blank_char(*s))
+		s++;
+	return s;
+}
+
+static size_t count_words(const char *s)
+{
+	size_t n = 0;
+	bool in = false;
+
+	for (; *s != '\0'; s++) {
+		bool blank = is_blank_char(*s) || *s == '\n';
+
+		if (!blank && !in)
+			n++;
+		in = !blank;
+	}
+	return n;
+}
+
+/* The last non-blank byte, or 0. */
+static char last_char(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (is_blank_char(s[n - 1]) || s[n - 1] == '\n'))
+		n--;
+	return n > 0 ? s[n - 1] : '\0';
+}
+
+static bool has_question_mark(const char *s)
+{
+	return strchr(s, '?') != NULL;
+}
+
+static bool has_digit(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= '0' && *s <= '9')
+			return true;
+	return false;
+}
+
+static size_t count_digits(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (*s >= '0' && *s <= '9')
+			n++;
+	return n;
+}
+
+/* "10:12", "9.30" */
+static bool has_clock_time(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9' && (s[1] == ':' || s[1] == '.') && s[2] >= '0' &&
+		    s[2] <= '9' && s[3] >= '0' && s[3] <= '9')
+			return true;
+	}
+	return false;
+}
+
+/* Appends s to b with runs of blanks collapsed to one space; text that is
+ * single-spaced already is copied in one piece. */
+static void append_words(struct buf *b, const char *s)
+{
+	bool space = b->len > 0 && b->data[b->len - 1] != ' ';
+
+	while (*s != '\0') {
+		const char *w;
+
+		if (is_blank_char(*s) || *s == '\n') {
+			space = b->len > 0;
+			s++;
+			continue;
+		}
+		w = s;
+		while (*s != '\0' && !(*s == '\t' || *s == '\n' ||
+					(*s == ' ' && (s[1] == ' ' || s[1] == '\t' || s[1] == '\n' ||
+						       s[1] == '\0'))))
+			s++;
+		if (space)
+			buf_append_char(b, ' ');
+		buf_append(b, w, (size_t)(s - w));
+		space = false;
+	}
+}
+
+static void trim_buf(struct buf *b)
+{
+	while (b->len > 0 && is_blank_char(b->data[b->len - 1]))
+		b->data[--b->len] = '\0';
+}
+
+/* A lowercased e-mail address found in s ("Namn <a@b.se>", "[mailto:a@b.se]"),
+ * or NULL. */
+static char *find_address(const char *s)
+{
+	const char *at = strchr(s, '@');
+	const char *start, *end;
+
+	while (at != NULL) {
+		start = at;
+		while (start > s && (isalnum((unsigned char)start[-1]) ||
+				     strchr("._%+-'", start[-1]) != NULL))
+			start--;
+		end = at + 1;
+		while (isalnum((unsigned char)*end) || *end == '.' || *end == '-')
+			end++;
+		while (end > at + 1 && end[-1] == '.')
+			end--;
+		if (start < at && end > at + 1 && memchr(at + 1, '.', (size_t)(end - at - 1)))
+			return str_lower_ascii(xstrndup(start, (size_t)(end - start)));
+		at = strchr(at + 1, '@');
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Step 1: sanitize. */
+
+static void sanitize(struct buf *out, const char *s, bool one_line)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, run = 0; /* p[run..i) is copied as it is */
+
+	while (i < n) {
+		unsigned char c = p[i];
+		const char *repl = NULL;
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = 1;
+
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			if (c == '\r')
+				repl = p[i + 1] == '\n' ? "" : one_line ? " " : "\n";
+			else if (c == '\n')
+				repl = one_line ? " " : NULL;
+			else if (c == '\t')
+				repl = one_line ? " " : NULL;
+			else
+				repl = " ";
+		} else {
+			k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+			if (k <= 0) {
+				repl = "\xEF\xBF\xBD";
+				k = 1;
+			} else if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+				   cp == 0x205F || cp == 0x3000 || (cp >= 0x80 && cp <= 0x9F)) {
+				repl = " ";
+			} else if (cp == 0x2028 || cp == 0x2029) {
+				repl = one_line ? " " : "\n";
+			} else if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF ||
+				   cp == 0xAD) {
+				repl = "";
+			}
+		}
+		if (repl != NULL) {
+			buf_append(out, p + run, i - run);
+			buf_append_str(out, repl);
+			run = i + (size_t)k;
+		}
+		i += (size_t)k;
+	}
+	buf_append(out, p + run, i - run);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lines. */
+
+struct line {
+	const char *t; /* without leading and trailing blanks; "" when blank */
+	int indent; /* leading columns */
+	bool quoted; /* starts with '>' */
+	bool gap; /* a blank standing for dropped quoted lines */
+};
+
+struct lines {
+	struct line *v;
+	size_t n, cap;
+};
+
+static void lines_push(struct lines *ls, const struct line *l)
+{
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 64;
+		ls->v = xreallocarray(ls->v, ls->cap, sizeof(*ls->v));
+	}
+	ls->v[ls->n++] = *l;
+}
+
+static void lines_push_blank(struct lines *ls, bool gap)
+{
+	struct line blank = { "", 0, false, gap };
+
+	if (ls->n > 0 && ls->v[ls->n - 1].t[0] == '\0') {
+		ls->v[ls->n - 1].gap |= gap;
+		return;
+	}
+	lines_push(ls, &blank);
+}
+
+static void line_set(struct line *l, const char *s)
+{
+	int indent = 0;
+
+	for (; is_blank_char(*s); s++)
+		indent += *s == '\t' ? 8 : 1;
+	l->t = s;
+	l->indent = indent;
+	l->quoted = *s == '>';
+	l->gap = false;
+}
+
+/* Splits text (modified in place) into lines. */
+static void split_lines(char *text, struct lines *ls)
+{
+	char *p = text;
+
+	for (;;) {
+		char *nl = strchr(p, '\n');
+		struct line l;
+		size_t n;
+
+		if (nl != NULL)
+			*nl = '\0';
+		n = strlen(p);
+		while (n > 0 && is_blank_char(p[n - 1]))
+			p[--n] = '\0';
+		line_set(&l, p);
+		lines_push(ls, &l);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+static bool line_blank(const struct line *l)
+{
+	return l->t[0] == '\0';
+}
+
+static size_t next_nonblank(const struct line *v, size_t i, size_t n)
+{
+	while (i < n && line_blank(&v[i]))
+		i++;
+	return i;
+}
+
+/* Removes one level of '>' quoting. */
+static void unquote(struct line *l)
+{
+	const char *s = l->t;
+
+	if (*s != '>')
+		return;
+	s++;
+	if (*s == ' ')
+		s++;
+	line_set(l, s);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Subjects. */
+
+enum prefix_kind {
+	PREFIX_NONE,
+	PREFIX_REPLY,
+	PREFIX_FORWARD,
+};
+
+static const char *const reply_prefixes[] = { "sv", "re", "aw", "antw", "vs", NULL };
+static const char *const forward_prefixes[] = { "vb", "fwd", "fw", "wg", "vl", "tr", NULL };
+static const char *const other_prefixes[] = { "fråga", "extern", "external", NULL };
+
+/* After a "SV", "Re[2]" or "VB" word: the text after its colon, or NULL. */
+static const char *prefix_colon(const char *s)
+{
+	s = skip_blanks(s);
+	if (*s == '[' || *s == '(') {
+		const char *q = s + 1;
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q == s + 1 || (*q != ']' && *q != ')'))
+			return NULL;
+		s = skip_blanks(q + 1);
+	}
+	return *s == ':' ? s + 1 : NULL;
+}
+
+/* One "[Extern]"-style tag or reply/forward prefix at s: its end, or NULL. */
+static const char *subject_prefix(const char *s, enum prefix_kind *kind_r)
+{
+	const char *const *lists[] = { reply_prefixes, forward_prefixes, other_prefixes };
+	const enum prefix_kind kinds[] = { PREFIX_REPLY, PREFIX_FORWARD, PREFIX_NONE };
+
+	s = skip_blanks(s);
+	if (*s == '[' || *s == '*') {
+		char close = *s == '[' ? ']' : '*';
+		const char *end = strchr(s + 1, close);
+
+		if (end != NULL && end - s < 40) {
+			char tag[40];
+
+			snprintf(tag, sizeof(tag), "%.*s", (int)(end - s - 1), s + 1);
+			if (ci_find(tag, "extern") != NULL || ci_find_word(tag, "ext") != NULL) {
+				*kind_r = PREFIX_NONE;
+				return end + 1;
+			}
+		}
+		return NULL;
+	}
+	for (size_t k = 0; k < 3; k++) {
+		for (const char *const *p = lists[k]; *p != NULL; p++) {
+			const char *r = ci_word_prefix(s, *p);
+
+			if (r != NULL && (r = prefix_colon(r)) != NULL) {
+				*kind_r = kinds[k];
+				return r;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Whether the subject's outermost prefix says reply or forward. */
+static enum prefix_kind subject_prefix_kind(const char *subject)
+{
+	enum prefix_kind kind = PREFIX_NONE;
+	const char *s = subject;
+
+	while (s != NULL && (s = subject_prefix(s, &kind)) != NULL) {
+		if (kind != PREFIX_NONE)
+			return kind;
+	}
+	return PREFIX_NONE;
+}
+
+char *extract_clean_subject(const char *subject)
+{
+	struct buf raw = { 0 }, out = { 0 };
+	const char *s, *next;
+	enum prefix_kind kind;
+
+	if (subject == NULL)
+		return xstrdup("");
+	sanitize(&raw, subject, true);
+	s = raw.data;
+	while ((next = subject_prefix(s, &kind)) != NULL)
+		s = next;
+	append_words(&out, skip_blanks(s));
+	buf_free(&raw);
+	return buf_steal(&out);
+}
+
+static const char *const generic_subject_words[] = {
+	"fråga", "frågor", "frågan", "frågorna", "frågeställning", "frågeställningar", "till",
+	"inför", "möte", "mötet", "möten", "mötena", "nästa", "kommande", "från", "den", "det",
+	"lss", "samverkan", "lss-samverkan", "samverkansmöte", "samverkansmötet", "samverkansråd",
+	"samverkansrådet", "rådet", "råd", "funktionshinderråd", "funktionshinderrådet", "kfr",
+	"brukarråd", "brukarrådet", "dagordning", "dagordningen", "punkt", "punkter", "på", "i",
+	"vid", "vår", "våra", "vårt", "och", "förening", "föreningen", "föreningens", "om", "med",
+	"för", "en", "ett", "några", "övriga", "inkomna", "dags", "hej", "kl", "nr", "januari",
+	"februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+	"november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "okt",
+	"nov", "dec", "questions", "question", "meeting", "ärende", "ärenden",
+	/* the secretary's call for questions, which replies carry in their
+	 * subject: "SV: Dags att skicka in frågor till LSS-samverkan" */
+	"skicka", "skickar", "in", "lämna", "lämnar", "påminnelse", "kallelse", "inbjudan",
+	"välkommen", "välkomna", "sista", "dag", "dagen", "senast", "ni", "er", "era", "ert",
+	"har", "att", "ställa", "anmälan", "inför", "önskemål", "underlag", NULL
+};
+
+/* A subject that names nothing ("Frågor", "Frågor till mötet", "FUB -
+ * frågor till nästa möte") cannot stand for a question. What is left after
+ * the stop words decides: nothing, or only capitalised names (an
+ * association) in a subject about "frågor". */
+static bool subject_is_generic(const char *subject)
+{
+	const char *s = subject;
+	bool any = false, lower_left = false, names_left = false, about_questions = false;
+
+	while (*s != '\0') {
+		char word[64];
+		size_t n = 0, len;
+		bool letters = false;
+		int32_t first = 0;
+
+		while (*s != '\0' && !at_alnum(s) && *s != '-')
+			s = u8_skip(s);
+		while (*s != '\0' && (at_alnum(s) || *s == '-')) {
+			int32_t c = u8_next(s, &len);
+
+			if (n == 0)
+				first = c;
+			if (!(c >= '0' && c <= '9') && c != '-')
+				letters = true;
+			if (n + len < sizeof(word)) {
+				memcpy(word + n, s, len);
+				n += len;
+			}
+			s += len;
+		}
+		while (n > 0 && word[n - 1] == '-')
+			n--;
+		word[n] = '\0';
+		/* "FUB:s" leaves an "s"; single letters say nothing */
+		if (n <= 1 || !letters)
+			continue;
+		any = true;
+		if (ci_prefix(word, "fråg") != NULL)
+			about_questions = true;
+		bool stop = false;
+		for (const char *const *w = generic_subject_words; *w != NULL; w++) {
+			const char *r = ci_prefix(word, *w);
+
+			if (r != NULL && *r == '\0') {
+				stop = true;
+				break;
+			}
+		}
+		if (stop)
+			continue;
+		/* "LSS-boenden" is a common noun, "Autism-" and "Exempelstad" names */
+		const char *hyphen = strrchr(word, '-');
+		size_t hl;
+		if (cp_is_upper(first) && (hyphen == NULL || !cp_is_lower(u8_next(hyphen + 1, &hl))))
+			names_left = true;
+		else
+			lower_left = true;
+	}
+	if (!any)
+		return true;
+	if (lower_left)
+		return false;
+	return !names_left || about_questions;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Step 2: threads, quotes and forwards. */
+
+enum header_kind {
+	HDR_NONE,
+	HDR_FROM,
+	HDR_DATE,
+	HDR_TO,
+	HDR_SUBJECT,
+	HDR_OTHER,
+};
+
+static const struct {
+	const char *name;
+	enum header_kind kind;
+} header_names[] = {
+	{ "från", HDR_FROM },	      { "from", HDR_FROM },	    { "von", HDR_FROM },
+	{ "fra", HDR_FROM },	      { "lähettäjä", HDR_FROM },    { "skickat", HDR_DATE },
+	{ "sent", HDR_DATE },	      { "datum", HDR_DATE },	    { "date", HDR_DATE },
+	{ "gesendet", HDR_DATE },     { "sendt", HDR_DATE },	    { "dato", HDR_DATE },
+	{ "lähetetty", HDR_DATE },    { "till", HDR_TO },	    { "to", HDR_TO },
+	{ "an", HDR_TO },	      { "til", HDR_TO },	    { "kopia", HDR_TO },
+	{ "kopia till", HDR_TO },     { "cc", HDR_TO },		    { "kopi", HDR_TO },
+	{ "hemlig kopia", HDR_TO },   { "bcc", HDR_TO },	    { "vastaanottaja", HDR_TO },
+	{ "ämne", HDR_SUBJECT },      { "subject", HDR_SUBJECT },   { "betreff", HDR_SUBJECT },
+	{ "emne", HDR_SUBJECT },      { "aihe", HDR_SUBJECT },	    { "svara till", HDR_OTHER },
+	{ "reply-to", HDR_OTHER },    { "bifogade filer", HDR_OTHER }, { "bilagor", HDR_OTHER },
+	{ "attachments", HDR_OTHER }, { "prioritet", HDR_OTHER },   { "priority", HDR_OTHER },
+	{ "importance", HDR_OTHER },  { "prioritet", HDR_OTHER },
+};
+
+/* "Från: x", "*Från:* x", "**Från:** x": the kind, and the value in value_r. */
+static enum header_kind header_line(const char *t, const char **value_r)
+{
+	const char *s = t;
+
+	/* every name is short: no colon early, no header */
+	if (memchr(t, ':', strnlen(t, 32)) == NULL)
+		return HDR_NONE;
+	while (*s == '*' || *s == '_')
+		s++;
+	for (size_t i = 0; i < sizeof(header_names) / sizeof(header_names[0]); i++) {
+		const char *r = ci_word_prefix(s, header_names[i].name);
+
+		if (r == NULL)
+			continue;
+		while (*r == '*' || *r == '_')
+			r++;
+		if (*r == ' ' && r[1] == ':')
+			r++;
+		if (*r != ':')
+			continue;
+		r++;
+		while (*r == '*' || *r == '_' || is_blank_char(*r))
+			r++;
+		if (value_r != NULL)
+			*value_r = r;
+		return header_names[i].kind;
+	}
+	return HDR_NONE;
+}
+
+struct header_block {
+	size_t end; /* the line after the last header line */
+	size_t count;
+	bool has_from, has_date, has_to, has_subject;
+	const char *from; /* value of the first From line */
+	const char *subject;
+};
+
+/* Collects header lines from i on (single blank lines between them allowed,
+ * as HTML conversion leaves them). */
+static void collect_headers(const struct line *v, size_t i, size_t n, struct header_block *hb)
+{
+	size_t j = i, blanks = 0;
+
+	memset(hb, 0, sizeof(*hb));
+	hb->end = i;
+	while (j < n && j - i < HEADER_BLOCK_MAX_LINES) {
+		const char *value = NULL;
+		enum header_kind kind;
+
+		if (line_blank(&v[j])) {
+			if (++blanks > 1)
+				break;
+			j++;
+			continue;
+		}
+		kind = v[j].quoted ? HDR_NONE : header_line(v[j].t, &value);
+		if (kind == HDR_NONE)
+			break;
+		blanks = 0;
+		hb->count++;
+		if (kind == HDR_FROM && !hb->has_from) {
+			hb->has_from = true;
+			hb->from = value;
+		} else if (kind == HDR_SUBJECT && !hb->has_subject) {
+			hb->has_subject = true;
+			hb->subject = value;
+		} else if (kind == HDR_DATE) {
+			hb->has_date = true;
+		} else if (kind == HDR_TO) {
+			hb->has_to = true;
+		}
+		j++;
+		hb->end = j;
+	}
+}
+
+/* An Outlook-style "Från:/Skickat:/Till:/Ämne:" block starts at line i, also
+ * the form that HTML conversion leaves on one line. */
+static bool header_block_at(const struct line *v, size_t i, size_t n, struct header_block *hb)
+{
+	collect_headers(v, i, n, hb);
+	if (hb->has_from && hb->count >= 2 && (hb->has_date || hb->has_subject || hb->has_to))
+		return true;
+	if (hb->count >= 1 && hb->has_from && hb->from != NULL) {
+		static const char *const inline_sent[] = { " skickat:", " sent:", " datum:", " date:",
+							   NULL };
+		static const char *const inline_subject[] = { " ämne:", " subject:", NULL };
+
+		if (contains_any(hb->from, inline_sent) && contains_any(hb->from, inline_subject)) {
+			hb->has_date = hb->has_subject = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The text of a separator line without its decoration ("-----x-----" -> "x"),
+ * in buf; true when the line had decoration or a trailing colon. */
+static bool separator_text(const char *t, char *out, size_t size)
+{
+	const char *s = t, *e = t + strlen(t);
+	bool decorated = false;
+
+	while (*s == '-' || *s == '_' || *s == '=' || *s == '*' || *s == '<' || is_blank_char(*s)) {
+		decorated = decorated || *s == '-' || *s == '=' || *s == '_';
+		s++;
+	}
+	while (e > s && (e[-1] == '-' || e[-1] == '_' || e[-1] == '=' || e[-1] == '*' ||
+			 e[-1] == '>' || is_blank_char(e[-1]))) {
+		decorated = decorated || e[-1] == '-' || e[-1] == '=';
+		e--;
+	}
+	if (e > s && e[-1] == ':') {
+		decorated = true;
+		e--;
+	}
+	if ((size_t)(e - s) >= size)
+		return false;
+	memcpy(out, s, (size_t)(e - s));
+	out[e - s] = '\0';
+	return decorated;
+}
+
+static bool ci_equal(const char *a, const char *b)
+{
+	const char *r = ci_prefix(a, b);
+
+	return r != NULL && *r == '\0';
+}
+
+static bool equals_any(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (ci_equal(s, *list))
+			return true;
+	return false;
+}
+
+/* A line that starts a forwarded message for sure. */
+static bool is_forward_marker(const char *t)
+{
+	static const char *const markers[] = {
+		"vidarebefordrat meddelande", "vidarebefordrat brev", "vidarebefordrat e-postmeddelande",
+		"vidarebefordrat mejl", "forwarded message", "begin forwarded message",
+		"start of forwarded message", "weitergeleitete nachricht",
+		"anfang der weitergeleiteten nachricht", "videresendt melding", "videresendt besked",
+		"message transféré", NULL
+	};
+	char text[80];
+
+	return t[0] != '\0' && separator_text(t, text, sizeof(text)) && equals_any(text, markers);
+}
+
+/* "-----Ursprungligt meddelande-----": Outlook writes it for replies and
+ * forwards alike. */
+static bool is_original_marker(const char *t)
+{
+	static const char *const markers[] = { "ursprungligt meddelande",
+					       "ursprungligt e-postmeddelande",
+					       "originalmeddelande",
+					       "original message",
+					       "original-nachricht",
+					       "opprinnelig melding",
+					       "oprindelig meddelelse",
+					       NULL };
+	char text[80];
+
+	return t[0] == '-' && separator_text(t, text, sizeof(text)) && equals_any(text, markers);
+}
+
+/* "________", "-----", "===": a rule; "--" is the signature delimiter. */
+static bool is_rule_line(const char *t)
+{
+	size_t n = 0;
+
+	for (; *t == '_' || *t == '-' || *t == '=' || *t == '*'; t++)
+		n++;
+	return *t == '\0' && n >= 3;
+}
+
+/* "Den tis 3 nov. 2026 kl. 10:12 skrev Karin Lindqvist <k@x.se>:",
+ * "On Tue, Nov 3, 2026 at 10:12 AM Karin wrote:". strong_r: it carries an
+ * address or a time, so it is an attribution even without quoted lines after. */
+static bool is_attribution(const char *s, bool *strong_r)
+{
+	static const char *const verbs[] = { "skrev", "wrote", "schrieb", "a écrit", "skreiv",
+					     NULL };
+	static const char *const starts[] = { "den", "on", "am", "le", "el", "op", NULL };
+	bool strong;
+
+	if (last_char(s) != ':' || strlen(s) > 400 || count_words(s) > 30 ||
+	    !contains_word_any(s, verbs) || has_question_mark(s))
+		return false;
+	strong = strchr(s, '@') != NULL || has_clock_time(s);
+	if (!strong && !starts_any(s, starts) && !(s[0] >= '0' && s[0] <= '9'))
+		return false;
+	*strong_r = strong;
+	return true;
+}
+
+static bool attribution_start(const char *s)
+{
+	static const char *const starts[] = { "den", "on", "am", "le", "el", "op", NULL };
+
+	return starts_any(s, starts) || (s[0] >= '0' && s[0] <= '9');
+}
+
+/* An attribution at line i, possibly wrapped over two lines: the number of
+ * lines, or 0. */
+static size_t attribution_at(const struct line *v, size_t i, size_t n, bool *strong_r)
+{
+	char joined[832];
+
+	if (is_attribution(v[i].t, strong_r))
+		return 1;
+	if (i + 1 < n && !line_blank(&v[i + 1]) && !v[i + 1].quoted && attribution_start(v[i].t) &&
+	    count_words(v[i + 1].t) <= 8 && strlen(v[i].t) < 400 && strlen(v[i + 1].t) < 400) {
+		snprintf(joined, sizeof(joined), "%s %s", v[i].t, v[i + 1].t);
+		if (is_attribution(joined, strong_r))
+			return 2;
+	}
+	return 0;
+}
+
+struct extract_ctx {
+	struct strlist questions;
+	/* 1 + the index of the forwarding note's last question while its
+	 * forward is read, else 0: a forwarded text that asks nothing is the
+	 * background of that question ("Vi undrar hur kommunen ser på detta?") */
+	size_t note_question;
+	char *forwarded_from;
+	bool in_reply_to; /* the mail has In-Reply-To: a reply unless it says otherwise */
+	bool from_html; /* line breaks are the writer's paragraphs, not a wrap */
+};
+
+static void clean_and_split(struct extract_ctx *ctx, struct lines *own, bool forwarding_note);
+static void process_forward(struct extract_ctx *ctx, struct line *v, size_t n, int depth);
+
+/* What follows an Outlook header block or "Ursprungligt meddelande": a
+ * forward, or the quoted thread of a reply. The outermost subject prefix
+ * decides; without one, a block with nothing above it is a forward, and at
+ * the top level a mail that is no reply (no In-Reply-To) is a forward with an
+ * edited subject. */
+static bool block_is_forward(const struct extract_ctx *ctx, const char *subject, bool content,
+			     bool nested)
+{
+	enum prefix_kind kind = subject_prefix_kind(subject);
+
+	if (kind != PREFIX_NONE)
+		return kind == PREFIX_FORWARD;
+	if (!content)
+		return true;
+	return !nested && !ctx->in_reply_to;
+}
+
+static void process_segment(struct extract_ctx *ctx, struct line *v, size_t n,
+			    const char *subject, bool nested, int depth)
+{
+	struct lines own = { 0 };
+	size_t fwd = n; /* where a forwarded message starts; n: none */
+	bool content = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct line *l = &v[i];
+		struct header_block hb;
+		bool strong = false;
+		size_t k;
+
+		if (l->quoted || line_blank(l)) {
+			lines_push_blank(&own, l->quoted);
+			continue;
+		}
+		if (is_forward_marker(l->t)) {
+			fwd = i + 1;
+			break;
+		}
+		if (is_original_marker(l->t) ||
+		    (is_rule_line(l->t) && (k = next_nonblank(v, i + 1, n)) < n &&
+		     header_block_at(v, k, n, &hb))) {
+			if (block_is_forward(ctx, subject, content, nested))
+				fwd = i + 1;
+			else
+				n = i; /* the quoted thread: drop the rest */
+			break;
+		}
+		if (is_rule_line(l->t)) {
+			lines_push_blank(&own, false);
+			continue;
+		}
+		if (header_block_at(v, i, n, &hb)) {
+			enum prefix_kind kind = subject_prefix_kind(subject);
+
+			/* A "Till: / Från: / Datum:" heading of a letter at the top,
+			 * naming no address: not a quote, just not a question. */
+			if (!content && kind == PREFIX_NONE &&
+			    (hb.from == NULL || strchr(hb.from, '@') == NULL)) {
+				i = hb.end - 1;
+				continue;
+			}
+			if (block_is_forward(ctx, subject, content, nested))
+				fwd = i;
+			break;
+		}
+		if ((k = attribution_at(v, i, n, &strong)) > 0) {
+			size_t next = next_nonblank(v, i + k, n);
+
+			if (next < n && v[next].quoted) {
+				i += k - 1;
+				continue;
+			}
+			if (strong)
+				break;
+		}
+		lines_push(&own, l);
+		content = true;
+	}
+	size_t before = ctx->questions.n, saved = ctx->note_question;
+
+	clean_and_split(ctx, &own, fwd < n);
+	free(own.v);
+	if (fwd < n && depth < MAX_FORWARD_DEPTH) {
+		ctx->note_question = ctx->questions.n > before ? ctx->questions.n : 0;
+		process_forward(ctx, v + fwd, n - fwd, depth + 1);
+		ctx->note_question = saved;
+	}
+}
+
+/* v starts at the forwarded message's header lines (or a blank before them). */
+static void process_forward(struct extract_ctx *ctx, struct line *v, size_t n, int depth)
+{
+	struct header_block hb;
+	size_t quoted = 0, text = 0, start;
+	char *subject;
+
+	/* Apple Mail and some HTML conversions quote the whole forward. */
+	for (size_t i = 0; i < n; i++) {
+		if (line_blank(&v[i]))
+			continue;
+		text++;
+		if (v[i].quoted)
+			quoted++;
+	}
+	if (text > 0 && quoted * 10 >= text * 6)
+		for (size_t i = 0; i < n; i++)
+			unquote(&v[i]);
+
+	start = next_nonblank(v, 0, n);
+	collect_headers(v, start, n, &hb);
+	if (hb.count == 0)
+		hb.end = start;
+	if (hb.from != NULL && ctx->forwarded_from == NULL)
+		ctx->forwarded_from = find_address(hb.from);
+	subject = xstrdup(hb.subject != NULL ? hb.subject : "");
+	process_segment(ctx, v + hb.end, n - hb.end, subject, true, depth);
+	free(subject);
+}
+
+enum marker {
+	MARK_NONE,
+	MARK_NUMBER,
+	MARK_LETTER,
+	MARK_LABEL,
+	MARK_BULLET,
+};
+
+/* ------------------------------------------------------------------------ */
+/* Step 3: greetings, closings, signatures, footers. */
+
+static const char *const greeting_words[] = {
+	"hej hej", "hejsan", "hej", "hallå", "tjena", "tjenare", "god morgon", "god förmiddag",
+	"god eftermiddag", "god kväll", "god dag", "goddag", "hi", "hello", "dear", "kära", "bästa",
+	"till", NULL
+};
+
+/* A greeting at the start of t: the text after it (possibly ""), or NULL.
+ * "Hej Karin," -> "", "Hej! Kan ni ..." -> "Kan ni ...". */
+static const char *greeting_rest(const char *t)
+{
+	static const char *const not_after_basta[] = { "hälsning", "hälsningar", NULL };
+	const char *r = NULL;
+	bool to = false;
+
+	for (const char *const *g = greeting_words; *g != NULL && r == NULL; g++) {
+		r = ci_word_prefix(t, *g);
+		to = r != NULL && strcmp(*g, "till") == 0;
+		if (r != NULL && strcmp(*g, "bästa") == 0 && starts_any(skip_blanks(r), not_after_basta))
+			r = NULL;
+	}
+	if (r == NULL)
+		return NULL;
+	if (to) {
+		/* "Till LSS-samverkan", "Till: kommunen" */
+		char c = last_char(t);
+
+		if (count_words(t) <= 5 && c != '.' && c != '!' && !has_question_mark(t))
+			return "";
+		return NULL;
+	}
+	/* the whole line: "Hej Karin och alla andra!" */
+	if (count_words(t) <= 6 && strpbrk(t, ".;?") == NULL) {
+		const char *bang = strpbrk(r, "!,:");
+
+		if (bang == NULL || skip_blanks(bang + 1)[0] == '\0')
+			return "";
+	}
+	/* "Hej Karin, här kommer ..." / "Hej! Kan ni ..." */
+	for (const char *s = r; *s != '\0' && s - r < 48; s++) {
+		if (*s == ',' || *s == '!' || *s == ':') {
+			const char *rest = skip_blanks(s + 1);
+
+			if (count_words(r) - count_words(s + 1) > 3)
+				return NULL;
+			return rest;
+		}
+		if (*s == '.' || *s == '?')
+			return NULL;
+	}
+	return NULL;
+}
+
+static const char *list_marker(const char *t, enum marker *kind_r);
+
+static const char *const closing_phrases[] = {
+	"med vänlig hälsning", "med vänliga hälsningar", "med vänlig hälsn", "med vänliga hälsn",
+	"med bästa hälsningar", "med hälsningar", "med varma hälsningar", "vänlig hälsning",
+	"vänliga hälsningar", "bästa hälsningar", "varma hälsningar",
+	"glada hälsningar", "många hälsningar", "hjärtliga hälsningar", "hälsningar", "hälsning",
+	"mvh", "m.v.h", "vh", "hälsar", "allt gott", "tack på förhand", "tack i förväg",
+	"tack för hjälpen", "tack och hälsningar", "tack och hej", "tack så mycket", "stort tack",
+	"tack", "ha det bra", "ha en bra dag", "ha en fin dag", "ha en trevlig", "trevlig helg",
+	"best regards", "kind regards", "regards", "best wishes", "cheers", "br", "mfg",
+	"med hopp om svar", "i väntan på svar", NULL
+};
+
+static bool is_closing(const char *t)
+{
+	if (strnlen(t, 121) > 120 || has_question_mark(t) || count_words(t) > 7)
+		return false;
+	/* "/Anna", "//Anna" */
+	if (t[0] == '/') {
+		const char *s = t + (t[1] == '/' ? 2 : 1);
+
+		s = skip_blanks(s);
+		return (at_alnum(s) || *s == '\0') && count_words(t) <= 3;
+	}
+	for (const char *const *c = closing_phrases; *c != NULL; c++) {
+		const char *r = ci_word_prefix(t, *c);
+
+		/* "BR-utredningen" is no "BR" */
+		if (r == NULL || *r == '-')
+			continue;
+		/* "Tack för ett bra möte" is not a closing, "Tack!" is */
+		if (strcmp(*c, "tack") == 0 && at_alnum(skip_blanks(r)))
+			return false;
+		return true;
+	}
+	return false;
+}
+
+static bool is_signature_delimiter(const char *t)
+{
+	return strcmp(t, "--") == 0 || strcmp(t, "—") == 0;
+}
+
+static bool is_phone_footer(const char *t)
+{
+	static const char *const phone[] = { "skickat från", "skickades från", "skickat via",
+					     "sent from", "sent via", "hämta outlook",
+					     "get outlook", "från min iphone", "från min ipad",
+					     "skickad från", "envoyé de", "von meinem", NULL };
+
+	return strnlen(t, 121) <= 120 && count_words(t) <= 10 && !has_question_mark(t) &&
+	       starts_any(t, phone);
+}
+
+/* Legal and privacy footers: only cut where they are unmistakable, because
+ * everything after the cut goes. */
+static bool is_disclaimer(const char *t)
+{
+	static const char *const starts[] = { "konfidentialitet", "confidentiality notice",
+					      "disclaimer", "ansvarsfriskrivning", "tänk på miljön",
+					      "think before you print",
+					      "please consider the environment", NULL };
+	static const char *const anywhere[] = {
+		"e-postmeddelande kan innehålla", "meddelande kan innehålla", "mejl kan innehålla",
+		"mail kan innehålla", "e-post kan innehålla", "e-brev kan innehålla",
+		"kan innehålla konfidentiell", "kan innehålla sekretess", "är endast avsett",
+		"är avsett endast", "endast avsett för", "är avsett för mottagaren",
+		"avsett för adressaten", "this e-mail may", "this email may", "this message may",
+		"may contain confidential", "may contain privileged", "intended solely",
+		"intended only for", "intended recipient", "behandlar vi dina personuppgifter",
+		"behandlar dina personuppgifter", "behandling av personuppgifter",
+		"läs mer om hur vi behandlar", "dataskyddsförordningen", "gdpr", NULL
+	};
+
+	if (has_question_mark(t))
+		return false;
+	/* the phrases come early in a disclaimer; long lines are read no
+	 * further than this */
+	return starts_any(t, starts) || contains_any_within(t, 400, anywhere);
+}
+
+static const char *const role_words[] = {
+	"ordförande", "vice ordförande", "sekreterare", "kassör", "ledamot", "styrelseledamot",
+	"samordnare", "ombud", "verksamhetsledare", "kanslist", "ersättare", "suppleant",
+	"representant", "intressepolitisk", "ombudsman", "handläggare", "kontaktperson",
+	"styrelsen", "chair", "secretary", "treasurer", NULL
+};
+
+static const char *const association_words[] = {
+	"förening", "föreningen", "förbund", "förbundet", "fub", "rbu", "dhr", "neuro", "srf",
+	"hrf", "attention", "funktionsrätt", "autism", "riksförbund", "riksförbundet",
+	"lokalförening", "länsförening", "distrikt", NULL
+};
+
+/* Lines that are signature or footer wherever they stand: org.nr, giro. */
+static bool is_footer_line(const char *t)
+{
+	static const char *const anywhere[] = { "org.nr", "org nr", "orgnr", "org. nr", "org.-nr",
+						"organisationsnummer", "organisationsnr",
+						"bankgiro", "plusgiro", "momsreg", NULL };
+	static const char *const starts[] = { "bg", "pg", "swish", "swishnummer", NULL };
+
+	if (strnlen(t, 201) > 200 || has_question_mark(t) || count_words(t) > 12)
+		return false;
+	return contains_any(t, anywhere) || (starts_any(t, starts) && has_digit(t));
+}
+
+/* "123 45 Exempelstad" */
+static bool has_postal_code(const char *t)
+{
+	for (const char *s = t; *s != '\0'; s++) {
+		if (s > t && s[-1] >= '0' && s[-1] <= '9')
+			continue;
+		if (s[0] >= '1' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+		    s[2] <= '9') {
+			const char *q = s + 3;
+
+			if (*q == ' ')
+				q++;
+			if (q[0] >= '0' && q[0] <= '9' && q[1] >= '0' && q[1] <= '9' && q[2] == ' ') {
+				size_t n;
+
+				return cp_is_upper(u8_next(q + 3, &n));
+			}
+		}
+	}
+	return false;
+}
+
+static bool looks_like_phone(const char *t)
+{
+	static const char *const labels[] = { "tel", "telefon", "tfn", "mobil", "mob", "mobilnr",
+					      "mobiltelefon", "phone", "cell", "växel", "direkt",
+					      "fax", "telefontid", NULL };
+	size_t digits = count_digits(t), other = 0;
+
+	if (digits < 6)
+		return false;
+	if (starts_any(t, labels))
+		return true;
+	for (const char *s = t; *s != '\0'; s++)
+		if (!(*s >= '0' && *s <= '9') && strchr(" +-()/.", *s) == NULL)
+			other++;
+	return other == 0;
+}
+
+/* 2: a signature line for sure (phone, web, address, role); 1: could be a
+ * name; 0: text. */
+static int signature_score(const char *t)
+{
+	size_t words = strnlen(t, 201) > 200 ? 99 : count_words(t);
+	char end = last_char(t);
+	bool terminal = end == '.' || end == '?' || end == '!' || end == ':';
+
+	if (*t == '\0')
+		return 1;
+	if (strnlen(t, 201) > 200 || has_question_mark(t) || words > 12 ||
+	    list_marker(t, NULL) != NULL)
+		return 0;
+	if (looks_like_phone(t) || is_footer_line(t))
+		return 2;
+	if (words <= 6 && (ci_find(t, "www.") != NULL || ci_find(t, "http") != NULL ||
+			   strchr(t, '@') != NULL))
+		return 2;
+	if (words <= 6 && (has_postal_code(t) || ci_word_prefix(t, "box") != NULL))
+		return 2;
+	if (words <= 7 && !terminal &&
+	    (contains_word_any(t, role_words) || contains_word_any(t, association_words)))
+		return 2;
+	if (words <= 4 && !terminal && !has_digit(t)) {
+		/* a name: every word capitalised */
+		const char *s = t;
+
+		while (*s != '\0') {
+			size_t n;
+
+			s = skip_blanks(s);
+			if (*s == '\0')
+				break;
+			if (!cp_is_upper(u8_next(s, &n)))
+				return 0;
+			while (*s != '\0' && !is_blank_char(*s))
+				s++;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static void blank_line(struct line *l)
+{
+	l->t = "";
+	l->indent = 0;
+	l->quoted = false;
+}
+
+/* "PS. x", "P.S. x": x, or NULL. */
+static const char *ps_rest(const char *t)
+{
+	const char *r = ci_word_prefix(t, "ps");
+
+	if (r == NULL)
+		r = ci_prefix(t, "p.s");
+	if (r == NULL)
+		return NULL;
+	while (*r == '.' || *r == ':' || is_blank_char(*r))
+		r++;
+	return r;
+}
+
+/* A signature without a closing line: trailing lines that look like one,
+ * when at least one of them surely is (phone, web, role), or a lone name
+ * under the last paragraph or right after a finished sentence. */
+static void cut_trailing_signature(struct lines *ls)
+{
+	const struct line *v = ls->v;
+	size_t end = ls->n, k, strong = 0, names = 0;
+	bool before = false;
+
+	while (end > 0 && line_blank(&v[end - 1]))
+		end--;
+	k = end;
+	while (k > 0) {
+		int score = signature_score(v[k - 1].t);
+
+		if (score == 0)
+			break;
+		if (!line_blank(&v[k - 1])) {
+			if (score == 2)
+				strong++;
+			else
+				names++;
+		}
+		k--;
+	}
+	while (k < end && line_blank(&v[k]))
+		k++;
+	for (size_t i = 0; i < k; i++)
+		if (!line_blank(&v[i]))
+			before = true;
+	if (k >= end || !before)
+		return;
+	if (strong > 0 || (names <= 2 && k > 0 && line_blank(&v[k - 1])) ||
+	    (names == 1 && k > 0 && last_char(v[k - 1].t) != '\0' &&
+	     strchr(".?!", last_char(v[k - 1].t)) != NULL))
+		ls->n = k;
+}
+
+/* Cuts the signature, footers and disclaimers and drops the greeting. */
+static void clean_lines(struct lines *ls)
+{
+	struct line *v = ls->v;
+	size_t n = ls->n, first;
+	bool content = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *t = v[i].t;
+
+		if (line_blank(&v[i]))
+			continue;
+		if (is_signature_delimiter(t)) {
+			n = i;
+			break;
+		}
+		if (content && is_closing(t)) {
+			/* keep a "PS." paragraph written after the signature */
+			size_t ps = i + 1;
+
+			while (ps < ls->n && ps_rest(v[ps].t) == NULL)
+				ps++;
+			if (ps < ls->n) {
+				size_t end = ps;
+
+				while (end < ls->n && !line_blank(&v[end]))
+					end++;
+				for (size_t k = i; k < ps; k++)
+					blank_line(&v[k]);
+				v[ps].t = ps_rest(v[ps].t);
+				n = end;
+			} else {
+				n = i;
+			}
+			break;
+		}
+		if (is_phone_footer(t) || is_footer_line(t)) {
+			blank_line(&v[i]);
+			continue;
+		}
+		content = true;
+	}
+	ls->n = n;
+
+	/* disclaimers close a mail: only its last paragraphs are read */
+	for (size_t i = n, seen = 0; i > 0 && seen < DISCLAIMER_PARAGRAPHS; i--) {
+		size_t k = i - 1;
+
+		if (line_blank(&v[k]) || (k > 0 && !line_blank(&v[k - 1])))
+			continue;
+		seen++;
+		if (k > 0 && is_disclaimer(v[k].t))
+			ls->n = k;
+	}
+
+	cut_trailing_signature(ls);
+
+	/* the greeting: first line, or the start of it */
+	first = next_nonblank(v, 0, ls->n);
+	if (first < ls->n) {
+		const char *rest = greeting_rest(v[first].t);
+
+		if (rest != NULL) {
+			if (*rest == '\0')
+				blank_line(&v[first]);
+			else
+				v[first].t = rest;
+		}
+	}
+	/* a second greeting line ("Hej Karin,\nHej alla,") or one heading a
+	 * later paragraph */
+	for (size_t i = 0; i < ls->n; i++) {
+		const char *rest;
+
+		if (line_blank(&v[i]) || (i > 0 && !line_blank(&v[i - 1])))
+			continue;
+		rest = greeting_rest(v[i].t);
+		if (rest != NULL && *rest == '\0' && count_words(v[i].t) <= 4)
+			blank_line(&v[i]);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sentences. */
+
+static const char *const ask_phrases[] = {
+	"undrar", "vill veta", "vill gärna veta", "skulle vilja veta", "vill få veta",
+	"önskar få veta", "vill ha svar", "önskar svar", "ber om svar", "vill fråga",
+	"vill ställa en fråga", "önskar information", "vill ha information", "önskar en redogörelse",
+	"vill ha en redogörelse", "ber om en redogörelse", "vill ha en redovisning",
+	"önskar en redovisning", "vill ha en dragning", "önskar en dragning", "vill att kommunen",
+	"önskar att kommunen", "ber kommunen", "ber förvaltningen", "vill att förvaltningen",
+	"önskar att förvaltningen", "vill ta upp frågan", "vill lyfta frågan", "önskar ta upp",
+	"vill diskutera", "önskar diskutera", "vill bjuda in", "vill gärna bjuda in", "föreslår att",
+	"yrkar", NULL
+};
+
+static bool is_meta(const char *s)
+{
+	static const char *const starts[] = {
+		"se nedan", "se mejl", "se mail", "se mejlet", "se mailet", "se vidarebefordrat",
+		"se nedanstående", "se bifogat mejl", "vidarebefordrar", "skickar vidare", "fyi",
+		"för kännedom", "för info", "svar nedan", "se svar", "se mina svar", "se våra svar",
+		"se kommentarer", "se mina kommentarer", "kommentarer nedan", "mina svar",
+		"svarar nedan", "svar i texten", NULL
+	};
+	static const char *const deictic[] = { "detta", "denna", "den här", "det här", "dessa",
+					       "de här", "nedan", "nedanstående", "mejlet", "mailet",
+					       "hennes fråga", "hans fråga", "medlemmens fråga",
+					       "följande", "det", "den", NULL };
+	static const char *const verbs[] = { "ta upp", "tas upp", "lyfta", "lyftas", "ta med",
+					     "tas med", "föra vidare", "föra fram", "diskutera",
+					     "diskuteras", "behandla", "behandlas", "besvara",
+					     "besvaras", "svara på", "titta på", "kolla på",
+					     "ta ställning", "ta med sig", "ta tag i", NULL };
+	size_t words = count_words(s);
+
+	if (words <= 15 && starts_any(s, starts))
+		return true;
+	/* "Nedan en fråga från en medlem." */
+	if (words <= 15 && !has_question_mark(s) &&
+	    (contains_word(s, "nedan") || contains_word(s, "nedanstående")))
+		return true;
+	return words <= 14 && contains_word_any(s, verbs) && contains_word_any(s, deictic) &&
+	       !contains_word(s, "frågan om");
+}
+
+/* 2: a question mark; 1: asks in words ("Vi undrar", "vill veta"); 0: no. */
+static int sentence_asks(const char *s)
+{
+	if (has_question_mark(s))
+		return 2;
+	return contains_word_any(s, ask_phrases) ? 1 : 0;
+}
+
+/* "Här kommer våra frågor:", "Inför nästa möte vill FUB ställa följande
+ * frågor:", "Vi har några frågor som vi vill ta upp:" */
+static bool is_intro(const char *s)
+{
+	static const char *const topics[] = { "fråg", "punkt", "följande", "ärende", "undrar",
+					      "synpunkt", "ta upp", NULL };
+	static const char *const following[] = { "följande fråg", "följande punkt",
+						 "följande ärende", "följande synpunkt", NULL };
+	static const char *const plural_cues[] = {
+		"här kommer", "här är", "nedan", "bifoga", "våra", "vår", "några", "ett par", "två",
+		"tre", "fyra", "fem", "ställa", "ta upp", "lyfta", "skicka", "inför", "till mötet",
+		"till nästa", "till lss", "till samverkan", "till er", "till dagordningen",
+		"på dagordningen", NULL
+	};
+	size_t words = count_words(s);
+
+	if (has_question_mark(s) || words > 30)
+		return false;
+	if (last_char(s) == ':' && contains_any(s, topics))
+		return true;
+	if (contains_any(s, following))
+		return true;
+	return contains_word(s, "frågor") && contains_any(s, plural_cues);
+}
+
+static bool is_attachment_ref(const char *s)
+{
+	static const char *const cues[] = { "bifoga", "bilag", "attached", "attachment", "i filen",
+					    "i dokumentet", "se fil", "pdf", "word-fil", "wordfil",
+					    "worddokument", "i dokument", NULL };
+
+	return !has_question_mark(s) && count_words(s) <= 20 && contains_any(s, cues);
+}
+
+static bool is_attendance(const char *s)
+{
+	static const char *const starts[] = { "anmälan:", "anmäler", "jag anmäler", "vi anmäler",
+					      "närvaro:", "deltagare:", "ersättare:", "representant:",
+					      "representanter:", "från föreningen kommer",
+					      "från oss kommer", "återbud", NULL };
+	static const char *const anywhere[] = { "kan tyvärr inte", "kan inte närvara",
+						"kan inte delta", "kan inte komma",
+						"har förhinder", "får förhinder", "lämnar återbud",
+						"meddelar återbud", "anmäler återbud", NULL };
+	static const char *const presence[] = {
+		"närvara", "närvarar", "deltar", "delta på", "delta vid", "delta i mötet", "deltaga",
+		"kommer på mötet", "kommer till mötet", "komma på mötet", "komma till mötet",
+		"vara med på", "kommer att vara två", "kommer att vara tre", "kommer att vara en",
+		"vara två", "vara tre", "kommer två", "kommer tre", "kommer båda", "kommer båda två",
+		"representeras av", "representerar föreningen", NULL
+	};
+	static const char *const not_attendance[] = { "vill", "undrar", "önskar", "ser gärna",
+						      "frågan", "fråga", "hoppas att", NULL };
+	static const char *const persons[] = { "jag", "vi", "från föreningen", "från oss",
+					       "föreningen", NULL };
+
+	if (has_question_mark(s))
+		return false;
+	if (starts_any(s, starts) || contains_any(s, anywhere))
+		return true;
+	return starts_any(s, persons) && contains_any(s, presence) &&
+	       !contains_word_any(s, not_attendance);
+}
+
+static bool is_pleasantry(const char *s)
+{
+	static const char *const starts[] = { "tack", "hoppas", "trevligt", "kul att", NULL };
+	const char *rest;
+
+	if (has_question_mark(s) || count_words(s) > 14 || ci_word_prefix(s, "tack vare") != NULL)
+		return false;
+	rest = greeting_rest(s);
+	if (rest != NULL && *rest == '\0' && count_words(s) <= 4)
+		return true;
+	return starts_any(s, starts);
+}
+
+/* "Bakgrund:", "Fråga:" as a sentence of its own */
+static bool is_label(const char *s)
+{
+	return count_words(s) <= 3 && last_char(s) == ':' && !has_question_mark(s);
+}
+
+static bool sentence_start_at(const char *s)
+{
+	size_t n;
+	int32_t c;
+
+	if (*s == '\0')
+		return false;
+	c = u8_next(s, &n);
+	return cp_is_upper(c) || (c >= '0' && c <= '9') || c == '"' || c == '(' || c == 0xAB ||
+	       c == 0xBB || c == 0x201D || c == 0x201C || c == '\'';
+}
+
+struct sentence {
+	size_t start, len;
+};
+
+/* Splits a single-spaced paragraph into sentences at ". " + capital, "? ",
+ * "! " and ": " + capital. */
+static size_t split_sentences(const char *text, struct sentence **out_r)
+{
+	struct sentence *v = NULL;
+	size_t n = 0, cap = 0, start = 0, i = 0, len = strlen(text);
+
+	while (i < len) {
+		char c = text[i];
+
+		if (c == '.' || c == '!' || c == '?' || c == ':') {
+			size_t j = i;
+			bool strong = false;
+
+			while (j < len && strchr(".!?:", text[j]) != NULL) {
+				if (text[j] == '!' || text[j] == '?')
+					strong = true;
+				j++;
+			}
+			if (j < len && text[j] == ' ' &&
+			    (strong || sentence_start_at(text + j + 1))) {
+				if (n == cap) {
+					cap = cap ? cap * 2 : 8;
+					v = xreallocarray(v, cap, sizeof(*v));
+				}
+				v[n].start = start;
+				v[n].len = j - start;
+				n++;
+				start = j + 1;
+			}
+			i = j;
+			continue;
+		}
+		i++;
+	}
+	if (start < len) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].start = start;
+		v[n].len = len - start;
+		n++;
+	}
+	*out_r = v;
+	return n;
+}
+
+enum sentence_kind {
+	SENT_TEXT,
+	SENT_ASK,
+	SENT_META, /* "Kan ni ta upp detta?" */
+	SENT_DROP,
+};
+
+struct filtered {
+	char *text; /* owned; "" when nothing is left */
+	int asks; /* the strongest sentence_asks() of a sentence that is no meta request */
+};
+
+/* Drops intros, thanks, attendance and attachment notes from a paragraph. A
+ * meta request ("Kan ni ta upp detta?") goes when something else in the
+ * paragraph asks or when drop_meta is set (a forwarding note); otherwise it
+ * stays as text that does not make the paragraph a question. */
+static void filter_sentences(const char *text, bool drop_meta, struct filtered *f)
+{
+	struct sentence *sv = NULL;
+	size_t n = split_sentences(text, &sv);
+	enum sentence_kind *kinds = xcalloc(n ? n : 1, sizeof(*kinds));
+	struct buf out = { 0 };
+	struct buf one = { 0 };
+	int asks = 0;
+	bool after_label = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *s;
+
+		buf_reset(&one);
+		buf_append(&one, text + sv[i].start, sv[i].len);
+		s = one.data;
+		if (after_label && !has_question_mark(s))
+			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
+		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || is_attendance(s) ||
+			 is_pleasantry(s))
+			kinds[i] = SENT_DROP;
+		else if (is_meta(s))
+			kinds[i] = SENT_META;
+		else if (sentence_asks(s) > 0)
+			kinds[i] = SENT_ASK;
+		else
+			kinds[i] = SENT_TEXT;
+		if (kinds[i] == SENT_ASK && sentence_asks(s) > asks)
+			asks = sentence_asks(s);
+		after_label = last_char(s) == ':' && is_attendance(s);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (kinds[i] == SENT_DROP || (kinds[i] == SENT_META && (asks > 0 || drop_meta)))
+			continue;
+		if (out.len > 0)
+			buf_append_char(&out, ' ');
+		buf_append(&out, text + sv[i].start, sv[i].len);
+	}
+	trim_buf(&out);
+	f->asks = asks;
+	f->text = buf_steal(&out);
+	buf_free(&one);
+	free(kinds);
+	free(sv);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Step 4: blocks, lists and questions. */
+
+/* The text after a list marker ("1.", "2)", "3 -", "Fråga 1:", "Punkt 2.",
+ * "a)", "-", "•"), or NULL. */
+static const char *list_marker(const char *t, enum marker *kind_r)
+{
+	static const char *const labels[] = { "fråga", "punkt", "question", NULL };
+	static const char *const bullets[] = { "-", "*", "•", "–", "—", "·", "▪", "◦", "●",
+					       "○", "►", "➢", "✓", "→", "\xEF\x82\xB7", NULL };
+	const char *s = t, *r;
+	enum marker kind = MARK_NONE;
+
+	for (const char *const *l = labels; *l != NULL; l++) {
+		if ((r = ci_word_prefix(t, *l)) == NULL)
+			continue;
+		r = skip_blanks(r);
+		if ((s = ci_word_prefix(r, "nr")) != NULL)
+			r = skip_blanks(*s == '.' ? s + 1 : s);
+		if (*r == '#')
+			r++;
+		if (*r >= '0' && *r <= '9') {
+			s = r;
+			while (*s >= '0' && *s <= '9' && s - r < 3)
+				s++;
+			s = skip_blanks(s);
+			if (*s == ':' || *s == '.' || *s == ')' || *s == '-')
+				s++;
+			else if (ci_prefix(s, "–") != NULL)
+				s = ci_prefix(s, "–");
+			if (*s == '\0' || is_blank_char(*s)) {
+				kind = MARK_LABEL;
+				goto found;
+			}
+		}
+		break;
+	}
+	s = t;
+	if (*s == '(')
+		s++;
+	if (*s >= '0' && *s <= '9') {
+		const char *d = s;
+
+		while (*s >= '0' && *s <= '9')
+			s++;
+		if (s - d <= 2) {
+			if ((*s == '.' || *s == ')' || *s == ':') &&
+			    (is_blank_char(s[1]) || s[1] == '\0' ||
+			     (*s == '.' && sentence_start_at(s + 1) && !(s[1] >= '0' && s[1] <= '9')))) {
+				s++;
+				kind = MARK_NUMBER;
+				goto found;
+			}
+			r = skip_blanks(s);
+			if (r > s && (*r == '-' || ci_prefix(r, "–") != NULL)) {
+				r = *r == '-' ? r + 1 : ci_prefix(r, "–");
+				if (is_blank_char(*r)) {
+					s = r;
+					kind = MARK_NUMBER;
+					goto found;
+				}
+			}
+		}
+		return NULL;
+	}
+	s = t;
+	if (((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) && s[1] == ')' &&
+	    (is_blank_char(s[2]) || s[2] == '\0')) {
+		s += 2;
+		kind = MARK_LETTER;
+		goto found;
+	}
+	for (const char *const *b = bullets; *b != NULL; b++) {
+		size_t bl = strlen(*b);
+
+		if (bl > 0 && strncmp(t, *b, bl) == 0 && is_blank_char(t[bl])) {
+			s = t + bl;
+			kind = MARK_BULLET;
+			goto found;
+		}
+	}
+	return NULL;
+found:
+	if (kind_r != NULL)
+		*kind_r = kind;
+	return skip_blanks(s);
+}
+
+struct block {
+	bool item;
+	int section; /* text between two dropped quotes of an interleaved reply */
+	int strength; /* sentence_asks() of its strongest sentence */
+	bool asks; /* a question of its own, decided by split_*() */
+	bool indented;
+	bool raw; /* a paragraph not yet through filter_sentences() */
+	bool qmark; /* the paragraph as written has a '?' */
+	size_t words;
+	char *text; /* owned, single-spaced */
+	struct buf pre, post; /* background joined before and after */
+	bool used; /* joined into another block */
+};
+
+struct blocks {
+	struct block *v;
+	size_t n, cap;
+};
+
+static struct block *blocks_add(struct blocks *bs, bool item, char *text)
+{
+	struct block *b;
+
+	if (bs->n == bs->cap) {
+		bs->cap = bs->cap ? bs->cap * 2 : 16;
+		bs->v = xreallocarray(bs->v, bs->cap, sizeof(*bs->v));
+	}
+	b = &bs->v[bs->n++];
+	memset(b, 0, sizeof(*b));
+	b->item = item;
+	b->text = text;
+	b->words = count_words(text);
+	return b;
+}
+
+static void blocks_free(struct blocks *bs)
+{
+	for (size_t i = 0; i < bs->n; i++) {
+		free(bs->v[i].text);
+		buf_free(&bs->v[i].pre);
+		buf_free(&bs->v[i].post);
+	}
+	free(bs->v);
+}
+
+/* Paragraphs are filtered sentence by sentence only when they may matter:
+ * most text around a list is background that goes anyway. */
+static void block_filter(struct block *b, bool forwarding_note)
+{
+	struct filtered f;
+
+	if (!b->raw)
+		return;
+	filter_sentences(b->text, forwarding_note, &f);
+	free(b->text);
+	b->text = f.text;
+	b->strength = f.asks;
+	b->words = count_words(f.text);
+	b->raw = false;
+}
+
+static bool is_marker_line(const struct line *l)
+{
+	return !line_blank(l) && list_marker(l->t, NULL) != NULL;
+}
+
+/* Builds item and paragraph blocks. Paragraph text is filtered sentence by
+ * sentence; items keep their text as written. */
+/* A line break that ends a paragraph although no blank line follows (HTML
+ * paragraphs without spacing, a writer who never leaves a blank line): the
+ * line ends a sentence, the next starts one, and the line is no line of
+ * hard-wrapped text, which would be 50 to 90 columns wide. */
+static bool soft_break(const struct line *prev, const struct line *next, bool from_html)
+{
+	static const char *const topic_labels[] = { "ämne:", "angående:", "ang:", "ang.", "rubrik:",
+						    "gäller:", "ärende:", NULL };
+	char c = last_char(prev->t);
+	size_t len = strlen(prev->t) + (size_t)prev->indent;
+
+	/* "Ämne: Färdtjänst" written in the body is a heading of its own */
+	if (len < 80 && starts_any(prev->t, topic_labels))
+		return true;
+	if (c == '\0' || strchr(".?!", c) == NULL || !sentence_start_at(next->t))
+		return false;
+	return from_html || len < 50 || len > 90;
+}
+
+static bool is_table_row(const struct line *l)
+{
+	return !line_blank(l) && strstr(l->t, " | ") != NULL;
+}
+
+/* A table pasted from Word reaches us as rows of "cell | cell | cell"
+ * (mime.c's HTML conversion). When a cell asks, each row is a question: the
+ * cells with a question mark, or the row's longest cell; a header row ("Nr |
+ * Fråga | Svar") is none. Returns false when the rows ask nothing, so that
+ * they are read as text. */
+static bool table_blocks(const struct line *v, size_t from, size_t to, int section,
+			 struct blocks *bs)
+{
+	bool asks = false;
+
+	for (size_t i = from; i < to && !asks; i++)
+		asks = strchr(v[i].t, '?') != NULL;
+	if (!asks)
+		return false;
+	for (size_t i = from; i < to; i++) {
+		struct buf q = { 0 }, longest = { 0 }, cell = { 0 };
+		const char *s = v[i].t;
+		size_t longest_words = 0;
+
+		for (;;) {
+			const char *bar = strstr(s, " | ");
+			size_t len = bar != NULL ? (size_t)(bar - s) : strlen(s);
+
+			buf_reset(&cell);
+			buf_append(&cell, s, len);
+			if (cell.len > 0 && strchr(cell.data, '?') != NULL) {
+				append_words(&q, cell.data);
+			} else if (cell.len > 0 && count_words(cell.data) > longest_words) {
+				longest_words = count_words(cell.data);
+				buf_reset(&longest);
+				append_words(&longest, cell.data);
+			}
+			if (bar == NULL)
+				break;
+			s = bar + 3;
+		}
+		if (q.len == 0 && longest_words >= 4)
+			append_words(&q, longest.data);
+		trim_buf(&q);
+		if (q.len > 0) {
+			struct block *blk = blocks_add(bs, true, buf_steal(&q));
+
+			blk->strength = sentence_asks(blk->text);
+			blk->section = section;
+		}
+		buf_free(&q);
+		buf_free(&longest);
+		buf_free(&cell);
+	}
+	return true;
+}
+
+static void build_blocks(const struct line *v, size_t n, bool from_html, struct blocks *bs)
+{
+	size_t i = 0, last_marker = 0;
+	int section = 0;
+
+	for (size_t k = 0; k < n; k++)
+		if (is_marker_line(&v[k]))
+			last_marker = k;
+
+	while (i < n) {
+		const char *rest;
+
+		if (line_blank(&v[i])) {
+			if (v[i].gap)
+				section++;
+			i++;
+			continue;
+		}
+		if (is_table_row(&v[i]) && i + 1 < n && is_table_row(&v[i + 1])) {
+			size_t end = i;
+
+			while (end < n && is_table_row(&v[end]))
+				end++;
+			if (table_blocks(v, i, end, section, bs)) {
+				i = end;
+				continue;
+			}
+		}
+		rest = list_marker(v[i].t, NULL);
+		if (rest != NULL) {
+			struct buf b = { 0 };
+			int indent = v[i].indent;
+			size_t first_words = count_words(rest);
+			bool cont = false;
+			struct block *blk;
+
+			append_words(&b, rest);
+			for (i++; i < n && !line_blank(&v[i]) && !is_marker_line(&v[i]); i++) {
+				size_t len;
+				char end = b.len > 0 ? b.data[b.len - 1] : '\0';
+
+				/* after the last item, a new sentence on a line of its
+				 * own starts the closing text, unless indented under
+				 * the item */
+				if (i > last_marker && !(v[i].indent > indent && v[i].indent >= 2) &&
+				    soft_break(&v[i - 1], &v[i], from_html))
+					break;
+
+				/* "1. Färdtjänst\nVarför ..." reads as "Färdtjänst: Varför" */
+				if (!cont && first_words > 0 && first_words <= 4 &&
+				    strchr(".?!:,;", end) == NULL &&
+				    cp_is_upper(u8_next(v[i].t, &len)))
+					buf_append_str(&b, ":");
+				append_words(&b, v[i].t);
+				cont = true;
+			}
+			/* an indented paragraph right under the item */
+			for (;;) {
+				size_t k = next_nonblank(v, i, n);
+
+				if (k >= n || k == i || is_marker_line(&v[k]) ||
+				    v[k].indent <= indent || v[k].indent < 2)
+					break;
+				for (; k < n && !line_blank(&v[k]) && !is_marker_line(&v[k]); k++)
+					append_words(&b, v[k].t);
+				i = k;
+			}
+			trim_buf(&b);
+			if (b.len == 0) {
+				buf_free(&b);
+				continue;
+			}
+			blk = blocks_add(bs, true, buf_steal(&b));
+			blk->strength = is_meta(blk->text) ? 0 : sentence_asks(blk->text);
+			blk->section = section;
+			continue;
+		}
+
+		/* a paragraph; several lines that each end in '?' are separate
+		 * questions */
+		size_t start = i, end = i, qlines = 0;
+		int indent = v[i].indent;
+
+		while (end < n && !line_blank(&v[end]) &&
+		       (end == start ||
+			(!is_marker_line(&v[end]) && !soft_break(&v[end - 1], &v[end], from_html)))) {
+			if (last_char(v[end].t) == '?' && !is_meta(v[end].t))
+				qlines++;
+			end++;
+		}
+		i = end;
+		size_t parts = (qlines == end - start && qlines >= 2) ? qlines : 1;
+		for (size_t p = 0; p < parts; p++) {
+			struct buf b = { 0 };
+			struct block *blk;
+			size_t from = parts == 1 ? start : start + p;
+			size_t to = parts == 1 ? end : start + p + 1;
+
+			for (size_t k = from; k < to; k++)
+				append_words(&b, v[k].t);
+			trim_buf(&b);
+			if (b.len == 0) {
+				buf_free(&b);
+				continue;
+			}
+			blk = blocks_add(bs, false, buf_steal(&b));
+			blk->raw = true;
+			blk->qmark = strchr(blk->text, '?') != NULL;
+			blk->indented = indent >= 2;
+			blk->section = section;
+		}
+	}
+}
+
+/* Crude stems: the first five letters of words of five letters or more. */
+static size_t word_stems(const char *s, char stems[][24], size_t max)
+{
+	size_t n = 0;
+
+	while (*s != '\0' && n < max) {
+		size_t len, letters = 0, bytes = 0;
+		char stem[24];
+
+		while (*s != '\0' && !at_alnum(s))
+			s = u8_skip(s);
+		while (*s != '\0' && at_alnum(s)) {
+			int32_t c = cp_lower(u8_next(s, &len));
+
+			if (letters < 5) {
+				utf8proc_uint8_t enc[4];
+				utf8proc_ssize_t k = utf8proc_encode_char(c, enc);
+
+				if (k > 0 && bytes + (size_t)k < sizeof(stem)) {
+					memcpy(stem + bytes, enc, (size_t)k);
+					bytes += (size_t)k;
+				}
+			}
+			letters++;
+			s += len;
+		}
+		if (letters >= 5) {
+			stem[bytes] = '\0';
+			memcpy(stems[n++], stem, bytes + 1);
+		}
+	}
+	return n;
+}
+
+static size_t overlap(const char *a, const char *b)
+{
+	char sa[OVERLAP_MAX_WORDS][24], sb[OVERLAP_MAX_WORDS][24];
+	size_t na = word_stems(a, sa, OVERLAP_MAX_WORDS);
+	size_t nb = word_stems(b, sb, OVERLAP_MAX_WORDS);
+	size_t count = 0;
+
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (strcmp(sa[i], sb[j]) == 0) {
+				count++;
+				break;
+			}
+	return count;
+}
+
+static void join_text(struct buf *b, const char *text)
+{
+	if (text[0] == '\0')
+		return;
+	if (b->len > 0)
+		buf_append_char(b, ' ');
+	buf_append_str(b, text);
+}
+
+static void emit_question(struct extract_ctx *ctx, const struct block *b)
+{
+	struct buf q = { 0 };
+
+	if (b->pre.len > 0)
+		join_text(&q, b->pre.data);
+	join_text(&q, b->text);
+	if (b->post.len > 0)
+		join_text(&q, b->post.data);
+	trim_buf(&q);
+	if (q.len > 0)
+		strlist_push(&ctx->questions, buf_steal(&q));
+	buf_free(&q);
+}
+
+/* Background paragraphs between two questions: one that starts by pointing
+ * back ("Det", "Bakgrunden") or shares more words with the question before
+ * joins that one, otherwise the question after it. */
+static bool joins_previous(const struct block *bg, const struct block *prev,
+			   const struct block *next)
+{
+	static const char *const back[] = { "det", "detta", "dessa", "den", "de", "bakgrund",
+					    "bakgrunden", "anledningen", "eftersom", "då", "som",
+					    "dvs", "alltså", "exempelvis", "till exempel", "t.ex",
+					    NULL };
+	size_t op, on;
+
+	if (starts_any(bg->text, back))
+		return true;
+	op = overlap(bg->text, prev->text);
+	on = overlap(bg->text, next->text);
+	return op > on;
+}
+
+/* Paragraphs with a question mark are the questions; only where none has one
+ * do paragraphs that ask in words ("Vi undrar ...") count, because letters
+ * with real questions are full of "vi vill gärna veta" background. */
+static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
+{
+	size_t asking = 0;
+	int need = 1;
+
+	for (size_t i = 0; i < bs->n; i++)
+		if (bs->v[i].strength == 2)
+			need = 2;
+	for (size_t i = 0; i < bs->n; i++) {
+		bs->v[i].asks = bs->v[i].strength >= need;
+		if (bs->v[i].asks)
+			asking++;
+	}
+	if (asking == 0) {
+		struct block all = { 0 };
+		struct buf b = { 0 };
+
+		if (forwarding_note)
+			return;
+		/* nothing asks: the whole text is the question, or the
+		 * background of the question of the note that forwarded it */
+		for (size_t i = 0; i < bs->n; i++)
+			join_text(&b, bs->v[i].text);
+		if (b.len == 0)
+			return;
+		if (ctx->note_question > 0) {
+			char **q = &ctx->questions.v[ctx->note_question - 1];
+			char *story = u8_capitalize(b.data);
+			char *joined = xasprintf("%s %s", *q, story);
+
+			free(story);
+			free(*q);
+			*q = joined;
+			buf_free(&b);
+			return;
+		}
+		all.text = b.data;
+		emit_question(ctx, &all);
+		buf_free(&b);
+		return;
+	}
+	/* the nearest question before and after each block, in one pass each
+	 * way; in an interleaved reply, text under another quote answers
+	 * something else, so the search stops at a section */
+	struct block **prevs = xcalloc(bs->n, sizeof(*prevs));
+	struct block **nexts = xcalloc(bs->n, sizeof(*nexts));
+
+	for (size_t i = 1; i < bs->n; i++)
+		if (bs->v[i].section == bs->v[i - 1].section)
+			prevs[i] = bs->v[i - 1].asks ? &bs->v[i - 1] : prevs[i - 1];
+	for (size_t i = bs->n - 1; i > 0; i--)
+		if (bs->v[i - 1].section == bs->v[i].section)
+			nexts[i - 1] = bs->v[i].asks ? &bs->v[i] : nexts[i];
+	for (size_t i = 0; i < bs->n; i++) {
+		struct block *bg = &bs->v[i], *prev = prevs[i], *next = nexts[i];
+
+		if (bg->asks || forwarding_note || bg->words < 4)
+			continue;
+		if (prev != NULL && (next == NULL || joins_previous(bg, prev, next)))
+			join_text(&prev->post, bg->text);
+		else if (next != NULL)
+			join_text(&next->pre, bg->text);
+	}
+	free(prevs);
+	free(nexts);
+	for (size_t i = 0; i < bs->n; i++)
+		if (bs->v[i].asks)
+			emit_question(ctx, &bs->v[i]);
+}
+
+static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
+{
+	size_t first = bs->n, last = 0;
+	struct block *prev_item = NULL;
+
+	for (size_t i = 0; i < bs->n; i++)
+		if (bs->v[i].item) {
+			if (first == bs->n)
+				first = i;
+			last = i;
+		}
+	for (size_t i = 0; i < bs->n; i++) {
+		struct block *b = &bs->v[i];
+		bool between = i > first && i < last;
+
+		if (b->item) {
+			b->asks = true;
+			prev_item = b;
+			continue;
+		}
+		b->used = true;
+		/* beside a list only a real question mark makes a question;
+		 * other text before or after it is introduction or closing */
+		if (!between && !b->qmark && !b->indented)
+			continue;
+		block_filter(b, forwarding_note);
+		if (b->text[0] == '\0')
+			continue;
+		if (b->strength == 2 && !(between && b->indented)) {
+			b->used = false;
+			b->asks = true;
+			continue;
+		}
+		if (forwarding_note || prev_item == NULL)
+			continue;
+		if (between || b->indented)
+			join_text(&prev_item->post, b->text);
+	}
+	for (size_t i = 0; i < bs->n; i++)
+		if (!bs->v[i].used)
+			emit_question(ctx, &bs->v[i]);
+}
+
+static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
+{
+	bool items = false, items_ask = false, prose_asks = false;
+
+	for (size_t i = 0; i < bs->n; i++) {
+		const struct block *b = &bs->v[i];
+
+		if (b->item) {
+			items = true;
+			if (b->strength > 0 || b->words >= 6)
+				items_ask = true;
+		}
+	}
+	if (items && items_ask) {
+		split_list(ctx, bs, forwarding_note);
+		return;
+	}
+	for (size_t i = 0; i < bs->n; i++) {
+		block_filter(&bs->v[i], forwarding_note);
+		if (!bs->v[i].item && bs->v[i].strength > 0)
+			prose_asks = true;
+	}
+	if (items && !prose_asks) {
+		split_list(ctx, bs, forwarding_note);
+		return;
+	}
+	if (items) {
+		/* "Vi ser problem med:\n- väntetider\n- information\n\nHur ...?":
+		 * a list of short points under a question is background */
+		struct blocks merged = { 0 };
+
+		for (size_t i = 0, j; i < bs->n; i = j) {
+			const struct block *b = &bs->v[i];
+			struct buf acc = { 0 };
+			struct block *m;
+
+			buf_append_str(&acc, b->text);
+			j = i + 1;
+			/* "Problem med: a; b; c" */
+			if (b->item || (b->strength == 0 && last_char(b->text) == ':'))
+				for (; j < bs->n && bs->v[j].item; j++) {
+					buf_append_str(&acc, j == i + 1 && !b->item ? " " : "; ");
+					buf_append_str(&acc, bs->v[j].text);
+				}
+			m = blocks_add(&merged, false, buf_steal(&acc));
+			m->strength = b->item ? 0 : b->strength;
+			m->indented = b->indented;
+			m->section = b->section;
+		}
+		split_prose(ctx, &merged, forwarding_note);
+		blocks_free(&merged);
+		return;
+	}
+	split_prose(ctx, bs, forwarding_note);
+}
+
+static void clean_and_split(struct extract_ctx *ctx, struct lines *own, bool forwarding_note)
+{
+	struct blocks bs = { 0 };
+
+	clean_lines(own);
+	build_blocks(own->v, own->n, ctx->from_html, &bs);
+	split_blocks(ctx, &bs, forwarding_note);
+	blocks_free(&bs);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Titles. */
+
+static const char *const title_fillers[] = {
+	"vi undrar", "jag undrar", "vi vill gärna veta", "vi vill veta", "jag vill veta",
+	"vi skulle vilja veta", "jag skulle vilja veta", "vi vill fråga", "jag vill fråga",
+	"vi skulle vilja fråga", "vi önskar få veta", "föreningen undrar", NULL
+};
+
+static const char *const dangling_words[] = {
+	"och", "i", "på", "till", "för", "att", "som", "med", "av", "om", "en", "ett", "det",
+	"den", "eller", "från", "vid", "är", "de", "så", "hur", "när", "men", "samt", "under",
+	"efter", "inom", "mellan", "vår", "våra", "er", "era", "sin", "sina", "har", "kan", "inte",
+	"får", "fått", "ska", "skall", "blir", "bli", "vara", "kommer", "finns", "behöver", NULL
+};
+
+/* Words before which a long title may be cut: a subordinate clause or a
+ * second question starts at a strong one ("... kommunen | för att de som
+ * bor ..."), a phrase at a weak one ("... står i kö till bostad | med ..."). */
+static const char *const title_strong_breaks[] = {
+	"att", "som", "när", "och", "eftersom", "så", "innan", "då", "men", "samt", "eller",
+	"trots", NULL
+};
+static const char *const title_weak_breaks[] = {
+	"i", "på", "för", "med", "till", "inom", "under", "efter", "vid", "hos", "utan", "enligt",
+	NULL
+};
+
+static bool word_in(const char *w, const char *end, const char *const *list)
+{
+	for (const char *const *b = list; *b != NULL; b++)
+		if (strlen(*b) == (size_t)(end - w) && ci_prefix(w, *b) == end)
+			return true;
+	return false;
+}
+
+/* Where a mail's own words announce the question ("Vi i RBU Exempelstad
+ * vill fråga om korttidsvistelsen ..."), the title starts after them. */
+static const char *const title_lead_ins[] = {
+	" vill fråga om ", " vill fråga ", " vill ta upp ", " vill lyfta ", " vill veta ",
+	" undrar över ", " undrar ", " skulle vilja veta ", " skulle vilja fråga om ",
+	" önskar svar på ", NULL
+};
+
+/* The sentence a title is made from: the first that asks (ends in '?'),
+ * else the first. Background sentences before the question ("Flera
+ * medlemmar har väntat ...") make poor agenda lines. */
+static const char *title_sentence(const char *text)
+{
+	const char *start = text;
+
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '?')
+			return start;
+		/* a new sentence starts with a capital: "t.ex. med" and "kl. 17"
+		 * do not end one */
+		if ((*p == '.' || *p == '!') && (p[1] == ' ' || p[1] == '\n')) {
+			const char *next = skip_blanks(p + 1);
+			size_t len;
+			if (*next != '\0' && cp_is_upper(u8_next(next, &len)))
+				start = next;
+		}
+	}
+	return text;
+}
+
+/* The first clause of a question (cut to TITLE_MAX_WORDS words when it is
+ * long), without trailing punctuation or a dangling "och", capitalised. */
+static char *title_from_text(const char *text)
+{
+	const char *s = skip_blanks(title_sentence(skip_blanks(text)));
+	struct buf b = { 0 };
+	size_t words = 0;
+	char *title;
+
+	if (ci_word_prefix(s, "vi") != NULL || ci_word_prefix(s, "jag") != NULL ||
+	    ci_word_prefix(s, "föreningen") != NULL) {
+		/* only within the sentence's first words, which announce it */
+		for (const char *const *l = title_lead_ins; *l != NULL; l++) {
+			const char *at = ci_find(s, *l);
+			if (at != NULL && at - s < 80) {
+				const char *r = skip_blanks(at + strlen(*l));
+				if (*r != '\0')
+					s = r;
+				break;
+			}
+		}
+	}
+	for (const char *const *f = title_fillers; *f != NULL; f++) {
+		const char *r = ci_word_prefix(s, *f);
+
+		if (r != NULL) {
+			r = skip_blanks(r);
+			while (*r == ',' || *r == ':')
+				r = skip_blanks(r + 1);
+			if (*r != '\0')
+				s = r;
+			break;
+		}
+	}
+	size_t cut_len = 0; /* b.len after TITLE_MAX_WORDS words */
+	/* b.len and word count before the first strong and the last weak break */
+	size_t strong_len = 0, strong_words = 0, weak_len = 0, weak_words = 0;
+	bool clause_end = false;
+
+	while (*s != '\0' && words < TITLE_CLAUSE_WORDS) {
+		const char *w = s;
+
+		while (*s != '\0' && !is_blank_char(*s))
+			s++;
+		if (words >= TITLE_MIN_WORDS && words < TITLE_MAX_WORDS) {
+			const char *next = skip_blanks(s);
+			bool for_att = ci_word_prefix(w, "för") == s && ci_word_prefix(next, "att");
+			if (strong_len == 0 && (for_att || word_in(w, s, title_strong_breaks))) {
+				strong_len = b.len;
+				strong_words = words;
+			} else if (word_in(w, s, title_weak_breaks)) {
+				weak_len = b.len;
+				weak_words = words;
+			}
+		}
+		if (b.len > 0)
+			buf_append_char(&b, ' ');
+		buf_append(&b, w, (size_t)(s - w));
+		words++;
+		if (words == TITLE_MAX_WORDS)
+			cut_len = b.len;
+		char end = s[-1];
+		/* a clause ends at . ? ! ; : and at a comma once the title says
+		 * something */
+		if (strchr(".?!;:", end) != NULL || (end == ',' && words >= 4) ||
+		    (end == ')' && words >= 4)) {
+			clause_end = true;
+			break;
+		}
+		s = skip_blanks(s);
+	}
+	if (!clause_end && *s != '\0' && cut_len > 0) {
+		/* cut a long question before a preposition or conjunction, where
+		 * the phrase ends, rather than in the middle of one */
+		b.len = strong_len > 0 ? strong_len : weak_len > 0 ? weak_len : cut_len;
+		b.data[b.len] = '\0';
+		words = strong_len > 0 ? strong_words : weak_len > 0 ? weak_words : TITLE_MAX_WORDS;
+	}
+	/* no dangling "och", "i", "till" at the end, no punctuation */
+	for (;;) {
+		while (b.len > 0 && strchr(".,;:!?-( ", b.data[b.len - 1]) != NULL)
+			b.data[--b.len] = '\0';
+		if (b.len >= 3 && strncmp(b.data + b.len - 3, "–", 3) == 0) {
+			b.len -= 3;
+			b.data[b.len] = '\0';
+			continue;
+		}
+		char *sp = b.data != NULL ? strrchr(b.data, ' ') : NULL;
+		/* a whole clause ends where its writer ended it ("... de behöver") */
+		if (sp == NULL || words <= 2 || clause_end)
+			break;
+		bool dangling = false;
+		for (const char *const *d = dangling_words; *d != NULL; d++)
+			if (ci_equal(sp + 1, *d))
+				dangling = true;
+		if (!dangling)
+			break;
+		*sp = '\0';
+		b.len = (size_t)(sp - b.data);
+		words--;
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return xstrdup("Fråga");
+	}
+	title = u8_capitalize(b.data);
+	buf_free(&b);
+	return title;
+}
+
+/* The part of a subject that names the matter: "Fråga till LSS-samverkan:
+ * väntetid till gruppbostad" and "Medlemsenkät om ekonomi – fråga till
+ * LSS-samverkan" keep only the side that is not generic. Returns a pointer
+ * into subject, or subject; *len_r is the part's length. */
+static const char *subject_matter(const char *subject, size_t *len_r)
+{
+	static const char *const separators[] = { ": ", " – ", " - ", " — ", NULL };
+
+	*len_r = strlen(subject);
+	for (const char *const *sep = separators; *sep != NULL; sep++) {
+		const char *at = strstr(subject, *sep);
+		if (at == NULL)
+			continue;
+		char *left = xstrndup(subject, (size_t)(at - subject));
+		const char *right = at + strlen(*sep);
+		bool left_generic = subject_is_generic(left), right_generic = subject_is_generic(right);
+		free(left);
+		if (left_generic && !right_generic) {
+			*len_r = strlen(right);
+			return right;
+		}
+		if (right_generic && !left_generic) {
+			*len_r = (size_t)(at - subject);
+			return subject;
+		}
+	}
+	return subject;
+}
+
+static const char *const subject_lead_ins[] = {
+	"fråga om", "frågor om", "fråga angående", "frågor angående", "fråga gällande",
+	"frågor gällande", "angående", "ang.", "gällande", "ärende:", NULL
+};
+
+static char *title_from_subject(const char *full_subject)
+{
+	struct buf b = { 0 }, part = { 0 };
+	size_t part_len;
+	const char *matter = subject_matter(full_subject, &part_len);
+	const char *s;
+	size_t words = 0;
+	char *title;
+
+	buf_append(&part, matter, part_len);
+	s = part.data;
+	/* "Fråga om daglig verksamhet" is an item about daglig verksamhet */
+	for (const char *const *l = subject_lead_ins; *l != NULL; l++) {
+		const char *r = ci_word_prefix(s, *l);
+		if (r != NULL && *skip_blanks(r) != '\0') {
+			s = skip_blanks(r);
+			break;
+		}
+	}
+	while (*s != '\0' && words < SUBJECT_TITLE_MAX_WORDS) {
+		const char *w = s = skip_blanks(s);
+
+		while (*s != '\0' && !is_blank_char(*s))
+			s++;
+		if (s == w)
+			break;
+		if (b.len > 0)
+			buf_append_char(&b, ' ');
+		buf_append(&b, w, (size_t)(s - w));
+		words++;
+	}
+	while (b.len > 0 && strchr(".,;: ", b.data[b.len - 1]) != NULL)
+		b.data[--b.len] = '\0';
+	title = u8_capitalize(b.data != NULL ? b.data : "");
+	buf_free(&b);
+	buf_free(&part);
+	return title;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The API. */
+
+/* Inline images of a signature (Outlook's image001.png) do not carry
+ * questions. */
+static size_t real_attachments(const struct mail_text *mail)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < mail->n_attachments; i++) {
+		const struct mail_attachment *a = &mail->attachments[i];
+		bool image = a->content_type != NULL && str_prefix_ci(a->content_type, "image/");
+
+		if (image && (a->filename == NULL || str_prefix_ci(a->filename, "image0") ||
+			      str_prefix_ci(a->filename, "outlook-")))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+static bool has_header(const struct mail_text *mail, const char *name)
+{
+	for (size_t i = 0; i < mail->n_headers; i++)
+		if (mail->headers[i].name != NULL && str_eq_ci(mail->headers[i].name, name))
+			return true;
+	return false;
+}
+
+int extract_questions(const struct mail_text *mail, const struct extract_limits *limits,
+		      struct extraction **extraction_r, struct error *error_r)
+{
+	struct extract_ctx ctx = { 0 };
+	struct extraction *ex;
+	struct buf body = { 0 }, subject = { 0 };
+	struct lines ls = { 0 };
+	int max_questions = DEFAULT_MAX_QUESTIONS;
+	size_t max_bytes = DEFAULT_MAX_QUESTION_BYTES;
+	bool generic;
+
+	*extraction_r = NULL;
+	if (mail == NULL)
+		return err_set(error_r, ERR_FATAL, "extract: no mail");
+	if (limits != NULL && limits->max_questions > 0)
+		max_questions = limits->max_questions;
+	if (limits != NULL && limits->max_question_bytes > 0)
+		max_bytes = limits->max_question_bytes;
+
+	sanitize(&body, mail->body != NULL ? mail->body : "", false);
+	sanitize(&subject, mail->subject != NULL ? mail->subject : "", true);
+	split_lines(body.data, &ls);
+	ctx.in_reply_to = has_header(mail, "In-Reply-To");
+	ctx.from_html = mail->body_from_html;
+	process_segment(&ctx, ls.v, ls.n, subject.data, false, 0);
+
+	ex = xcalloc(1, sizeof(*ex));
+	ex->clean_subject = extract_clean_subject(subject.data);
+	ex->forwarded_from = ctx.forwarded_from;
+	generic = subject_is_generic(ex->clean_subject);
+	if (ctx.questions.n == 0) {
+		/* a mail with only a subject, or whose body only points at the
+		 * attachment */
+		if (!generic)
+			strlist_add(&ctx.questions, ex->clean_subject);
+		if (real_attachments(mail) > 0)
+			ex->attachment_only = true;
+	}
+
+	if (ctx.questions.n > (size_t)max_questions) {
+		struct buf tail = { 0 };
+
+		for (size_t i = (size_t)max_questions - 1; i < ctx.questions.n; i++) {
+			join_text(&tail, ctx.questions.v[i]);
+			free(ctx.questions.v[i]);
+		}
+		ctx.questions.v[max_questions - 1] = buf_steal(&tail);
+		ctx.questions.n = (size_t)max_questions;
+		ex->truncated = true;
+	}
+	ex->n_questions = ctx.questions.n;
+	ex->questions = xcalloc(ex->n_questions ? ex->n_questions : 1, sizeof(*ex->questions));
+	for (size_t i = 0; i < ctx.questions.n; i++) {
+		struct question_draft *q = &ex->questions[i];
+
+		q->text = u8_capitalize(ctx.questions.v[i]);
+		u8_truncate(q->text, max_bytes);
+		if (ctx.questions.n == 1 && !generic)
+			q->title = title_from_subject(ex->clean_subject);
+		else
+			q->title = title_from_text(q->text);
+		if (q->title[0] == '\0') {
+			free(q->title);
+			q->title = xstrdup("Fråga");
+		}
+		u8_truncate(q->title, max_bytes);
+	}
+	strlist_free(&ctx.questions);
+	free(ls.v);
+	buf_free(&body);
+	buf_free(&subject);
+	*extraction_r = ex;
+	return 0;
+}
+
+void extract_free(struct extraction **extraction)
+{
+	struct extraction *ex;
+
+	if (extraction == NULL || *extraction == NULL)
+		return;
+	ex = *extraction;
+	for (size_t i = 0; i < ex->n_questions; i++) {
+		free(ex->questions[i].title);
+		free(ex->questions[i].text);
+	}
+	free(ex->questions);
+	free(ex->clean_subject);
+	free(ex->forwarded_from);
+	free(ex);
+	*extraction = NULL;
+}

@@ -57,15 +57,17 @@ struct mail_text {
 	char *body; /* UTF-8, LF line endings, never NULL */
 	bool body_from_html; /* the body was converted from text/html */
 
+	/* also each text/calendar part (invitation, reply): never body text */
 	struct mail_attachment *attachments;
 	size_t n_attachments;
 };
 
 /* Decodes raw. Returns 0 and a mail_text the caller owns, or -1 with
- * ERR_MESSAGE and a reason fit to show the secretary ("MIME nesting deeper
- * than 10 levels", "no text part") when the message is over a limit or cannot
- * be read. A message that is merely odd (bad charset label, broken base64)
- * decodes as well as it can and does not fail. */
+ * ERR_MESSAGE and a reason in Swedish fit to show the secretary ("MIME-
+ * strukturen är djupare än 10 nivåer", "meddelandet är tomt") when the
+ * message is over a limit or empty. A message that is merely odd (bad charset
+ * label, broken base64, no text part: body "") decodes as well as it can and
+ * does not fail. limits NULL means the defaults of config.c. */
 int mime_decode(const void *raw, size_t size, const struct mime_limits *limits,
 		struct mail_text **mail_r, struct error *error_r);
 void mime_free(struct mail_text **mail);

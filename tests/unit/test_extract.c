@@ -1,0 +1,655 @@
+/* test_extract.c - question extraction: inline cases, the mail cases under
+ * tests/data/extract/, subjects, titles and limits.
+ *
+ * A data case is two files: NAME.txt is a decoded mail (header lines such as
+ * "Subject:", "From:", "In-Reply-To:", "Attachment: FILE; TYPE" and
+ * "Body-From-Html: yes", a blank line, then the body as mime.c hands it over) and NAME.expect holds the
+ * expected questions, one per line, after optional "title: ..." lines (one
+ * per question, in order), "forwarded_from: ADDR" and "attachment_only: yes".
+ * Adding a case means adding two files. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "unit.h"
+
+#include "agendad/extract.h"
+#include "agendad/util.h"
+
+#define MAX_HEADERS 16
+#define MAX_ATTACHMENTS 4
+#define MAX_EXPECTED 8
+
+/* A hand-built decoded mail: what mime.c would produce. */
+struct test_mail {
+	struct mail_text mail;
+	struct mail_header headers[MAX_HEADERS];
+	struct mail_attachment attachments[MAX_ATTACHMENTS];
+};
+
+static void mail_build(struct test_mail *t, const char *subject, const char *from,
+		       const char *body)
+{
+	memset(t, 0, sizeof(*t));
+	t->mail.subject = (char *)(uintptr_t)(subject != NULL ? subject : "");
+	t->mail.from_addr = (char *)(uintptr_t)from;
+	t->mail.body = (char *)(uintptr_t)(body != NULL ? body : "");
+	t->mail.headers = t->headers;
+	t->mail.attachments = t->attachments;
+	t->mail.content_type = (char *)(uintptr_t) "text/plain";
+}
+
+static void mail_add_header(struct test_mail *t, const char *name, const char *value)
+{
+	assert_true(t->mail.n_headers < MAX_HEADERS);
+	t->headers[t->mail.n_headers].name = (char *)(uintptr_t)name;
+	t->headers[t->mail.n_headers].value = (char *)(uintptr_t)value;
+	t->mail.n_headers++;
+}
+
+static void mail_add_attachment(struct test_mail *t, const char *filename, const char *type)
+{
+	assert_true(t->mail.n_attachments < MAX_ATTACHMENTS);
+	t->attachments[t->mail.n_attachments].filename = (char *)(uintptr_t)filename;
+	t->attachments[t->mail.n_attachments].content_type = (char *)(uintptr_t)type;
+	t->attachments[t->mail.n_attachments].size = 12345;
+	t->mail.n_attachments++;
+}
+
+static bool valid_utf8(const char *s)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+	size_t len = strlen(s);
+
+	while (len > 0) {
+		n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp);
+		if (n <= 0)
+			return false;
+		s += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Every extraction, whatever the input: valid UTF-8, single-spaced
+ * paragraphs, no empty title or text, within the limits. */
+static void check_invariants(const struct extraction *ex, const struct extract_limits *limits)
+{
+	assert_non_null(ex->clean_subject);
+	assert_true(valid_utf8(ex->clean_subject));
+	if (limits != NULL && limits->max_questions > 0)
+		assert_true(ex->n_questions <= (size_t)limits->max_questions);
+	for (size_t i = 0; i < ex->n_questions; i++) {
+		const struct question_draft *q = &ex->questions[i];
+
+		assert_non_null(q->title);
+		assert_non_null(q->text);
+		assert_true(q->title[0] != '\0');
+		assert_true(q->text[0] != '\0');
+		assert_true(valid_utf8(q->title));
+		assert_true(valid_utf8(q->text));
+		assert_null(strchr(q->text, '\n'));
+		assert_null(strstr(q->text, "  "));
+		assert_true(q->text[strlen(q->text) - 1] != ' ');
+		if (limits != NULL && limits->max_question_bytes > 0)
+			assert_true(strlen(q->text) <= limits->max_question_bytes);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Inline cases: short mails, one form each. */
+
+struct inline_case {
+	const char *name;
+	const char *subject;
+	const char *body;
+	const char *attachment; /* file name of one attachment, or NULL */
+	const char *attachment_type;
+	const char *questions[MAX_EXPECTED]; /* NULL-terminated */
+	bool attachment_only;
+	const char *forwarded_from;
+};
+
+static const struct inline_case inline_cases[] = {
+	{ "god morgon greeting",
+	  "Resor till daglig verksamhet",
+	  "God morgon,\n\nKan kommunen se över reglerna för resor till och från daglig "
+	  "verksamhet?\n\nHälsningar\nLena",
+	  NULL, NULL,
+	  { "Kan kommunen se över reglerna för resor till och från daglig verksamhet?" }, false, NULL },
+	{ "star bullets after intro",
+	  "Frågor till LSS-samverkan",
+	  "Hej alla,\n\nVi har några frågor som vi vill ta upp:\n\n* Hur många väntar på "
+	  "korttidsplats?\n* Varför har avgiften för korttids höjts?\n\nMvh\nPer",
+	  NULL, NULL,
+	  { "Hur många väntar på korttidsplats?", "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "greeting and closing only, generic subject",
+	  "Frågor",
+	  "Hej!\n\nHälsningar\nAnna Svensson\nFUB Exempelstad",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "empty body, prefixed specific subject",
+	  "SV: VB: Re: Fråga: Parkeringstillstånd för ledsagare",
+	  "",
+	  NULL, NULL,
+	  { "Parkeringstillstånd för ledsagare" }, false, NULL },
+	{ "attachment only",
+	  "Frågor inför mötet",
+	  "Hej!\n\nSe bifogad fil.\n\nMvh\nMärta",
+	  "Frågor.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	  { NULL }, true, NULL },
+	{ "says attached but nothing attached",
+	  "Frågor inför mötet",
+	  "Hej!\n\nSe bifogad fil.\n\nMvh\nMärta",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "only a signature logo attached",
+	  "Frågor till mötet",
+	  "",
+	  "image001.png", "image/png",
+	  { NULL }, false, NULL },
+	{ "bifogar intro with questions in body too",
+	  "Frågor till LSS-samverkan",
+	  "Hej,\n\nBifogar våra frågor inför mötet. Dessutom undrar vi när hissen i stadshuset "
+	  "lagas?\n\n/Lena",
+	  "fragor.pdf", "application/pdf",
+	  { "Dessutom undrar vi när hissen i stadshuset lagas?" }, false, NULL },
+	{ "sent from my iphone, english",
+	  "Fråga",
+	  "Varför har habiliteringsersättningen inte höjts sedan 2019?\n\nSent from my iPhone",
+	  NULL, NULL,
+	  { "Varför har habiliteringsersättningen inte höjts sedan 2019?" }, false, NULL },
+	{ "outlook for android footer",
+	  "Fråga",
+	  "Hej Karin!\nHur många timvikarier används i gruppbostäderna?\n\nSkickat från Outlook "
+	  "för Android",
+	  NULL, NULL,
+	  { "Hur många timvikarier används i gruppbostäderna?" }, false, NULL },
+	{ "absence notice only",
+	  "Inför mötet",
+	  "Hej!\n\nJag kan tyvärr inte närvara på mötet den 12 november.\n\nMvh Anna",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "attendance before a question in one paragraph",
+	  "Fråga om boendestöd",
+	  "Hej! Vi kommer att vara två från föreningen på mötet. Vi undrar varför boendestödet "
+	  "har minskat i omfattning?",
+	  NULL, NULL,
+	  { "Vi undrar varför boendestödet har minskat i omfattning?" }, false, NULL },
+	{ "interleaved, minimal",
+	  "SV: Frågor",
+	  "Hej Karin,\n\n> Vilka frågor har ni?\n\nVarför är handläggningstiderna så "
+	  "långa?\n\n> Något mer?\n\nNej, det var allt.\n",
+	  NULL, NULL,
+	  { "Varför är handläggningstiderna så långa?" }, false, NULL },
+	{ "en dash bullets",
+	  "Frågor till LSS-samverkan",
+	  "Hej!\n\n– Hur många har fått avslag på ledsagarservice?\n– Hur många har överklagat?\n",
+	  NULL, NULL,
+	  { "Hur många har fått avslag på ledsagarservice?", "Hur många har överklagat?" }, false, NULL },
+	{ "intro line and a prose question",
+	  "Frågor",
+	  "Hej!\n\nHär kommer våra frågor:\n\nHur säkerställs kontinuiteten i hemtjänsten för "
+	  "personer med autism?\n\nMvh",
+	  NULL, NULL,
+	  { "Hur säkerställs kontinuiteten i hemtjänsten för personer med autism?" }, false, NULL },
+	{ "non-breaking spaces from HTML",
+	  "Fråga",
+	  "Hej!\n\nHur\xc2\xa0 många\xc2\xa0platser finns?\n",
+	  NULL, NULL,
+	  { "Hur många platser finns?" }, false, NULL },
+	{ "invalid UTF-8 is repaired, not split",
+	  "Fr\xe5ga",
+	  "Hur m\xe5nga st\xe5r i k\xf6?\n",
+	  NULL, NULL,
+	  { "Hur m\xef\xbf\xbdnga st\xef\xbf\xbdr i k\xef\xbf\xbd?" }, false, NULL },
+	{ "CRLF line ends",
+	  "Fråga",
+	  "Hej!\r\n\r\nNär öppnar den nya gruppbostaden?\r\n\r\nMvh\r\nAnna\r\n",
+	  NULL, NULL,
+	  { "När öppnar den nya gruppbostaden?" }, false, NULL },
+	{ "two greeting lines",
+	  "Frågor",
+	  "Hej Karin!\nTill LSS-samverkan\n\nHur många elever saknar fritidshem?\n",
+	  NULL, NULL,
+	  { "Hur många elever saknar fritidshem?" }, false, NULL },
+	{ "ISO date attribution",
+	  "Re: Frågor",
+	  "Varför har avgifterna höjts?\n\nDen 2026-11-03 10:12 skrev Karin Lindqvist "
+	  "<karin@exempelstad.se>:\n> Hej! Har ni frågor?\n",
+	  NULL, NULL,
+	  { "Varför har avgifterna höjts?" }, false, NULL },
+	{ "english attribution and iphone",
+	  "Re: Questions",
+	  "Hur ser planen för nya LSS-bostäder ut?\n\nSent from my iPhone\n\nOn 3 Nov 2026, at "
+	  "10:12, Karin Lindqvist <karin@exempelstad.se> wrote:\n\n> Any questions?\n",
+	  NULL, NULL,
+	  { "Hur ser planen för nya LSS-bostäder ut?" }, false, NULL },
+	{ "gmail forward, note is only a request",
+	  "Fwd: Fråga",
+	  "Kan ni ta upp detta?\n\n---------- Forwarded message ---------\nFrom: Eva Holm "
+	  "<Eva.Holm@Webbmejl.SE>\nDate: Mon, 2 Nov 2026\nSubject: Fråga\n\nHej!\nVarför stänger "
+	  "simhallen för gruppbostäderna?\nEva\n",
+	  NULL, NULL,
+	  { "Varför stänger simhallen för gruppbostäderna?" }, false, "eva.holm@webbmejl.se" },
+	{ "uppercase swedish closing",
+	  "Fråga",
+	  "Varför tar bostadsanpassningen så lång tid?\n\nMED VÄNLIGA HÄLSNINGAR\nÖRJAN "
+	  "ÅSTRÖM\nORDFÖRANDE",
+	  NULL, NULL,
+	  { "Varför tar bostadsanpassningen så lång tid?" }, false, NULL },
+	{ "lowercase start is capitalised",
+	  "Fråga",
+	  "Hej, är det sant att korttidsboendet Solgläntan ska stänga?",
+	  NULL, NULL,
+	  { "Är det sant att korttidsboendet Solgläntan ska stänga?" }, false, NULL },
+};
+
+static void test_inline_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(inline_cases); i++) {
+		const struct inline_case *c = &inline_cases[i];
+		struct test_mail t;
+		struct extraction *ex = NULL;
+		struct error error = { 0 };
+		size_t n = 0;
+
+		mail_build(&t, c->subject, "anna@fub-exempelstad.se", c->body);
+		if (c->attachment != NULL)
+			mail_add_attachment(&t, c->attachment, c->attachment_type);
+		assert_int_equal(extract_questions(&t.mail, NULL, &ex, &error), 0);
+		check_invariants(ex, NULL);
+		while (n < MAX_EXPECTED && c->questions[n] != NULL)
+			n++;
+		if (ex->n_questions != n)
+			print_message("case '%s': %zu questions, expected %zu\n", c->name,
+				      ex->n_questions, n);
+		assert_int_equal(ex->n_questions, n);
+		for (size_t k = 0; k < n; k++) {
+			if (strcmp(ex->questions[k].text, c->questions[k]) != 0)
+				print_message("case '%s': question %zu\n", c->name, k);
+			assert_string_equal(ex->questions[k].text, c->questions[k]);
+		}
+		if (ex->attachment_only != c->attachment_only)
+			print_message("case '%s': attachment_only\n", c->name);
+		assert_int_equal(ex->attachment_only, c->attachment_only);
+		if (c->forwarded_from == NULL)
+			assert_null(ex->forwarded_from);
+		else
+			assert_string_equal(ex->forwarded_from, c->forwarded_from);
+		extract_free(&ex);
+		assert_null(ex);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Data cases under tests/data/extract/. */
+
+static char *read_data(const char *path)
+{
+	char *data = NULL;
+	size_t size;
+
+	if (util_read_file(path, 1 << 20, &data, &size) < 0)
+		fail_msg("cannot read %s", path);
+	return data;
+}
+
+/* Parses NAME.txt into t (pointing into data). */
+static void parse_case_mail(struct test_mail *t, char *data)
+{
+	char *p = data, *body = NULL;
+
+	mail_build(t, "", NULL, "");
+	for (;;) {
+		char *nl = strchr(p, '\n'), *colon, *value;
+
+		if (nl == NULL)
+			fail_msg("no blank line after the header lines");
+		*nl = '\0';
+		if (*p == '\0') {
+			body = nl + 1;
+			break;
+		}
+		colon = strchr(p, ':');
+		if (colon == NULL)
+			fail_msg("bad header line '%s'", p);
+		*colon = '\0';
+		value = colon + 1;
+		while (*value == ' ')
+			value++;
+		if (str_eq_ci(p, "Subject")) {
+			t->mail.subject = value;
+		} else if (str_eq_ci(p, "Body-From-Html")) {
+			t->mail.body_from_html = str_eq_ci(value, "yes");
+		} else if (str_eq_ci(p, "From")) {
+			t->mail.from_addr = value;
+		} else if (str_eq_ci(p, "Attachment")) {
+			char *semi = strchr(value, ';');
+
+			if (semi == NULL)
+				fail_msg("Attachment: needs 'FILE; TYPE'");
+			*semi = '\0';
+			mail_add_attachment(t, value, str_trim(semi + 1));
+		} else {
+			mail_add_header(t, p, value);
+		}
+		p = nl + 1;
+	}
+	t->mail.body = body;
+}
+
+struct expectation {
+	char *questions[32];
+	size_t n_questions;
+	char *titles[32];
+	size_t n_titles;
+	char *forwarded_from;
+	bool attachment_only;
+};
+
+static void parse_expect(struct expectation *e, char *data)
+{
+	memset(e, 0, sizeof(*e));
+	for (char *line = strtok(data, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		if (str_is_blank(line))
+			continue;
+		if (strncmp(line, "title: ", 7) == 0) {
+			assert_true(e->n_titles < N_ELEMENTS(e->titles));
+			e->titles[e->n_titles++] = line + 7;
+		} else if (strncmp(line, "forwarded_from: ", 16) == 0) {
+			e->forwarded_from = line + 16;
+		} else if (strcmp(line, "attachment_only: yes") == 0) {
+			e->attachment_only = true;
+		} else {
+			assert_true(e->n_questions < N_ELEMENTS(e->questions));
+			e->questions[e->n_questions++] = line;
+		}
+	}
+}
+
+/* Returns the number of mismatches, each printed. */
+static int run_data_case(const char *dir, const char *name)
+{
+	char path[4096];
+	char *mail_data, *expect_data;
+	struct test_mail t;
+	struct expectation e;
+	struct extraction *ex = NULL;
+	struct error error = { 0 };
+	struct extract_limits limits = { 20, 4096 };
+	int bad = 0;
+
+	snprintf(path, sizeof(path), "%s/%s.txt", dir, name);
+	mail_data = read_data(path);
+	snprintf(path, sizeof(path), "%s/%s.expect", dir, name);
+	expect_data = read_data(path);
+	parse_case_mail(&t, mail_data);
+	parse_expect(&e, expect_data);
+
+	assert_int_equal(extract_questions(&t.mail, &limits, &ex, &error), 0);
+	check_invariants(ex, &limits);
+	if (ex->n_questions != e.n_questions) {
+		print_message("%s: %zu questions, expected %zu\n", name, ex->n_questions,
+			      e.n_questions);
+		bad++;
+	}
+	for (size_t i = 0; i < ex->n_questions && i < e.n_questions; i++)
+		if (strcmp(ex->questions[i].text, e.questions[i]) != 0) {
+			print_message("%s: question %zu\n   got: %s\n  want: %s\n", name, i + 1,
+				      ex->questions[i].text, e.questions[i]);
+			bad++;
+		}
+	for (size_t i = 0; i < e.n_titles; i++)
+		if (i >= ex->n_questions || strcmp(ex->questions[i].title, e.titles[i]) != 0) {
+			print_message("%s: title %zu\n   got: %s\n  want: %s\n", name, i + 1,
+				      i < ex->n_questions ? ex->questions[i].title : "(none)",
+				      e.titles[i]);
+			bad++;
+		}
+	if ((ex->forwarded_from == NULL) != (e.forwarded_from == NULL) ||
+	    (e.forwarded_from != NULL && strcmp(ex->forwarded_from, e.forwarded_from) != 0)) {
+		print_message("%s: forwarded_from %s, want %s\n", name,
+			      ex->forwarded_from ? ex->forwarded_from : "(none)",
+			      e.forwarded_from ? e.forwarded_from : "(none)");
+		bad++;
+	}
+	if (ex->attachment_only != e.attachment_only) {
+		print_message("%s: attachment_only %d, want %d\n", name, ex->attachment_only,
+			      e.attachment_only);
+		bad++;
+	}
+	extract_free(&ex);
+	free(mail_data);
+	free(expect_data);
+	return bad;
+}
+
+static int txt_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && strcmp(d->d_name + n - 4, ".txt") == 0;
+}
+
+static void test_data_cases(void **state)
+{
+	const char *dir = TEST_DATA "/extract";
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, txt_filter, alphasort);
+	int bad = 0;
+
+	(void)state;
+	if (n < 0)
+		fail_msg("cannot list %s", dir);
+	/* the suite is meant to cover every form; a lost directory must fail */
+	assert_true(n >= 40);
+	for (int i = 0; i < n; i++) {
+		char name[256];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(list[i]->d_name) - 4),
+			 list[i]->d_name);
+		bad += run_data_case(dir, name);
+		free(list[i]);
+	}
+	free(list);
+	assert_int_equal(bad, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Subjects. */
+
+static const struct {
+	const char *subject;
+	const char *clean;
+} subject_cases[] = {
+	{ "SV: VB: Re: Fråga: Ledsagning", "Ledsagning" },
+	{ "RE:RE: Frågor", "Frågor" },
+	{ "Sv:Sv:Frågor", "Frågor" },
+	{ "[Extern] SV: Färdtjänst", "Färdtjänst" },
+	{ "[EXTERNAL] FW: Färdtjänst", "Färdtjänst" },
+	{ "Fwd: Fw: AW: WG: Korttids", "Korttids" },
+	{ "Re[2]: Korttids", "Korttids" },
+	{ "VB:  Frågor   inför  mötet ", "Frågor inför mötet" },
+	{ "Vb: Återkoppling", "Återkoppling" },
+	{ "Frågor till mötet", "Frågor till mötet" },
+	{ "Svar på fråga om boende", "Svar på fråga om boende" },
+	{ "Revision av LSS-boenden", "Revision av LSS-boenden" },
+	{ "Fråga om boende", "Fråga om boende" },
+	{ "Fwd:Fråga:", "" },
+	{ "SV: SV:", "" },
+	{ "", "" },
+	{ "Sv: Fr\xe5ga", "Fr\xef\xbf\xbd" "ga" },
+};
+
+static void test_clean_subject(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(subject_cases); i++) {
+		char *s = extract_clean_subject(subject_cases[i].subject);
+
+		assert_string_equal(s, subject_cases[i].clean);
+		free(s);
+	}
+	char *s = extract_clean_subject(NULL);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Titles. */
+
+static const struct {
+	const char *subject;
+	const char *body;
+	const char *titles[4];
+} title_cases[] = {
+	/* one question, specific subject: the subject */
+	{ "SV: färdtjänst i sommar", "Hur blir det med färdtjänsten i sommar?",
+	  { "Färdtjänst i sommar" } },
+	/* one question, generic subject: from the question */
+	{ "Frågor till LSS-samverkan",
+	  "Vi undrar hur många personer som står i kö till gruppbostad, och hur länge de väntat.",
+	  { "Hur många personer som står i kö till gruppbostad" } },
+	/* several questions: each from its own text, first clause */
+	{ "Frågor om boende",
+	  "1. När öppnar gruppbostaden på Björkvägen? Vi har väntat länge.\n2. Kan de boende "
+	  "själva välja sina måltider, eller bestämmer personalen?\n",
+	  { "När öppnar gruppbostaden på Björkvägen", "Kan de boende själva välja sina måltider" } },
+	/* a long first clause is cut at about eight words without a dangling word */
+	{ "Frågor",
+	  "- Hur arbetar kommunen med att förbättra tillgängligheten i alla kommunens lokaler "
+	  "och på webben?\n- Varför?\n",
+	  { "Hur arbetar kommunen med att förbättra tillgängligheten", "Varför" } },
+};
+
+static void test_titles(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(title_cases); i++) {
+		struct test_mail t;
+		struct extraction *ex = NULL;
+		struct error error = { 0 };
+		size_t n = 0;
+
+		mail_build(&t, title_cases[i].subject, NULL, title_cases[i].body);
+		assert_int_equal(extract_questions(&t.mail, NULL, &ex, &error), 0);
+		while (n < 4 && title_cases[i].titles[n] != NULL)
+			n++;
+		assert_int_equal(ex->n_questions, n);
+		for (size_t k = 0; k < n; k++)
+			assert_string_equal(ex->questions[k].title, title_cases[i].titles[k]);
+		extract_free(&ex);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Limits. */
+
+static void test_max_questions(void **state)
+{
+	const char *body = "1. Första frågan om boende?\n2. Andra frågan om resor?\n"
+			   "3. Tredje frågan om skolan?\n4. Fjärde frågan om avgifter?\n"
+			   "5. Femte frågan om personal?\n";
+	struct extract_limits limits = { 3, 4096 };
+	struct test_mail t;
+	struct extraction *ex = NULL;
+	struct error error = { 0 };
+
+	(void)state;
+	mail_build(&t, "Frågor", NULL, body);
+	assert_int_equal(extract_questions(&t.mail, &limits, &ex, &error), 0);
+	check_invariants(ex, &limits);
+	assert_int_equal(ex->n_questions, 3);
+	assert_true(ex->truncated);
+	assert_string_equal(ex->questions[0].text, "Första frågan om boende?");
+	assert_string_equal(ex->questions[2].text,
+			    "Tredje frågan om skolan? Fjärde frågan om avgifter? Femte frågan om "
+			    "personal?");
+	extract_free(&ex);
+
+	limits.max_questions = 5;
+	assert_int_equal(extract_questions(&t.mail, &limits, &ex, &error), 0);
+	assert_int_equal(ex->n_questions, 5);
+	assert_false(ex->truncated);
+	extract_free(&ex);
+}
+
+static void test_max_question_bytes(void **state)
+{
+	/* "Vad händer" is 11 bytes, the cut at 12 would split "å" */
+	const char *body = "Vad händer åäö åäö åäö åäö?";
+	struct test_mail t;
+	struct error error = { 0 };
+
+	(void)state;
+	mail_build(&t, "Fråga", NULL, body);
+	for (size_t max = 1; max <= strlen(body) + 1; max++) {
+		struct extract_limits limits = { 10, max };
+		struct extraction *ex = NULL;
+
+		assert_int_equal(extract_questions(&t.mail, &limits, &ex, &error), 0);
+		assert_int_equal(ex->n_questions, 1);
+		assert_true(strlen(ex->questions[0].text) <= max);
+		assert_true(strlen(ex->questions[0].title) <= max);
+		assert_true(valid_utf8(ex->questions[0].text));
+		assert_true(valid_utf8(ex->questions[0].title));
+		assert_true(strncmp(ex->questions[0].text, body, strlen(ex->questions[0].text)) == 0);
+		extract_free(&ex);
+	}
+}
+
+/* Outside input of any shape: long lines, many markers, deep forwards,
+ * nothing but quotes; never a crash, always the invariants. */
+static void test_odd_input(void **state)
+{
+	struct buf b = { 0 };
+	struct extract_limits limits = { 50, 2000 };
+	struct test_mail t;
+	struct error error = { 0 };
+	struct extraction *ex = NULL;
+
+	(void)state;
+	for (int i = 0; i < 3000; i++)
+		buf_printf(&b, "%d. Fråga nummer %d om ärende?\n", i % 99 + 1, i);
+	for (int i = 0; i < 30; i++)
+		buf_append_str(&b, "---------- Forwarded message ---------\nFrom: a@b.se\n\n"
+				   "Kan ni ta upp detta?\n");
+	for (int i = 0; i < 20000; i++)
+		buf_append_str(&b, "åäö ");
+	buf_append_str(&b, "\n> > > citat\n>\n-- \n");
+	mail_build(&t, "VB: VB: VB:", NULL, b.data);
+	assert_int_equal(extract_questions(&t.mail, &limits, &ex, &error), 0);
+	check_invariants(ex, &limits);
+	assert_int_equal(ex->n_questions, 50);
+	assert_true(ex->truncated);
+	assert_string_equal(ex->forwarded_from, "a@b.se");
+	extract_free(&ex);
+	buf_free(&b);
+
+	mail_build(&t, NULL, NULL, NULL);
+	t.mail.subject = NULL;
+	t.mail.body = NULL;
+	assert_int_equal(extract_questions(&t.mail, NULL, &ex, &error), 0);
+	assert_int_equal(ex->n_questions, 0);
+	assert_false(ex->attachment_only);
+	extract_free(&ex);
+	extract_free(&ex);
+	extract_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inline_cases),	  cmocka_unit_test(test_data_cases),
+		cmocka_unit_test(test_clean_subject),	  cmocka_unit_test(test_titles),
+		cmocka_unit_test(test_max_questions),	  cmocka_unit_test(test_max_question_bytes),
+		cmocka_unit_test(test_odd_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
