@@ -1,0 +1,610 @@
+/* classify.c - the topic of a question and how alike two questions are; see
+ * classify.h, config/categories.conf and classify_p.h.
+ *
+ * The decision adds two scores per category and takes the softmax:
+ *   z = (model_scale * logits + keyword_scale * keywords) / temperature
+ *   keywords  the summed weights of the categories.conf keywords found in the
+ *             text, each keyword once; of overlapping matches only the
+ *             longest counts, so "tillsyn" in "korttidstillsyn" is not
+ *             kvalitet-tillsyn (classify_text.c)
+ *   logits    of the learned model, which sees the keyword scores and the
+ *             matched keywords too (classify_model.c); zero while it is
+ *             untrained, so a bare classifier sorts by keywords alone
+ * The confidence is the probability of the best category; the temperature
+ * makes it honest (on held-out questions the mean confidence is close to
+ * the accuracy). Below the threshold the question goes to
+ * CLASSIFY_FALLBACK, marked not confident, with the best guess's words as
+ * evidence. The constants were set by cross-validation on
+ * tests/data/classify (make eval prints the figures and a threshold sweep).
+ *
+ * A text that was trained before, stem for stem, gets the category it was
+ * trained with most often (the latest on a tie): a secretary's correction of
+ * a question holds for that question at once, whatever the model says.
+ *
+ * Invariants:
+ *   1. The feature table maps each feature hash to exactly one model row;
+ *      rows are never removed, so a row index stays valid.
+ *   2. classify_text(), classify_similarity() and classify_tokenize() change
+ *      nothing but the scratch buffers and the stemmer's state, which is why
+ *      they take a const classifier; one classifier must not be used by two
+ *      threads at once.
+ *   3. Classifying allocates nothing once the scratch buffers have grown to
+ *      the longest text seen (at most CLASSIFY_MAX_TEXT bytes are read). */
+#include <libstemmer.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agendad/classify.h"
+#include "classify_p.h"
+
+static const struct classify_params default_params = {
+    .gram_min = 3,
+    .gram_max = 5,
+    .bigrams = false,
+    .model_scale = 1.0f,
+    .keyword_scale = 2.0f,
+    .sim_weight = {0.1f, 1.0f, 0.0f},
+    .threshold = 0.30f,
+    .epochs = 40,
+    .rate = 1.0f,
+    .l2 = 1e-4f,
+    .keyword_value = 0.5f,
+    .temperature = 4.0f,
+};
+
+/* Evidence: at most this many words. */
+#define EVIDENCE_ITEMS 5
+
+/* The next epoch for counting each model row once per text. */
+static uint32_t scratch_epoch(struct classify_scratch *s, size_t n_rows)
+{
+	if (s->stamp_cap < n_rows) {
+		size_t old = s->stamp_cap;
+
+		s->stamp_cap = n_rows + n_rows / 2 + 1024;
+		s->stamp = xreallocarray(s->stamp, s->stamp_cap, sizeof(*s->stamp));
+		memset(s->stamp + old, 0, (s->stamp_cap - old) * sizeof(*s->stamp));
+	}
+	if (++s->epoch == 0) {
+		memset(s->stamp, 0, s->stamp_cap * sizeof(*s->stamp));
+		s->epoch = 1;
+	}
+	return s->epoch;
+}
+
+static void analyze(const struct classifier *cl, struct classify_doc *doc, const char *text)
+{
+	classify_doc_words(doc, text != NULL ? text : "", &cl->stop, cl->stemmer);
+	classify_doc_features(doc, cl->params.gram_min, cl->params.gram_max, cl->params.bigrams);
+}
+
+/* The key of a text in the memory of trained texts: its stems in order. */
+static uint64_t memory_key(const struct classify_doc *doc)
+{
+	uint64_t h = 0x51ed270b27c3a1f9ULL;
+
+	for (size_t i = 0; i < doc->n_words; i++)
+		if (doc->words[i].stem_hash != 0)
+			h = classify_hash(&doc->words[i].stem_hash, sizeof(uint64_t), h);
+	return h;
+}
+
+/* The keyword score of each category, each keyword once. */
+static void keyword_scores(const struct classifier *cl, struct classify_doc *doc, float *kw)
+{
+	for (size_t c = 0; c < cl->n_categories; c++)
+		kw[c] = 0;
+	classify_automaton_match(&cl->ac, cl->patterns, doc);
+	for (size_t i = 0; i < doc->n_matches; i++) {
+		const struct classify_keyword *k = &cl->keywords[doc->matches[i].keyword];
+		bool repeat = false;
+
+		for (size_t j = 0; j < i && !repeat; j++)
+			repeat = doc->matches[j].keyword == doc->matches[i].keyword;
+		if (!repeat)
+			kw[k->category] += k->weight;
+	}
+}
+
+/* The model feature of matched keyword k. */
+static uint64_t keyword_feature(uint32_t k)
+{
+	return classify_hash(&k, sizeof(k), FEAT_KINDS + 1);
+}
+
+/* The value of each feature of a text in the model. */
+static float feature_value(const struct classify_doc *doc)
+{
+	return 1.0f / sqrtf((float)doc->n_feats + 1.0f);
+}
+
+int classify_new(const char *categories_text, const char *filename,
+		 struct classifier **classifier_r, struct error *error_r)
+{
+	struct classifier *cl = xcalloc(1, sizeof(*cl));
+
+	*classifier_r = NULL;
+	cl->params = default_params;
+	cl->scratch = xcalloc(1, sizeof(*cl->scratch));
+	classify_stopwords_init(&cl->stop);
+	cl->stemmer = sb_stemmer_new("swedish", "UTF_8");
+	if (cl->stemmer == NULL) {
+		classify_free(&cl);
+		return err_set(error_r, ERR_FATAL, "libstemmer has no Swedish stemmer");
+	}
+	if (classify_conf_parse(cl, categories_text != NULL ? categories_text : "",
+				filename != NULL ? filename : "categories.conf", error_r) < 0) {
+		classify_free(&cl);
+		return -1;
+	}
+	cl->fallback = (size_t)classify_category_index(cl, CLASSIFY_FALLBACK);
+	classify_automaton_build(&cl->ac, cl->patterns, cl->n_patterns);
+	*classifier_r = cl;
+	return 0;
+}
+
+void classify_free(struct classifier **classifier)
+{
+	struct classifier *cl = classifier != NULL ? *classifier : NULL;
+
+	if (cl == NULL)
+		return;
+	for (size_t i = 0; i < cl->n_owned; i++)
+		free(cl->owned[i]);
+	for (size_t i = 0; i < cl->n_keywords; i++)
+		free(cl->keywords[i].display);
+	free(cl->keywords);
+	for (size_t i = 0; i < cl->n_patterns; i++) {
+		free(cl->patterns[i].bytes);
+		free(cl->patterns[i].exact);
+	}
+	free(cl->patterns);
+	classify_automaton_free(&cl->ac);
+	classify_stopwords_free(&cl->stop);
+	if (cl->stemmer != NULL)
+		sb_stemmer_delete(cl->stemmer);
+	classify_model_free(&cl->model);
+	free(cl->memory.slots);
+	if (cl->scratch != NULL) {
+		classify_doc_free(&cl->scratch->doc[0]);
+		classify_doc_free(&cl->scratch->doc[1]);
+		free(cl->scratch->stamp);
+		free(cl->scratch->feat_row);
+		free(cl->scratch->rows);
+		free(cl->scratch->sim[0]);
+		free(cl->scratch->sim[1]);
+		free(cl->scratch);
+	}
+	free(cl);
+	*classifier = NULL;
+}
+
+int classify_train(struct classifier *cl, const char *text, const char *category,
+		   struct error *error_r)
+{
+	struct classify_scratch *s = cl->scratch;
+	struct classify_doc *doc = &s->doc[0];
+	struct classify_model *m = &cl->model;
+	int c = category != NULL ? classify_category_index(cl, category) : -1;
+	float kw[CLASSIFY_MAX_CATEGORIES];
+	size_t n_rows = 0, n_key = 0;
+	uint32_t epoch;
+
+	if (c < 0)
+		return err_set(error_r, ERR_MESSAGE, "unknown category '%s'",
+			       category != NULL ? category : "(null)");
+	analyze(cl, doc, text);
+	keyword_scores(cl, doc, kw);
+	/* rows first: they may grow the stamp array */
+	for (size_t i = 0; i < doc->n_feats; i++)
+		(void)classify_model_row(cl, doc->feats[i].hash);
+	for (size_t i = 0; i < doc->n_matches; i++)
+		(void)classify_model_row(cl, keyword_feature(doc->matches[i].keyword));
+	epoch = scratch_epoch(s, m->n_rows);
+	if (s->rows_cap < doc->n_feats + doc->n_matches) {
+		s->rows_cap = doc->n_feats + doc->n_matches + 256;
+		s->rows = xreallocarray(s->rows, s->rows_cap, sizeof(*s->rows));
+	}
+	for (size_t i = 0; i < doc->n_feats + doc->n_matches; i++) {
+		bool key = i >= doc->n_feats;
+		uint32_t r = classify_model_row(
+		    cl, key ? keyword_feature(doc->matches[i - doc->n_feats].keyword)
+			    : doc->feats[i].hash);
+
+		if (s->stamp[r] == epoch)
+			continue;
+		s->stamp[r] = epoch;
+		s->rows[n_rows++] = r;
+		n_key += key;
+		if (!key)
+			m->df[r]++;
+	}
+	n_rows -= n_key;
+	m->n_docs++;
+	classify_model_keep(cl, s->rows, n_rows, n_key, feature_value(doc), kw, (size_t)c);
+	classify_memory_add(&cl->memory, memory_key(doc), (size_t)c);
+	return 0;
+}
+
+/* Splits one TSV line into category and text; false when it is not one. */
+static bool tsv_fields(char *line, char **category_r, char **text_r)
+{
+	char *tab = strchr(line, '\t');
+
+	if (tab == NULL)
+		return false;
+	*tab = '\0';
+	*category_r = str_trim(line);
+	*text_r = str_trim(tab + 1);
+	return **category_r != '\0' && **text_r != '\0';
+}
+
+int classify_train_tsv(struct classifier *cl, const char *tsv, const char *filename,
+		       struct error *error_r)
+{
+	int ret = 0;
+
+	if (filename == NULL)
+		filename = "training data";
+	/* Two passes: a bad line anywhere trains nothing, so a fixed file can
+	 * simply be loaded again. */
+	for (int pass = 0; pass < 2 && ret == 0; pass++) {
+		const char *p = tsv != NULL ? tsv : "";
+		int line_no = 0;
+
+		cl->model.bulk = pass == 1;
+		if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+			p += 3;
+		while (*p != '\0' && ret == 0) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+			char *line = xstrndup(p, len), *category, *text, *t;
+
+			line_no++;
+			p = nl != NULL ? nl + 1 : p + len;
+			t = str_trim(line);
+			if (*t == '\0' || *t == '#')
+				;
+			else if (!tsv_fields(line, &category, &text))
+				ret = err_set(error_r, ERR_FATAL,
+					      "%s:%d: expected CATEGORY<TAB>QUESTION", filename,
+					      line_no);
+			else if (classify_category_index(cl, category) < 0)
+				ret = err_set(error_r, ERR_FATAL, "%s:%d: unknown category '%s'",
+					      filename, line_no, category);
+			else if (pass == 1)
+				ret = classify_train(cl, text, category, error_r);
+			free(line);
+		}
+	}
+	if (cl->model.bulk) {
+		cl->model.bulk = false;
+		classify_model_fit(cl);
+	}
+	return ret;
+}
+
+/* The known model rows of doc, each once, into scratch->rows; each
+ * feature's row (its first occurrence only) into scratch->feat_row. */
+static size_t known_rows(const struct classifier *cl, const struct classify_doc *doc)
+{
+	struct classify_scratch *s = cl->scratch;
+	const struct classify_model *m = &cl->model;
+	size_t n = 0;
+	uint32_t epoch;
+
+	if (s->feat_row_cap < doc->n_feats) {
+		s->feat_row_cap = doc->n_feats + 256;
+		s->feat_row = xreallocarray(s->feat_row, s->feat_row_cap, sizeof(*s->feat_row));
+	}
+	if (s->rows_cap < doc->n_feats + doc->n_matches) {
+		s->rows_cap = doc->n_feats + doc->n_matches + 256;
+		s->rows = xreallocarray(s->rows, s->rows_cap, sizeof(*s->rows));
+	}
+	if (m->n_docs == 0) {
+		for (size_t i = 0; i < doc->n_feats; i++)
+			s->feat_row[i] = -1;
+		return 0;
+	}
+	epoch = scratch_epoch(s, m->n_rows);
+	for (size_t i = 0; i < doc->n_feats; i++) {
+		int64_t r = classify_model_find(m, doc->feats[i].hash);
+
+		s->feat_row[i] = -1;
+		if (r < 0 || s->stamp[r] == epoch)
+			continue;
+		s->stamp[r] = epoch;
+		s->feat_row[i] = (int32_t)r;
+		s->rows[n++] = (uint32_t)r;
+	}
+	return n;
+}
+
+/* Appends item to the comma-separated evidence if it fits whole. */
+static void evidence_add(char *evidence, size_t size, const char *item, size_t len)
+{
+	size_t used = strlen(evidence), sep = used > 0 ? 2 : 0;
+
+	if (len == 0 || used + sep + len >= size)
+		return;
+	memcpy(evidence + used, ", ", sep);
+	memcpy(evidence + used + sep, item, len);
+	evidence[used + sep + len] = '\0';
+}
+
+static bool evidence_has(const char *evidence, const char *item, size_t len)
+{
+	for (const char *p = evidence; (p = strstr(p, item)) != NULL; p++)
+		if ((p == evidence || p[-1] == ' ') && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+struct evidence_word {
+	uint32_t word;
+	float weight;
+};
+
+/* The words that decided for category best against the runner-up: its
+ * keywords (heaviest first), then the words whose features pulled the model
+ * most towards best. */
+static void evidence(const struct classifier *cl, const struct classify_doc *doc, size_t best,
+		     size_t second, char *out, size_t size)
+{
+	const struct classify_scratch *s = cl->scratch;
+	const float *w = cl->model.w;
+	size_t nc = cl->n_categories, n_top = 0, items = 0;
+	struct evidence_word top[EVIDENCE_ITEMS];
+
+	out[0] = '\0';
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < doc->n_matches && items < EVIDENCE_ITEMS; i++) {
+			const struct classify_keyword *k = &cl->keywords[doc->matches[i].keyword];
+			size_t len = strlen(k->display);
+
+			if (k->category != best || (pass == 0) != (k->weight >= 2.0f) ||
+			    evidence_has(out, k->display, len))
+				continue;
+			evidence_add(out, size, k->display, len);
+			items++;
+		}
+	for (size_t i = 0; i < doc->n_feats && cl->model.n_docs > 0;) {
+		uint32_t word = doc->feats[i].word;
+		const struct classify_word *cw = &doc->words[word];
+		float d = 0;
+		bool in_keyword = false;
+
+		/* a word's features are consecutive */
+		for (; i < doc->n_feats && doc->feats[i].word == word; i++)
+			if (s->feat_row[i] >= 0)
+				d += w[(size_t)s->feat_row[i] * nc + best] -
+				     w[(size_t)s->feat_row[i] * nc + second];
+		for (size_t j = 0; j < doc->n_matches && !in_keyword; j++)
+			in_keyword = cl->keywords[doc->matches[j].keyword].category == best &&
+				     cw->skel_off >= doc->matches[j].start &&
+				     cw->skel_off < doc->matches[j].end;
+		if (d <= 0 || in_keyword)
+			continue;
+		if (n_top < EVIDENCE_ITEMS)
+			top[n_top++] = (struct evidence_word){word, d};
+		else if (d > top[n_top - 1].weight)
+			top[n_top - 1] = (struct evidence_word){word, d};
+		else
+			continue;
+		for (size_t k = n_top - 1; k > 0 && top[k].weight > top[k - 1].weight; k--) {
+			struct evidence_word t = top[k];
+
+			top[k] = top[k - 1];
+			top[k - 1] = t;
+		}
+	}
+	for (size_t i = 0; i < n_top && items < EVIDENCE_ITEMS; i++) {
+		const struct classify_word *cw = &doc->words[top[i].word];
+		const char *fold = doc->fold.data + cw->fold_off;
+
+		if (evidence_has(out, fold, cw->fold_len))
+			continue;
+		evidence_add(out, size, fold, cw->fold_len);
+		items++;
+	}
+}
+
+void classify_text(const struct classifier *cl, const char *text, struct classification *result_r)
+{
+	struct classify_scratch *s = cl->scratch;
+	struct classify_doc *doc = &s->doc[0];
+	const struct classify_params *p = &cl->params;
+	size_t nc = cl->n_categories, best = 0, second, n_rows, n_key;
+	float kw[CLASSIFY_MAX_CATEGORIES], z[CLASSIFY_MAX_CATEGORIES];
+	float z_max = -INFINITY, sum = 0;
+	/* calibrated for the trained model; keywords alone are not overconfident */
+	float temperature = cl->model.n_docs > 0 ? p->temperature : 1.0f;
+	const struct classify_memo *memo;
+
+	analyze(cl, doc, text);
+	keyword_scores(cl, doc, kw);
+	n_rows = known_rows(cl, doc);
+	n_key = 0;
+	for (size_t i = 0; i < doc->n_matches && cl->model.n_docs > 0; i++) {
+		int64_t r =
+		    classify_model_find(&cl->model, keyword_feature(doc->matches[i].keyword));
+
+		if (r < 0 || s->stamp[r] == s->epoch)
+			continue;
+		s->stamp[r] = s->epoch;
+		s->rows[n_rows + n_key++] = (uint32_t)r;
+	}
+	classify_model_logits(cl, s->rows, n_rows, n_key, feature_value(doc), kw, z);
+	for (size_t c = 0; c < nc; c++) {
+		z[c] = (p->model_scale * z[c] + p->keyword_scale * kw[c]) / temperature;
+		if (z[c] > z_max)
+			z_max = z[c];
+	}
+	for (size_t c = 0; c < nc; c++) {
+		z[c] = expf(z[c] - z_max);
+		sum += z[c];
+	}
+	for (size_t c = 0; c < nc; c++) {
+		z[c] /= sum;
+		if (z[c] > z[best])
+			best = c;
+	}
+	second = best == 0 ? 1 : 0;
+	for (size_t c = 0; c < nc; c++)
+		if (c != best && z[c] > z[second])
+			second = c;
+	result_r->score = z[best];
+	result_r->confident = z[best] >= p->threshold;
+	memo = doc->n_feats > 0 ? classify_memory_find(&cl->memory, memory_key(doc)) : NULL;
+	if (memo != NULL) {
+		size_t top = memo->last, total = 0;
+
+		for (size_t c = 0; c < nc; c++) {
+			total += memo->count[c];
+			if (memo->count[c] > memo->count[top])
+				top = c;
+		}
+		if (top != best) {
+			second = best;
+			best = top;
+		}
+		result_r->score = (double)memo->count[top] / (double)total;
+		result_r->confident = true;
+	}
+	evidence(cl, doc, best, second, result_r->evidence, sizeof(result_r->evidence));
+	result_r->category = cl->categories[result_r->confident ? best : cl->fallback].id;
+}
+
+/* The idf-weighted feature vector of text (stems and n-grams, no stopwords)
+ * as a hash set in scratch->sim[side] (hash 0: empty), each feature once;
+ * returns the number of features and their norm in *norm_r. A set rather
+ * than a sorted array: a long text has tens of thousands of n-grams. */
+static size_t sim_vector(const struct classifier *cl, int side, const char *text, double *norm_r)
+{
+	struct classify_scratch *s = cl->scratch;
+	struct classify_doc *doc = &s->doc[side];
+	const struct classify_model *m = &cl->model;
+	double docs = m->n_docs, norm = 0;
+	struct classify_sim_entry *v;
+	size_t n = 0, cap = 64, mask;
+
+	analyze(cl, doc, text);
+	while (cap < doc->n_feats * 2)
+		cap *= 2;
+	if (s->sim_cap[side] < cap) {
+		s->sim_cap[side] = cap;
+		s->sim[side] = xreallocarray(s->sim[side], cap, sizeof(*s->sim[side]));
+	}
+	v = s->sim[side];
+	s->sim_size[side] = cap;
+	mask = cap - 1;
+	memset(v, 0, cap * sizeof(*v));
+	for (size_t i = 0, grams = 0; i < doc->n_feats; i++) {
+		float w = cl->params.sim_weight[doc->feats[i].kind];
+		uint64_t h = doc->feats[i].hash;
+		int64_t r;
+		double df;
+		size_t j;
+
+		if (i == 0 || doc->feats[i].word != doc->feats[i - 1].word) {
+			/* a word's features are consecutive: count its n-grams */
+			grams = 0;
+			for (size_t g = i;
+			     g < doc->n_feats && doc->feats[g].word == doc->feats[i].word; g++)
+				grams += doc->feats[g].kind == FEAT_GRAM;
+		}
+		if (w <= 0)
+			continue;
+		for (j = h & mask; v[j].hash != 0 && v[j].hash != h; j = (j + 1) & mask)
+			;
+		if (v[j].hash == h)
+			continue;
+		/* a word's n-grams share one word's weight, so a long word weighs
+		 * no more than a short one: "kön" counts as much as "gruppbostad" */
+		if (doc->feats[i].kind == FEAT_GRAM)
+			w /= sqrtf((float)grams);
+		r = classify_model_find(m, h);
+		df = r >= 0 ? m->df[r] : 0;
+		v[j].hash = h;
+		v[j].weight = (float)(w * (log((docs + 1.0) / (df + 1.0)) + 1.0));
+		norm += (double)v[j].weight * v[j].weight;
+		n++;
+	}
+	*norm_r = sqrt(norm);
+	return n;
+}
+
+double classify_similarity(const struct classifier *cl, const char *a, const char *b)
+{
+	struct classify_scratch *s = cl->scratch;
+	double na, nb, dot = 0;
+	size_t ka = sim_vector(cl, 0, a, &na), kb = sim_vector(cl, 1, b, &nb), shared = 0;
+	size_t mask;
+	int x;
+
+	if (ka == 0 || kb == 0) {
+		const struct buf *sa = &s->doc[0].stream, *sb = &s->doc[1].stream;
+
+		/* texts without a single content word are alike only when equal */
+		return sa->len == sb->len && memcmp(sa->data, sb->data, sa->len) == 0 ? 1.0 : 0.0;
+	}
+	/* summed over the set of the lesser text, so that the result does not
+	 * depend on the order of the arguments, not even in its rounding */
+	x = strcmp(a != NULL ? a : "", b != NULL ? b : "") <= 0 ? 0 : 1;
+	mask = s->sim_size[1 - x] - 1;
+	for (size_t i = 0; i < s->sim_size[x]; i++) {
+		uint64_t h = s->sim[x][i].hash;
+		size_t j;
+
+		if (h == 0)
+			continue;
+		for (j = h & mask; s->sim[1 - x][j].hash != 0 && s->sim[1 - x][j].hash != h;
+		     j = (j + 1) & mask)
+			;
+		if (s->sim[1 - x][j].hash == h) {
+			dot += (double)s->sim[x][i].weight * s->sim[1 - x][j].weight;
+			shared++;
+		}
+	}
+	if (shared == ka && shared == kb) /* the same features: exactly 1 */
+		return 1.0;
+	dot /= na * nb;
+	return dot < 0 ? 0 : dot > 1 ? 1 : dot;
+}
+
+size_t classify_n_categories(const struct classifier *cl)
+{
+	return cl->n_categories;
+}
+
+const struct classify_category *classify_category_at(const struct classifier *cl, size_t i)
+{
+	return i < cl->n_categories ? &cl->categories[i] : NULL;
+}
+
+const struct classify_category *classify_category(const struct classifier *cl, const char *id)
+{
+	int i = id != NULL ? classify_category_index(cl, id) : -1;
+
+	return i >= 0 ? &cl->categories[i] : NULL;
+}
+
+void classify_tokenize(const struct classifier *cl, const char *text, struct strlist *tokens_r)
+{
+	struct classify_doc *doc = &cl->scratch->doc[0];
+
+	classify_doc_words(doc, text != NULL ? text : "", &cl->stop, NULL);
+	for (size_t i = 0; i < doc->n_words; i++) {
+		const struct classify_word *w = &doc->words[i];
+		const char *stem;
+		size_t len;
+
+		if (w->stop)
+			continue;
+		stem = classify_doc_stem(doc, cl->stemmer, doc->fold.data + w->fold_off,
+					 w->fold_len, &len);
+		strlist_push(tokens_r, xstrndup(stem, len));
+	}
+}

@@ -2,9 +2,9 @@
  *
  * Pure stage. A classifier holds the categories of categories.conf (id,
  * Swedish heading, weighted keywords and phrases, responsible official) and a
- * learned model (multinomial naive Bayes over stems and character n-grams)
- * trained from labelled examples; the keyword score and the model are
- * combined. Text is NFC-normalised and case-folded with utf8proc and stemmed
+ * learned model (logistic regression over stems, character n-grams and the
+ * keyword scores) trained from labelled examples; the keyword score and the
+ * model are combined. Text is NFC-normalised and case-folded with utf8proc and stemmed
  * with libstemmer's Swedish stemmer; keywords also match inside compounds
  * ("korttidstillsynen", "LSS-boendet"). */
 #ifndef AGENDAD_CLASSIFY_H

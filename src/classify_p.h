@@ -1,0 +1,261 @@
+/* classify_p.h - private to the classify module: classify.c (the public
+ * API and the decision), classify_conf.c (categories.conf), classify_model.c
+ * (the learned model) and classify_text.c (the text pipeline).
+ *
+ * One text goes through one pipeline, whatever it is used for (training,
+ * classification, similarity, keywords in categories.conf):
+ *   UTF-8 -> code points, NFC and case-folded (utf8proc; a fast path for
+ *   ASCII and Latin-1 that needs no table look-up) -> words (letters, marks
+ *   and digits; "§" is a word of its own) -> per word: the folded form (what
+ *   the stemmer and the evidence see) and the skeleton (accents stripped, so
+ *   "fardtjanst" and "färdtjänst" meet, and so do "servicebostad" and
+ *   "servicebostäder") -> the keyword stream " w1 w2 ... " of skeletons,
+ *   and the model features (stems, character n-grams within the word with
+ *   boundary markers, stem bigrams) as 64-bit hashes.
+ * All of it lives in a reusable struct classify_doc, so classifying a text
+ * allocates nothing once the buffers have grown to fit. */
+#ifndef AGENDAD_CLASSIFY_P_H
+#define AGENDAD_CLASSIFY_P_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agendad/classify.h"
+#include "agendad/err.h"
+#include "agendad/util.h"
+
+struct sb_stemmer;
+
+/* DESIGN.md fixes 15; room for a few more keeps the arrays fixed-size. */
+#define CLASSIFY_MAX_CATEGORIES 32
+
+/* Bytes of a text that are looked at; the rest of a longer text is ignored
+ * (a question with a long background is decided by its first 16 KiB). */
+#define CLASSIFY_MAX_TEXT 16384
+/* Longer words are cut (no Swedish word in this domain comes close). */
+#define CLASSIFY_MAX_WORD 48
+
+enum classify_feature_kind {
+	FEAT_STEM,
+	FEAT_GRAM,
+	FEAT_BIGRAM,
+	FEAT_KINDS,
+};
+
+struct classify_word {
+	uint32_t fold_off; /* into doc->fold, NUL-terminated */
+	uint32_t skel_off; /* into doc->stream */
+	uint16_t fold_len, skel_len;
+	uint64_t stem_hash; /* of the skeleton of the stem; 0 for stopwords */
+	bool stop;
+};
+
+struct classify_feature {
+	uint64_t hash;
+	uint32_t word; /* index into doc->words */
+	uint8_t kind;  /* enum classify_feature_kind */
+};
+
+struct classify_match {
+	uint32_t start, end; /* byte span in doc->stream */
+	uint32_t keyword;    /* index into the classifier's keywords */
+	uint32_t pattern;
+};
+
+struct classify_doc {
+	int32_t *cps; /* code points, NFC and case-folded */
+	size_t n_cps, cps_cap;
+	struct buf clean;   /* the input with invalid UTF-8 replaced, when needed */
+	struct buf fold;    /* each word's folded UTF-8, NUL-terminated */
+	struct buf stream;  /* " skel1 skel2 ... " for the keyword automaton */
+	struct buf stem_in; /* scratch for the stemmer */
+	struct classify_word *words;
+	size_t n_words, words_cap;
+	struct classify_feature *feats;
+	size_t n_feats, feats_cap;
+	struct classify_match *matches;
+	size_t n_matches, matches_cap;
+};
+
+/* Keywords of categories.conf, matched by one Aho-Corasick automaton over the
+ * keyword stream. A keyword matches anywhere, so inside compounds
+ * ("korttidstillsyn" in "korttidstillsynen"), unless "|" marks a word
+ * boundary ("|kö|"); a keyword of several words also matches written as one
+ * ("dagligverksamhet"). */
+struct classify_keyword {
+	char *display; /* as written in categories.conf, without "|" */
+	uint32_t category;
+	float weight;
+};
+
+struct classify_automaton {
+	uint8_t byte_class[256]; /* 0: a byte no pattern contains */
+	uint32_t n_classes;
+	/* n_states * n_classes, a complete DFA; an entry is the next state
+	 * times 2, plus 1 when some pattern ends there or on its failure
+	 * chain. States are numbered breadth first, so the shallow states that
+	 * most bytes visit share cache lines. */
+	uint32_t *next;
+	int32_t *trie;   /* while building: the trie, then the DFA, unnumbered */
+	int32_t *out;    /* pattern that ends in this state, or -1 */
+	int32_t *dict;   /* nearest state on the failure chain with out >= 0, or -1 */
+	uint32_t *depth; /* bytes from the root: the span of a match */
+	size_t n_states;
+};
+
+struct classify_pattern {
+	char *bytes; /* skeleton, with ' ' for word boundaries */
+	/* For a short keyword with å, ä or ö: its folded form, which the text
+	 * must have too, so that "tåg" does not match "tag". NULL otherwise. */
+	char *exact;
+	uint32_t keyword;
+};
+
+struct classify_stopwords {
+	uint64_t *slots; /* open addressing over skeleton hashes, 0 empty */
+	size_t mask;
+};
+
+/* The constants of the decision, set by cross-validation (make eval). */
+struct classify_params {
+	int gram_min, gram_max;           /* character n-gram lengths */
+	bool bigrams;                     /* stem bigrams as features */
+	float model_scale, keyword_scale; /* weights of the two scores */
+	float sim_weight[FEAT_KINDS];     /* of stems and n-grams in the similarity */
+	float threshold;                  /* below it: CLASSIFY_FALLBACK */
+	float keyword_value;              /* of a matched keyword as a feature of its own */
+	float temperature;                /* of the softmax: calibrates the confidence */
+	int epochs;                       /* of a full fit */
+	float rate, l2;                   /* of stochastic gradient descent */
+};
+
+/* 8 bytes, so the table of a large model stays small in the cache: the low
+ * bits of a feature hash choose the slot, the high 32 bits must match. */
+struct classify_slot {
+	uint32_t tag;   /* hash >> 32 */
+	uint32_t row_1; /* row + 1; 0: empty */
+};
+
+/* Multinomial logistic regression over the features of a text (each once,
+ * valued 1/sqrt of the number of features) and the keyword scores, so the
+ * model learns how far to trust each category's keywords next to others
+ * ("Wifi i gruppbostäderna" is about wifi). */
+struct classify_model {
+	struct classify_slot *slots; /* feature hash -> row, open addressing */
+	size_t mask;
+	size_t n_rows, rows_cap;
+	uint64_t *hash; /* per row */
+	float *w;       /* n_rows * n_categories */
+	uint32_t *df;   /* training texts with the feature, for the similarity */
+	float bias[CLASSIFY_MAX_CATEGORIES];
+	float kw_w[CLASSIFY_MAX_CATEGORIES * CLASSIFY_MAX_CATEGORIES];
+	uint32_t n_docs;
+	/* every training text, for full fits: rows, value, keywords, label */
+	uint32_t *ex_off, *ex_n, *ex_nk; /* rows: ex_n text features, then ex_nk keywords */
+	uint8_t *ex_label;
+	float *ex_x, *ex_kw;
+	size_t n_ex, ex_cap;
+	uint32_t *ex_rows;
+	size_t n_ex_rows, ex_rows_cap;
+	bool bulk; /* inside classify_train_tsv(): one fit at the end */
+};
+
+/* Texts trained before, keyed by their stem sequence. */
+struct classify_memo {
+	uint64_t key; /* 0: empty */
+	uint16_t count[CLASSIFY_MAX_CATEGORIES];
+	uint8_t last;
+};
+
+struct classify_memory {
+	struct classify_memo *slots;
+	size_t mask, n;
+};
+
+struct classify_sim_entry {
+	uint64_t hash;
+	float weight;
+};
+
+struct classify_scratch {
+	struct classify_doc doc[2];
+	uint32_t *stamp; /* per model row: the epoch that last saw it */
+	size_t stamp_cap;
+	uint32_t epoch;
+	int32_t *feat_row; /* per feature of doc[0]: its row when first seen, or -1 */
+	size_t feat_row_cap;
+	uint32_t *rows; /* the known rows of doc[0], each once */
+	size_t rows_cap;
+	struct classify_sim_entry *sim[2]; /* hash sets, see classify_similarity() */
+	size_t sim_cap[2], sim_size[2];
+};
+
+struct classifier {
+	size_t n_categories;
+	struct classify_category categories[CLASSIFY_MAX_CATEGORIES];
+	char *owned[CLASSIFY_MAX_CATEGORIES * 2]; /* headings and officials */
+	size_t n_owned;
+	size_t fallback; /* index of CLASSIFY_FALLBACK */
+	struct classify_keyword *keywords;
+	size_t n_keywords, keywords_cap;
+	struct classify_pattern *patterns;
+	size_t n_patterns, patterns_cap;
+	struct classify_automaton ac;
+	struct classify_stopwords stop;
+	struct sb_stemmer *stemmer; /* mutable behind const: see classify.c */
+	struct classify_params params;
+	struct classify_model model;
+	struct classify_memory memory;
+	struct classify_scratch *scratch; /* mutable behind const: see classify.c */
+};
+
+/* classify_conf.c: fills categories, keywords and patterns. */
+int classify_conf_parse(struct classifier *cl, const char *text, const char *filename,
+			struct error *error_r);
+int classify_category_index(const struct classifier *cl, const char *id);
+
+/* classify_model.c */
+int64_t classify_model_find(const struct classify_model *m, uint64_t hash);
+/* The row of a feature, added when new. */
+uint32_t classify_model_row(struct classifier *cl, uint64_t hash);
+/* Logits z of a text: its known rows (each once), the value x of each, and
+ * the keyword scores kw. */
+void classify_model_logits(const struct classifier *cl, const uint32_t *rows, size_t n,
+			   size_t n_key, float x, const float *kw, float *z);
+/* Keeps a training text; returns its index. */
+size_t classify_model_keep(struct classifier *cl, const uint32_t *rows, size_t n, size_t n_key,
+			   float x, const float *kw, size_t label);
+/* One gradient step on kept text e. */
+void classify_model_step(struct classifier *cl, size_t e, float rate);
+/* Fits the model to every kept text from scratch. */
+void classify_model_fit(struct classifier *cl);
+void classify_model_free(struct classify_model *m);
+const struct classify_memo *classify_memory_find(const struct classify_memory *mem, uint64_t key);
+void classify_memory_add(struct classify_memory *mem, uint64_t key, size_t category);
+
+/* classify_text.c */
+uint64_t classify_hash(const void *data, size_t len, uint64_t seed);
+void classify_stopwords_init(struct classify_stopwords *sw);
+void classify_stopwords_free(struct classify_stopwords *sw);
+/* Fills doc->cps, words, fold and stream from text (at most
+ * CLASSIFY_MAX_TEXT bytes). stemmer may be NULL: then no stems (the keyword
+ * patterns of categories.conf need none). */
+void classify_doc_words(struct classify_doc *doc, const char *text,
+			const struct classify_stopwords *sw, struct sb_stemmer *stemmer);
+/* The model features of the words of doc (after classify_doc_words). */
+void classify_doc_features(struct classify_doc *doc, int gram_min, int gram_max, bool bigrams);
+/* The stem of a folded word, as UTF-8 in doc->stem_in (NUL-terminated). */
+const char *classify_doc_stem(struct classify_doc *doc, struct sb_stemmer *stemmer,
+			      const char *fold, size_t len, size_t *len_r);
+void classify_doc_free(struct classify_doc *doc);
+
+void classify_automaton_build(struct classify_automaton *ac, const struct classify_pattern *pats,
+			      size_t n_pats);
+/* Appends the keyword matches in doc->stream to doc->matches, dropping any
+ * match that lies inside a longer one ("tillsyn" inside "korttidstillsyn"). */
+void classify_automaton_match(const struct classify_automaton *ac,
+			      const struct classify_pattern *pats, struct classify_doc *doc);
+void classify_automaton_free(struct classify_automaton *ac);
+
+#endif

@@ -1,0 +1,715 @@
+/* classify_text.c - from UTF-8 text to words, stems, features and keyword
+ * matches for the classify module; see classify_p.h for the pipeline.
+ *
+ * Cost: this runs for every question and every training example, so the
+ * common case (ASCII and Latin-1 Swedish, possibly with typographic quotes
+ * and dashes) is folded by hand without utf8proc's tables, and no step
+ * allocates once the buffers in struct classify_doc have grown. Anything
+ * else (NFD input, other scripts, invalid UTF-8) goes the general way
+ * through utf8proc, which gives the same result for the common case. */
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "classify_p.h"
+
+/* Function words, greetings and the words every question has ("undrar",
+ * "fråga"), as skeletons (accents stripped). They carry no topic and would
+ * make two unrelated questions look alike. */
+static const char *const stopword_list[] = {
+    "alla",     "allt",   "alltid", "alltsa",   "an",     "andra",   "annan",    "annat",
+    "att",      "av",     "bara",   "bast",     "bor",    "bra",     "da",       "dag",
+    "dar",      "darfor", "de",     "dem",      "den",    "denna",   "deras",    "dess",
+    "det",      "detta",  "dig",    "din",      "ditt",   "dom",     "du",       "efter",
+    "eftersom", "ej",     "eller",  "en",       "er",     "era",     "ert",      "ett",
+    "finns",    "for",    "fore",   "forst",    "fran",   "fraga",   "fragan",   "fragor",
+    "fragorna", "ga",     "gar",    "gor",      "gora",   "ha",      "hade",     "halsningar",
+    "han",      "har",    "hej",    "hela",     "hen",    "henne",   "hennes",   "hon",
+    "honom",    "hur",    "i",      "idag",     "in",     "inom",    "inte",     "ja",
+    "jag",      "kan",    "kunde",  "kunna",    "man",    "med",     "mellan",   "men",
+    "mig",      "min",    "mitt",   "mot",      "mvh",    "mycket",  "manga",    "nagon",
+    "nagot",    "nagra",  "nar",    "nej",      "ni",     "nu",      "och",      "ocksa",
+    "om",       "oss",    "pa",     "samma",    "sedan",  "sig",     "sin",      "sina",
+    "sitt",     "ska",    "skall",  "skulle",   "som",    "sa",      "sadan",    "sadana",
+    "tack",     "till",   "tva",    "undrar",   "under",  "upp",     "ut",       "utan",
+    "vad",      "var",    "vara",   "varfor",   "vart",   "vem",     "vi",       "vid",
+    "vilka",    "vilken", "vilket", "vill",     "vore",   "vanliga", "vanlig",   "ar",
+    "aven",     "ater",   "over",   "halsning", "via",    "blir",    "bli",      "blivit",
+    "fa",       "far",    "fatt",   "gjort",    "gjorde", "galler",  "angaende", "ang",
+    "the",      "re",     "sv",     "fw",       "vfr",    "fwd",
+};
+
+/* Skeleton of U+00E0..U+00FF (after case folding): the Swedish letters and
+ * their neighbours lose their accents, so "fardtjanst" meets "färdtjänst". */
+static const char latin1_skeleton[32] = "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+uint64_t classify_hash(const void *data, size_t len, uint64_t seed)
+{
+	const uint8_t *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	/* FNV-1a alone leaves the low bits, which index the tables, weak */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+void classify_stopwords_init(struct classify_stopwords *sw)
+{
+	size_t n = sizeof(stopword_list) / sizeof(stopword_list[0]), cap = 16;
+
+	while (cap < n * 4)
+		cap *= 2;
+	sw->slots = xcalloc(cap, sizeof(*sw->slots));
+	sw->mask = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = classify_hash(stopword_list[i], strlen(stopword_list[i]), FEAT_KINDS);
+		size_t j = h & sw->mask;
+
+		while (sw->slots[j] != 0 && sw->slots[j] != h)
+			j = (j + 1) & sw->mask;
+		sw->slots[j] = h;
+	}
+}
+
+void classify_stopwords_free(struct classify_stopwords *sw)
+{
+	free(sw->slots);
+	sw->slots = NULL;
+}
+
+static bool is_stopword(const struct classify_stopwords *sw, const char *skel, size_t len)
+{
+	uint64_t h = classify_hash(skel, len, FEAT_KINDS);
+
+	for (size_t j = h & sw->mask; sw->slots[j] != 0; j = (j + 1) & sw->mask)
+		if (sw->slots[j] == h)
+			return true;
+	return false;
+}
+
+static void cps_reserve(struct classify_doc *doc, size_t n)
+{
+	if (doc->cps_cap >= n)
+		return;
+	doc->cps_cap = n + n / 2 + 64;
+	doc->cps = xreallocarray(doc->cps, doc->cps_cap, sizeof(*doc->cps));
+}
+
+/* Folds ASCII, Latin-1 and the general punctuation block by hand. Returns
+ * false (having written garbage) when the text holds anything else, which
+ * includes every combining mark and so all NFD input. */
+static bool fold_fast(struct classify_doc *doc, const uint8_t *s, size_t len)
+{
+	int32_t *out;
+	size_t i = 0, n = 0;
+
+	cps_reserve(doc, len + 1);
+	out = doc->cps;
+	while (i < len) {
+		uint8_t b = s[i], c;
+		int32_t cp;
+
+		if (b < 0x80) {
+			out[n++] = (b >= 'A' && b <= 'Z') ? b + 32 : b;
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || ((c = s[i + 1]) & 0xC0) != 0x80)
+			return false;
+		if (b == 0xC3) {
+			cp = 0xC0 + (c & 0x3F);
+			if (cp == 0xDF) { /* ß folds to "ss" */
+				out[n++] = 's';
+				out[n++] = 's';
+			} else {
+				out[n++] = (cp <= 0xDE && cp != 0xD7) ? cp + 0x20 : cp;
+			}
+			i += 2;
+			continue;
+		}
+		if (b == 0xC2) {
+			cp = 0x80 + (c & 0x3F);
+			if (cp == 0xB5) /* µ folds to μ */
+				return false;
+			if (cp != 0xAD) /* a soft hyphen is ignorable: the word stays whole */
+				out[n++] = cp;
+			i += 2;
+			continue;
+		}
+		if (b == 0xE2 && (c == 0x80 || c == 0x81) && i + 2 < len &&
+		    (s[i + 2] & 0xC0) == 0x80) {
+			cp = 0x2000 + ((c & 0x3F) << 6) + (s[i + 2] & 0x3F);
+			if (cp >= 0x2070) /* superscripts: letters and digits */
+				return false;
+			/* zero-width and bidi controls are ignorable, the rest is
+			 * punctuation and space */
+			if (!((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+			      cp >= 0x2060))
+				out[n++] = cp;
+			i += 3;
+			continue;
+		}
+		return false;
+	}
+	doc->n_cps = n;
+	return true;
+}
+
+static void fold_general(struct classify_doc *doc, const uint8_t *s, size_t len)
+{
+	const utf8proc_option_t opt =
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+	utf8proc_ssize_t r;
+	size_t i = 0;
+	bool valid = true;
+
+	while (i < len) {
+		utf8proc_int32_t cp;
+
+		r = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (r < 0) {
+			valid = false;
+			break;
+		}
+		i += (size_t)r;
+	}
+	if (!valid) {
+		/* invalid bytes become spaces: the words around them survive */
+		buf_reset(&doc->clean);
+		for (i = 0; i < len;) {
+			utf8proc_int32_t cp;
+
+			r = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+			if (r < 0) {
+				buf_append_char(&doc->clean, ' ');
+				i++;
+			} else {
+				buf_append(&doc->clean, s + i, (size_t)r);
+				i += (size_t)r;
+			}
+		}
+		s = (const uint8_t *)doc->clean.data;
+		len = doc->clean.len;
+	}
+	for (;;) {
+		r = utf8proc_decompose(s, (utf8proc_ssize_t)len, doc->cps,
+				       (utf8proc_ssize_t)doc->cps_cap, opt);
+		if (r < 0) {
+			doc->n_cps = 0;
+			return;
+		}
+		if ((size_t)r <= doc->cps_cap)
+			break;
+		cps_reserve(doc, (size_t)r);
+	}
+	r = utf8proc_normalize_utf32(doc->cps, r, opt);
+	doc->n_cps = r < 0 ? 0 : (size_t)r;
+}
+
+enum cp_kind {
+	CP_SEP,
+	CP_WORD,
+	CP_MARK, /* part of a word, but not of its skeleton */
+	CP_SOLO, /* a word by itself: "§" */
+};
+
+static enum cp_kind cp_kind(int32_t cp)
+{
+	if (cp < 0x80) {
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
+		    (cp >= 'A' && cp <= 'Z'))
+			return CP_WORD;
+		return CP_SEP;
+	}
+	if (cp == 0xA7)
+		return CP_SOLO;
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return CP_WORD;
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ME:
+		return CP_MARK;
+	default:
+		return CP_SEP;
+	}
+}
+
+static void append_cp(struct buf *b, int32_t cp)
+{
+	utf8proc_uint8_t tmp[4];
+	utf8proc_ssize_t n;
+
+	if (cp < 0x80) {
+		buf_append_char(b, (char)cp);
+		return;
+	}
+	n = utf8proc_encode_char(cp, tmp);
+	if (n > 0)
+		buf_append(b, tmp, (size_t)n);
+}
+
+static void append_skeleton(struct buf *b, int32_t cp)
+{
+	utf8proc_int32_t parts[8];
+	utf8proc_ssize_t n;
+	int last = 0;
+
+	if (cp < 0x80) {
+		buf_append_char(b, (char)cp);
+		return;
+	}
+	if (cp >= 0xE0 && cp <= 0xFF) {
+		buf_append_char(b, latin1_skeleton[cp - 0xE0]);
+		return;
+	}
+	n = utf8proc_decompose_char(cp, parts, 8, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &last);
+	if (n <= 0 || n > 8) {
+		if (n == 0)
+			return;
+		append_cp(b, cp);
+		return;
+	}
+	for (utf8proc_ssize_t i = 0; i < n; i++)
+		append_cp(b, parts[i]);
+}
+
+const char *classify_doc_stem(struct classify_doc *doc, struct sb_stemmer *stemmer,
+			      const char *fold, size_t len, size_t *len_r)
+{
+	const sb_symbol *stem = sb_stemmer_stem(stemmer, (const sb_symbol *)fold, (int)len);
+	int n;
+
+	buf_reset(&doc->stem_in);
+	if (stem == NULL) { /* out of memory inside libstemmer: keep the word */
+		buf_append(&doc->stem_in, fold, len);
+	} else {
+		n = sb_stemmer_length(stemmer);
+		buf_append(&doc->stem_in, stem, n > 0 ? (size_t)n : 0);
+	}
+	if (doc->stem_in.data == NULL)
+		buf_append_char(&doc->stem_in, '\0');
+	*len_r = doc->stem_in.len;
+	return doc->stem_in.data;
+}
+
+static uint64_t stem_hash(struct classify_doc *doc, struct sb_stemmer *stemmer,
+			  const struct classify_word *w)
+{
+	const char *fold = doc->fold.data + w->fold_off;
+	const char *stem;
+	char tmp[CLASSIFY_MAX_WORD * 4 + 8];
+	size_t stem_len, t = 0, i = 0;
+	bool ascii = true;
+
+	for (size_t k = 0; k < w->fold_len; k++)
+		if ((uint8_t)fold[k] >= 0x80)
+			ascii = false;
+	stem = classify_doc_stem(doc, stemmer, fold, w->fold_len, &stem_len);
+	if (ascii)
+		return classify_hash(stem, stem_len, FEAT_STEM);
+	/* The stemmer only cuts suffixes, so the stem's skeleton is the
+	 * skeleton of its first code points: stems of "färdtjänsten" and
+	 * "fardtjansten" meet. */
+	while (i < stem_len && t < sizeof(tmp) - 4) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)stem + i,
+						      (utf8proc_ssize_t)(stem_len - i), &cp);
+
+		if (r <= 0)
+			break;
+		i += (size_t)r;
+		if (cp < 0x80)
+			tmp[t++] = (char)cp;
+		else if (cp >= 0xE0 && cp <= 0xFF)
+			tmp[t++] = latin1_skeleton[cp - 0xE0];
+		else if (cp_kind(cp) != CP_MARK)
+			t += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)tmp + t);
+	}
+	return classify_hash(tmp, t, FEAT_STEM);
+}
+
+static void push_word(struct classify_doc *doc, size_t fold_start, size_t skel_start,
+		      const struct classify_stopwords *sw, struct sb_stemmer *stemmer)
+{
+	struct classify_word *w;
+	const char *skel = doc->stream.data + skel_start;
+	size_t skel_len = doc->stream.len - skel_start;
+
+	if (doc->n_words == doc->words_cap) {
+		doc->words_cap = doc->words_cap ? doc->words_cap * 2 : 64;
+		doc->words = xreallocarray(doc->words, doc->words_cap, sizeof(*doc->words));
+	}
+	w = &doc->words[doc->n_words++];
+	w->fold_off = (uint32_t)fold_start;
+	w->fold_len = (uint16_t)(doc->fold.len - fold_start);
+	w->skel_off = (uint32_t)skel_start;
+	w->skel_len = (uint16_t)skel_len;
+	buf_append_char(&doc->fold, '\0');
+	w->stop = sw != NULL && is_stopword(sw, skel, skel_len);
+	w->stem_hash = 0;
+	if (!w->stop && stemmer != NULL)
+		w->stem_hash = stem_hash(doc, stemmer, w);
+}
+
+void classify_doc_words(struct classify_doc *doc, const char *text,
+			const struct classify_stopwords *sw, struct sb_stemmer *stemmer)
+{
+	size_t len = strnlen(text, CLASSIFY_MAX_TEXT);
+	size_t fold_start = 0, skel_start = 0, word_cps = 0;
+	bool in_word = false;
+
+	/* never cut a UTF-8 sequence in two at the limit */
+	while (len > 0 && len == CLASSIFY_MAX_TEXT && ((uint8_t)text[len] & 0xC0) == 0x80)
+		len--;
+	doc->n_words = 0;
+	doc->n_feats = 0;
+	doc->n_matches = 0;
+	buf_reset(&doc->fold);
+	buf_reset(&doc->stream);
+	if (!fold_fast(doc, (const uint8_t *)text, len))
+		fold_general(doc, (const uint8_t *)text, len);
+	buf_append_char(&doc->stream, ' ');
+	for (size_t i = 0; i <= doc->n_cps; i++) {
+		int32_t cp = i < doc->n_cps ? doc->cps[i] : ' ';
+		enum cp_kind k = cp_kind(cp);
+
+		if (k == CP_MARK && !in_word)
+			k = CP_SEP;
+		if (in_word && (k == CP_SEP || k == CP_SOLO)) {
+			push_word(doc, fold_start, skel_start, sw, stemmer);
+			buf_append_char(&doc->stream, ' ');
+			in_word = false;
+		}
+		if (k == CP_SEP)
+			continue;
+		if (k == CP_SOLO) {
+			fold_start = doc->fold.len;
+			skel_start = doc->stream.len;
+			append_cp(&doc->fold, cp);
+			append_cp(&doc->stream, cp);
+			push_word(doc, fold_start, skel_start, sw, stemmer);
+			buf_append_char(&doc->stream, ' ');
+			continue;
+		}
+		if (!in_word) {
+			in_word = true;
+			word_cps = 0;
+			fold_start = doc->fold.len;
+			skel_start = doc->stream.len;
+		}
+		if (++word_cps > CLASSIFY_MAX_WORD)
+			continue;
+		append_cp(&doc->fold, cp);
+		if (k == CP_WORD)
+			append_skeleton(&doc->stream, cp);
+	}
+}
+
+static void push_feature(struct classify_doc *doc, uint64_t hash, size_t word,
+			 enum classify_feature_kind kind)
+{
+	struct classify_feature *f;
+
+	if (doc->n_feats == doc->feats_cap) {
+		doc->feats_cap = doc->feats_cap ? doc->feats_cap * 2 : 256;
+		doc->feats = xreallocarray(doc->feats, doc->feats_cap, sizeof(*doc->feats));
+	}
+	f = &doc->feats[doc->n_feats++];
+	f->hash = hash;
+	f->word = (uint32_t)word;
+	f->kind = (uint8_t)kind;
+}
+
+void classify_doc_features(struct classify_doc *doc, int gram_min, int gram_max, bool bigrams)
+{
+	uint64_t prev_stem = 0;
+
+	doc->n_feats = 0;
+	for (size_t i = 0; i < doc->n_words; i++) {
+		const struct classify_word *w = &doc->words[i];
+		const char *skel = doc->stream.data + w->skel_off;
+		char pad[CLASSIFY_MAX_WORD * 4 + 2];
+		size_t plen;
+
+		if (w->stop || w->stem_hash == 0)
+			continue;
+		/* one letter is an initial or the tail of "DV:n", never a topic */
+		if (w->skel_len < 2 && !(skel[0] >= '0' && skel[0] <= '9'))
+			continue;
+		push_feature(doc, w->stem_hash, i, FEAT_STEM);
+		if (bigrams && prev_stem != 0) {
+			uint64_t pair[2] = {prev_stem, w->stem_hash};
+
+			push_feature(doc, classify_hash(pair, sizeof(pair), FEAT_BIGRAM), i,
+				     FEAT_BIGRAM);
+		}
+		prev_stem = w->stem_hash;
+		plen = w->skel_len < sizeof(pad) - 2 ? w->skel_len : sizeof(pad) - 2;
+		pad[0] = '<';
+		memcpy(pad + 1, skel, plen);
+		pad[plen + 1] = '>';
+		plen += 2;
+		for (int n = gram_min; n <= gram_max; n++)
+			for (size_t j = 0; j + (size_t)n <= plen; j++)
+				push_feature(doc,
+					     classify_hash(pad + j, (size_t)n, FEAT_GRAM + 16 * n),
+					     i, FEAT_GRAM);
+	}
+}
+
+void classify_doc_free(struct classify_doc *doc)
+{
+	free(doc->cps);
+	buf_free(&doc->clean);
+	buf_free(&doc->fold);
+	buf_free(&doc->stream);
+	buf_free(&doc->stem_in);
+	free(doc->words);
+	free(doc->feats);
+	free(doc->matches);
+	memset(doc, 0, sizeof(*doc));
+}
+
+void classify_automaton_build(struct classify_automaton *ac, const struct classify_pattern *pats,
+			      size_t n_pats)
+{
+	size_t max_states = 1, nc, n = 1, head = 0, tail = 0;
+	int32_t *fail, *queue;
+
+	memset(ac->byte_class, 0, sizeof(ac->byte_class));
+	ac->n_classes = 1;
+	for (size_t p = 0; p < n_pats; p++)
+		for (const uint8_t *b = (const uint8_t *)pats[p].bytes; *b != '\0'; b++) {
+			if (ac->byte_class[*b] == 0)
+				ac->byte_class[*b] = (uint8_t)ac->n_classes++;
+			max_states++;
+		}
+	nc = ac->n_classes;
+	ac->trie = xcalloc(max_states * nc, sizeof(*ac->trie));
+	ac->out = xmalloc(max_states * sizeof(*ac->out));
+	ac->dict = xmalloc(max_states * sizeof(*ac->dict));
+	ac->depth = xcalloc(max_states, sizeof(*ac->depth));
+	for (size_t s = 0; s < max_states; s++)
+		ac->out[s] = ac->dict[s] = -1;
+	for (size_t p = 0; p < n_pats; p++) {
+		size_t s = 0;
+
+		for (const uint8_t *b = (const uint8_t *)pats[p].bytes; *b != '\0'; b++) {
+			int32_t *t = &ac->trie[s * nc + ac->byte_class[*b]];
+
+			if (*t == 0) {
+				*t = (int32_t)n;
+				ac->depth[n] = ac->depth[s] + 1;
+				n++;
+			}
+			s = (size_t)*t;
+		}
+		if (ac->out[s] < 0)
+			ac->out[s] = (int32_t)p;
+	}
+	ac->n_states = n;
+	/* Breadth first, so a state's failure link is final before its
+	 * children need it; missing transitions are filled from the failure
+	 * state, which turns the trie into a DFA. */
+	fail = xcalloc(n, sizeof(*fail));
+	queue = xmalloc(n * sizeof(*queue));
+	for (size_t c = 0; c < nc; c++)
+		if (ac->trie[c] != 0)
+			queue[tail++] = ac->trie[c];
+	while (head < tail) {
+		int32_t r = queue[head++];
+
+		for (size_t c = 0; c < nc; c++) {
+			int32_t s = ac->trie[(size_t)r * nc + c];
+			int32_t f = ac->trie[(size_t)fail[r] * nc + c];
+
+			if (s == 0) {
+				ac->trie[(size_t)r * nc + c] = f;
+				continue;
+			}
+			fail[s] = f;
+			ac->dict[s] = ac->out[f] >= 0 ? f : ac->dict[f];
+			queue[tail++] = s;
+		}
+	}
+	/* renumber breadth first (root first) and fold the output flag in */
+	{
+		uint32_t *id = xmalloc(n * sizeof(*id)), *next = xmalloc(n * nc * sizeof(*next));
+		int32_t *out = xmalloc(n * sizeof(*out)), *dict = xmalloc(n * sizeof(*dict));
+		uint32_t *depth = xmalloc(n * sizeof(*depth));
+
+		id[0] = 0;
+		for (size_t i = 0; i < tail; i++)
+			id[queue[i]] = (uint32_t)(i + 1);
+		for (size_t old = 0; old < n; old++) {
+			uint32_t s = id[old];
+
+			out[s] = ac->out[old];
+			dict[s] = ac->dict[old] >= 0 ? (int32_t)id[ac->dict[old]] : -1;
+			depth[s] = ac->depth[old];
+		}
+		for (size_t old = 0; old < n; old++)
+			for (size_t c = 0; c < nc; c++) {
+				uint32_t t = id[ac->trie[old * nc + c]];
+
+				next[(size_t)id[old] * nc + c] =
+				    t << 1 | (out[t] >= 0 || dict[t] >= 0);
+			}
+		free(ac->trie);
+		free(ac->out);
+		free(ac->dict);
+		free(ac->depth);
+		ac->trie = NULL;
+		ac->next = next;
+		ac->out = out;
+		ac->dict = dict;
+		ac->depth = depth;
+		free(id);
+	}
+	free(fail);
+	free(queue);
+}
+
+/* Whether the text at the skeleton span [start, end) has the folded form
+ * exact (a short keyword with å, ä or ö). The span lies in one word whose
+ * skeleton has one byte per code point; anything else is not a match. */
+static bool exact_match(const struct classify_doc *doc, uint32_t start, uint32_t end,
+			const char *exact)
+{
+	const struct classify_word *w = NULL;
+	const uint8_t *fold, *want = (const uint8_t *)exact;
+	size_t lo = 0, hi = doc->n_words, cps = 0, i = 0, skip;
+
+	while (lo < hi) { /* the last word starting at or before start */
+		size_t mid = (lo + hi) / 2;
+
+		if (doc->words[mid].skel_off <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return false;
+	w = &doc->words[lo - 1];
+	if (end > w->skel_off + w->skel_len)
+		return false;
+	fold = (const uint8_t *)doc->fold.data + w->fold_off;
+	for (size_t k = 0; k < w->fold_len; k++)
+		cps += (fold[k] & 0xC0) != 0x80;
+	if (cps != w->skel_len)
+		return false;
+	for (skip = start - w->skel_off; skip > 0 && i < w->fold_len; skip--)
+		for (i++; i < w->fold_len && (fold[i] & 0xC0) == 0x80; i++)
+			;
+	for (size_t n = end - start; n > 0; n--) {
+		do {
+			if (i >= w->fold_len || *want == '\0' || fold[i] != *want)
+				return false;
+			i++;
+			want++;
+		} while (i < w->fold_len && (fold[i] & 0xC0) == 0x80);
+	}
+	return *want == '\0';
+}
+
+static int match_cmp(const void *a, const void *b)
+{
+	const struct classify_match *x = a, *y = b;
+	uint32_t lx = x->end - x->start, ly = y->end - y->start;
+
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void classify_automaton_match(const struct classify_automaton *ac,
+			      const struct classify_pattern *pats, struct classify_doc *doc)
+{
+	/* a keyword list mentioned hundreds of times says no more than ten */
+	const size_t max_matches = 256;
+	const uint8_t *s = (const uint8_t *)doc->stream.data;
+	size_t nc = ac->n_classes, state = 0, kept = 0;
+
+	doc->n_matches = 0;
+	if (ac->n_states == 0 || s == NULL)
+		return;
+	for (size_t i = 0; i < doc->stream.len && doc->n_matches < max_matches; i++) {
+		uint32_t v = ac->next[state * nc + ac->byte_class[s[i]]];
+		int32_t t;
+
+		state = v >> 1;
+		if ((v & 1) == 0)
+			continue;
+		for (t = ac->out[state] >= 0 ? (int32_t)state : ac->dict[state];
+		     t >= 0 && doc->n_matches < max_matches; t = ac->dict[t]) {
+			struct classify_match *m;
+
+			if (doc->n_matches == doc->matches_cap) {
+				doc->matches_cap = doc->matches_cap ? doc->matches_cap * 2 : 16;
+				doc->matches = xreallocarray(doc->matches, doc->matches_cap,
+							     sizeof(*doc->matches));
+			}
+			m = &doc->matches[doc->n_matches++];
+			m->end = (uint32_t)(i + 1);
+			m->start = m->end - ac->depth[t];
+			m->keyword = pats[ac->out[t]].keyword;
+			m->pattern = (uint32_t)ac->out[t];
+		}
+	}
+	/* Longest first, a match survives when it overlaps no longer match
+	 * that survived: "korttidsboendet" is korttid, not boende. Spans exclude
+	 * the boundary spaces of "|" patterns, so " dv " and " lss " in
+	 * " dv lss " do not overlap. Equal lengths both survive. */
+	for (size_t i = 0; i < doc->n_matches; i++) {
+		struct classify_match *m = &doc->matches[i];
+
+		if (s[m->start] == ' ')
+			m->start++;
+		if (m->end > m->start && s[m->end - 1] == ' ')
+			m->end--;
+		if (pats[m->pattern].exact != NULL &&
+		    !exact_match(doc, m->start, m->end, pats[m->pattern].exact))
+			m->end = m->start; /* empty: dropped below */
+	}
+	if (doc->n_matches > 1)
+		qsort(doc->matches, doc->n_matches, sizeof(*doc->matches), match_cmp);
+	for (size_t i = 0; i < doc->n_matches; i++) {
+		const struct classify_match m = doc->matches[i];
+		bool beaten = false;
+
+		for (size_t j = 0; j < kept && !beaten; j++) {
+			const struct classify_match *o = &doc->matches[j];
+
+			beaten = o->end - o->start > m.end - m.start && o->start < m.end &&
+				 m.start < o->end;
+		}
+		if (!beaten && m.end > m.start)
+			doc->matches[kept++] = m;
+	}
+	doc->n_matches = kept;
+}
+
+void classify_automaton_free(struct classify_automaton *ac)
+{
+	free(ac->trie);
+	free(ac->next);
+	free(ac->out);
+	free(ac->dict);
+	free(ac->depth);
+	memset(ac, 0, sizeof(*ac));
+}
