@@ -63,7 +63,7 @@ DEB_PKGS = gcc libc6-dev make pkg-config clang libclang-rt-14-dev \
            libetpan-dev libcurl4-gnutls-dev libsqlite3-dev libcmocka-dev libinih-dev \
            libjansson-dev libxml2-dev libutf8proc-dev libstemmer-dev libsystemd-dev \
            libzip-dev libgnutls28-dev dovecot-imapd dovecot-core python3 python3-aiosmtpd \
-           python3-docx openssl ca-certificates procps sqlite3 systemd man-db
+           python3-docx openssl ca-certificates procps sqlite3 systemd man-db strace mandoc
 
 .PHONY: all deps test check unit integration demo bench eval fuzz install uninstall \
         format lint clean
@@ -163,6 +163,57 @@ integration: all
 demo: deps all
 	@$(RUN_ENV) bash scripts/demo.sh $(BUILD)
 
+# Ingest, classification, rendering and idle figures beside a bare libetpan fetch and
+# mbsync, as one table (bench/README.md). isync (mbsync) is installed here if missing:
+# only the benchmark needs it.
+bench: deps all
+	@command -v mbsync >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends isync \
+	  >/dev/null; } || { echo "bench: mbsync missing (apt-get install isync, as root)"; exit 1; }
+	$(CC) -O2 -o $(BUILD)/barefetch bench/barefetch.c -letpan
+	@$(RUN_ENV) bash bench/run.sh $(BUILD)
+
+# libFuzzer harnesses (tests/fuzz/fuzz_NAME.c), built with clang, ASan and UBSan
+# into $(BUILD)/fuzz/ with their own objects; each links only the modules it
+# fuzzes. `make fuzz` runs each for FUZZ_SECONDS on a corpus seeded from
+# tests/data (kept in $(BUILD)/fuzz/corpus/, growing from run to run);
+# `make fuzz-smoke` for 30 seconds each (make test). FUZZ=NAME runs only it.
+.PHONY: fuzz-build fuzz-smoke
+FUZZ_SECONDS ?= 300
+FUZZ_CC ?= clang
+FUZZ_DIR = $(BUILD)/fuzz
+FUZZ_NAMES = $(if $(FUZZ),$(FUZZ),$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BINS = $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+FUZZMODS_config   = base
+FUZZMODS_mime     = base mime
+FUZZMODS_html     = base mime
+FUZZMODS_extract  = base extract triage
+FUZZMODS_classify = base classify
+FUZZMODS_template = base render
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 $(WARN) -g -O1 -fno-strict-aliasing $(FUZZ_SAN)
+# the objects are kept between builds (they are only reached through $$(call ...))
+.PRECIOUS: $(FUZZ_DIR)/obj/%.o
+fuzz_objs = $(foreach m,$(or $(FUZZMODS_$(1)),$(ALL_MODS)),$(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(SRC_$(m))))
+
+$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard include/agendad/*.h) $(wildcard src/*_p.h)
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(call fuzz_objs,$$*)
+	@[ "$(V)" = 1 ] || echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(call fuzz_objs,$*) $(LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@bash tests/fuzz/run.sh $(FUZZ_DIR) 30 $(FUZZ_NAMES)
+
 # Cross-validated accuracy, macro-F1 and throughput of the classifier.
 eval: $(BUILD)/tests/eval_classify
 	@$(BUILD)/tests/eval_classify
@@ -178,23 +229,34 @@ format:
 lint:
 	@bash scripts/check-layering.sh
 
+# Everything a running system needs; the units get the paths of this install. The
+# configuration itself is the administrator's: only its directory is made, and
+# uninstall leaves it (and the databases under /var/lib) alone.
+MANS  = man/agendad.8 man/agendactl.1 man/agendad.conf.5
+UNITS = agendad.service agendad@.service
+DOCDIR ?= $(DATADIR)/doc/agendad
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/agendad/templates \
-		$(DESTDIR)$(SYSCONFDIR)/agendad $(DESTDIR)$(UNITDIR)
+		$(DESTDIR)$(SYSCONFDIR)/agendad $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BUILD)/agendad $(DESTDIR)$(SBINDIR)/agendad
 	install -m 0755 $(BUILD)/agendactl $(DESTDIR)$(BINDIR)/agendactl
-	install -m 0644 config/categories.conf $(DESTDIR)$(DATADIR)/agendad/categories.conf
-	install -m 0644 config/agendad.conf.example $(DESTDIR)$(DATADIR)/agendad/agendad.conf.example
-	for f in config/templates/*; do install -m 0644 $$f $(DESTDIR)$(DATADIR)/agendad/templates/; done
-	install -m 0644 $(BUILD)/share/training.tsv $(DESTDIR)$(DATADIR)/agendad/training.tsv
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' systemd/agendad.service \
-		> $(DESTDIR)$(UNITDIR)/agendad.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/agendad.service
+	install -m 0644 config/categories.conf config/agendad.conf.example \
+		$(BUILD)/share/training.tsv $(DESTDIR)$(DATADIR)/agendad/
+	install -m 0644 config/templates/* $(DESTDIR)$(DATADIR)/agendad/templates/
+	for m in $(MANS); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+	install -m 0644 doc/*.md $(DESTDIR)$(DOCDIR)/
+	for u in $(UNITS); do \
+	  sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' systemd/$$u \
+	    > $(DESTDIR)$(UNITDIR)/$$u.tmp && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+	  mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/agendad $(DESTDIR)$(BINDIR)/agendactl \
-		$(DESTDIR)$(UNITDIR)/agendad.service
-	rm -rf $(DESTDIR)$(DATADIR)/agendad
+	rm -f $(DESTDIR)$(SBINDIR)/agendad $(DESTDIR)$(BINDIR)/agendactl
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+	rm -rf $(DESTDIR)$(DATADIR)/agendad $(DESTDIR)$(DOCDIR)
+	rmdir $(DESTDIR)$(SYSCONFDIR)/agendad 2>/dev/null || true
 
 clean:
 	rm -rf build

@@ -21,6 +21,13 @@
 /* A status older than this without a successful fetch means the daemon is
  * not doing its job. */
 #define STATUS_STALE_FETCH (30 * 60)
+/* Mail waits too long: queued after this many refused attempts, or failed
+ * for good within this window (older failures are history, or a monitoring
+ * check would warn for the whole retention period). At most STATUS_PROBLEMS
+ * of them are shown. */
+#define STATUS_RETRIED       3
+#define STATUS_FAILED_WINDOW (7 * 86400)
+#define STATUS_PROBLEMS      10
 
 struct ctl {
 	struct config *config;
@@ -714,11 +721,58 @@ static time_t parse_stamp(const char *s)
 	return timegm(&tm);
 }
 
+/* Outgoing mail that makes the health degraded: failed within the window,
+ * or queued after STATUS_RETRIED refusals. Moves the first of them into
+ * problems (at most STATUS_PROBLEMS in all) and counts them all. */
+static int outbox_problems(struct ctl *ctl, const char *status, time_t now,
+			   struct store_outbox_row *problems, size_t *n_problems, int *count_r,
+			   struct error *error_r)
+{
+	struct store_outbox_row *rows;
+	size_t n;
+
+	if (store_outbox_list(ctl->store, status, &rows, &n, error_r) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct store_outbox_row *r = &rows[i];
+		bool problem = strcmp(status, "failed") == 0
+				   ? now - r->created <= STATUS_FAILED_WINDOW
+				   : r->attempts >= STATUS_RETRIED;
+		if (!problem)
+			continue;
+		(*count_r)++;
+		if (*n_problems < STATUS_PROBLEMS) {
+			/* moved out: the rows' strings change owner */
+			problems[(*n_problems)++] = *r;
+			memset(r, 0, sizeof(*r));
+		}
+	}
+	store_outbox_rows_free(rows, n);
+	return 0;
+}
+
+static json_t *problem_json(const struct store_outbox_row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "kind", json_string(r->kind));
+	json_object_set_new(o, "to", json_string(r->rcpt));
+	json_object_set_new(o, "status", json_string(r->status));
+	json_object_set_new(o, "attempts", json_integer(r->attempts));
+	json_object_set_new(o, "created", time_json(r->created));
+	json_object_set_new(o, "last_error", str_or_null(r->last_error));
+	return o;
+}
+
 static int cmd_status(struct ctl *ctl, int argc, char **argv)
 {
 	static const char *const health_names[] = { "healthy", "degraded", "failing" };
 	bool json = take_flag(&argc, argv, "--json");
 	struct store_meeting *meetings = NULL;
+	struct store_outbox_row *problems;
+	size_t n_problems = 0;
+	int n_failed = 0, n_retried = 0;
 	struct store_counts counts;
 	struct error err;
 	char *last_fetch = NULL, *last_delivery = NULL, *failing = NULL, today[11];
@@ -730,14 +784,20 @@ static int cmd_status(struct ctl *ctl, int argc, char **argv)
 
 	if (no_more(argc, argv, "status [--json]") != 0)
 		return EX_USAGE;
+	/* freed with store_outbox_rows_free(), which takes the array too */
+	problems = xcalloc(STATUS_PROBLEMS, sizeof(*problems));
 	if (store_counts(ctl->store, &counts, &err) != 0 ||
 	    store_state_get(ctl->store, "last_fetch", &last_fetch, &err) != 0 ||
 	    store_state_get(ctl->store, "last_delivery", &last_delivery, &err) != 0 ||
 	    store_state_get(ctl->store, "failing", &failing, &err) != 0 ||
-	    store_meetings(ctl->store, &meetings, &n_meetings, &err) != 0) {
+	    store_meetings(ctl->store, &meetings, &n_meetings, &err) != 0 ||
+	    outbox_problems(ctl, "failed", now, problems, &n_problems, &n_failed, &err) != 0 ||
+	    outbox_problems(ctl, "queued", now, problems, &n_problems, &n_retried, &err) != 0) {
 		free(last_fetch);
 		free(last_delivery);
 		free(failing);
+		store_meetings_free(meetings, n_meetings);
+		store_outbox_rows_free(problems, n_problems);
 		return fail(2, "%s", err.text);
 	}
 	util_local_day(now, today);
@@ -748,10 +808,12 @@ static int cmd_status(struct ctl *ctl, int argc, char **argv)
 		util_date_add(next->date, -ctl->config->council.draft_days, draft_day);
 	fetched = parse_stamp(last_fetch);
 	/* failing: the daemon cannot do its job; degraded: it can, but mail
-	 * waits (failed or long-retried deliveries) */
+	 * waits (failed of late, or refused again and again). A row "sending" is
+	 * not counted: the daemon holds one for every mail in flight, and one
+	 * that a crash left behind is sent again at the next start. */
 	if (failing != NULL || fetched == 0 || now - fetched > STATUS_STALE_FETCH)
 		health = 2;
-	else if (counts.outbox_failed > 0 || counts.outbox_sending > 0)
+	else if (n_failed > 0 || n_retried > 0)
 		health = 1;
 	if (json) {
 		json_t *o = json_object();
@@ -765,6 +827,14 @@ static int cmd_status(struct ctl *ctl, int argc, char **argv)
 		json_object_set_new(o, "waiting", json_integer(counts.waiting));
 		json_object_set_new(o, "outbox_queued", json_integer(counts.outbox_queued));
 		json_object_set_new(o, "outbox_failed", json_integer(counts.outbox_failed));
+		json_object_set_new(o, "outbox_failed_recently", json_integer(n_failed));
+		json_object_set_new(o, "outbox_retried", json_integer(n_retried));
+		{
+			json_t *array = json_array();
+			for (size_t i = 0; i < n_problems; i++)
+				json_array_append_new(array, problem_json(&problems[i]));
+			json_object_set_new(o, "outbox_problems", array);
+		}
 		json_object_set_new(o, "next_meeting", next ? json_string(next->date) : json_null());
 		json_object_set_new(o, "draft_sent", next ? time_json(next->draft_sent) : json_null());
 		json_object_set_new(o, "draft_due",
@@ -785,6 +855,13 @@ static int cmd_status(struct ctl *ctl, int argc, char **argv)
 		       counts.waiting);
 		printf("Utkorgen:             %d i kö, %d misslyckade\n", counts.outbox_queued,
 		       counts.outbox_failed);
+		for (size_t i = 0; i < n_problems; i++)
+			printf("  %s till %s: %s efter %d försök: %s\n", problems[i].kind,
+			       problems[i].rcpt,
+			       strcmp(problems[i].status, "failed") == 0 ? "misslyckades"
+									 : "väntar",
+			       problems[i].attempts,
+			       problems[i].last_error ? problems[i].last_error : "inget svar");
 		if (next != NULL) {
 			printf("Nästa möte:           %s kl. %s\n", next->date, next->time);
 			if (next->draft_sent != 0)
@@ -799,6 +876,7 @@ static int cmd_status(struct ctl *ctl, int argc, char **argv)
 	free(last_delivery);
 	free(failing);
 	store_meetings_free(meetings, n_meetings);
+	store_outbox_rows_free(problems, n_problems);
 	return health;
 }
 
@@ -942,7 +1020,10 @@ int main(int argc, char **argv)
 	}
 	if (cycle_open(ctl.config, store, &ctl.cycle, &err) != 0) {
 		config_free(&ctl.config);
-		return fail(EX_CONFIG, "%s", err.text);
+		return fail(err.kind == ERR_TEMP ? EX_TEMPFAIL
+			    : store_error(&err)	   ? EX_IOERR
+						   : EX_CONFIG,
+			    "%s", err.text);
 	}
 	ctl.store = cycle_store(ctl.cycle);
 	rc = cmd->run(&ctl, argc - i, argv + i);

@@ -1,6 +1,6 @@
 /* agendad.c - the daemon: a thin main over cycle.c.
  *
- *   agendad [-c FILE] [--once] [-n] [-v]
+ *   agendad [-c FILE] [--once] [-n] [-v]   (see man/agendad.8)
  *
  * Runs the cycle until SIGTERM (the message in hand is finished first),
  * re-reads the config on SIGHUP (a bad new config is logged and the old one
@@ -27,7 +27,9 @@
 #endif
 
 /* How long the daemon waits for mail before it looks at what is due (drafts,
- * retries) anyway. Well under the 29 minutes RFC 2177 allows an IDLE. */
+ * retries) anyway. Well under the 29 minutes RFC 2177 allows an IDLE, and the
+ * longest it goes without WATCHDOG=1 while waiting (the units' WatchdogSec
+ * covers the slowest step of a cycle, not a wait). */
 #define WAKE_INTERVAL 60
 /* Reconnect backoff after server failures: doubles from 5 s to 10 min. */
 #define BACKOFF_MIN 5
@@ -35,6 +37,8 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+/* Any signal ends a wait: SIGHUP also makes the daemon run a cycle at once. */
+static volatile sig_atomic_t wake_requested;
 
 static void on_signal(int sig)
 {
@@ -42,6 +46,7 @@ static void on_signal(int sig)
 		reload_requested = 1;
 	else
 		stop_requested = 1;
+	wake_requested = 1;
 }
 
 static void install_signals(void)
@@ -66,10 +71,13 @@ static void usage(FILE *out)
 		     "  -n, --check        check the configuration, secrets and database, then exit\n"
 		     "  -f, --foreground   run in the foreground (the default; for systemd)\n"
 		     "  -v, --verbose      debug logging\n"
-		     "  -V, --version      print the version\n");
+		     "  -V, --version      print the version\n"
+		     "  -h, --help         this text\n");
 }
 
-/* -n: the config parsed; now the secrets it names and the database. */
+/* The secrets the config names: checked by -n and at every start, so that a
+ * missing or unprotected secret stops agendad at once with exit 78 instead
+ * of failing every cycle. */
 static int check_secrets(const struct config *config, struct error *error_r)
 {
 	const char *names[3] = { NULL, NULL, NULL };
@@ -85,8 +93,20 @@ static int check_secrets(const struct config *config, struct error *error_r)
 	for (int i = 0; i < 3; i++) {
 		if (names[i] == NULL)
 			continue;
-		if (config_read_secret(config, names[i], &secret, error_r) != 0)
+		if (config_read_secret(config, names[i], &secret, error_r) != 0) {
+			/* the units' LoadCredential= names: say where the file goes */
+			if (strcmp(names[i], "imap-password") == 0 ||
+			    strcmp(names[i], "smtp-password") == 0 ||
+			    strcmp(names[i], "oauth2-client-secret") == 0) {
+				struct error cause = *error_r;
+				err_set(error_r, cause.kind,
+					"%s (under systemd agendad reads $CREDENTIALS_DIRECTORY/%s, which"
+					" agendad.service loads from /etc/credstore/agendad.%s; see"
+					" CREDENTIALS in agendad(8))",
+					cause.text, names[i], names[i]);
+			}
 			return -1;
+		}
 		explicit_bzero(secret, strlen(secret));
 		free(secret);
 	}
@@ -96,8 +116,38 @@ static int check_secrets(const struct config *config, struct error *error_r)
 /* Sleeps up to seconds, waking for a stop or reload request. */
 static void nap(int seconds)
 {
-	for (int i = 0; i < seconds && !stop_requested && !reload_requested; i++)
+	for (int i = 0; i < seconds && !stop_requested && !reload_requested; i++) {
+		if (i % WAKE_INTERVAL == 0)
+			sd_notify(0, "WATCHDOG=1");
 		sleep(1);
+	}
+}
+
+/* Waits for new mail (IDLE) or the poll interval, in steps of at most
+ * WAKE_INTERVAL with a watchdog ping after each; a signal ends it at once. */
+static void wait_for_mail(struct cycle *cycle, const struct config *config)
+{
+	int left = config->imap.idle ? WAKE_INTERVAL : config->imap.poll_interval;
+
+	wake_requested = 0;
+	while (left > 0 && !stop_requested && !reload_requested) {
+		int step = left > WAKE_INTERVAL ? WAKE_INTERVAL : left;
+		cycle_wait(cycle, step, &wake_requested);
+		sd_notify(0, "WATCHDOG=1");
+		/* with IDLE, cycle_wait returns early for new mail: go and fetch it */
+		if (config->imap.idle || wake_requested)
+			break;
+		left -= step;
+	}
+}
+
+/* For agendactl status: the error of the last cycle, or NULL once one works. */
+static void record_failing(struct cycle *cycle, const char *text)
+{
+	struct error err;
+
+	if (store_state_set(cycle_store(cycle), "failing", text, &err) != 0)
+		log_warn("store: cannot record the daemon's state: %s", err.text);
 }
 
 static void reload(const char *path, struct config **config, struct cycle *cycle)
@@ -125,6 +175,7 @@ static int run_daemon(const char *path, struct config **config, struct cycle *cy
 	struct error err;
 	int backoff = 0;
 	bool failing = false;
+	bool recorded_ok = false; /* "failing" cleared in the store since start */
 	unsigned int jitter;
 
 	sd_notify(0, "READY=1\nSTATUS=starting");
@@ -142,6 +193,8 @@ static int run_daemon(const char *path, struct config **config, struct cycle *cy
 			else
 				log_debug("still failing: %s", err.text);
 			failing = true;
+			recorded_ok = false;
+			record_failing(cycle, err.text);
 			backoff = backoff == 0 ? BACKOFF_MIN : backoff * 2;
 			if (backoff > BACKOFF_MAX)
 				backoff = BACKOFF_MAX;
@@ -153,6 +206,10 @@ static int run_daemon(const char *path, struct config **config, struct cycle *cy
 		}
 		if (failing)
 			log_notice("agendad: working again");
+		/* also a failure that an earlier run left recorded */
+		if (!recorded_ok)
+			record_failing(cycle, NULL);
+		recorded_ok = true;
 		failing = false;
 		backoff = 0;
 		if (stats.fetched + stats.processed + stats.queued + stats.sent > 0)
@@ -161,9 +218,7 @@ static int run_daemon(const char *path, struct config **config, struct cycle *cy
 				 stats.deferred);
 		if (stop_requested || reload_requested)
 			continue;
-		cycle_wait(cycle,
-			   (*config)->imap.idle ? WAKE_INTERVAL : (*config)->imap.poll_interval,
-			   &stop_requested);
+		wait_for_mail(cycle, *config);
 	}
 	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 	log_notice("agendad: stopping");
@@ -227,7 +282,7 @@ int main(int argc, char **argv)
 		log_err("config: %s", err.text);
 		return EX_CONFIG;
 	}
-	if (check && check_secrets(config, &err) != 0) {
+	if (check_secrets(config, &err) != 0) {
 		log_err("config: %s", err.text);
 		config_free(&config);
 		return EX_CONFIG;
@@ -240,7 +295,7 @@ int main(int argc, char **argv)
 	if (cycle_open(config, store, &cycle, &err) != 0) {
 		log_err("%s", err.text);
 		config_free(&config);
-		return EX_CONFIG;
+		return err.kind == ERR_TEMP ? EX_TEMPFAIL : store_error(&err) ? EX_IOERR : EX_CONFIG;
 	}
 	if (check) {
 		printf("configuration OK\n");
@@ -252,8 +307,10 @@ int main(int argc, char **argv)
 		struct cycle_stats stats;
 		if (cycle_run(cycle, &stop_requested, &stats, &err) != 0) {
 			log_err("%s", err.text);
-			rc = stats.failed_in_store ? EX_IOERR : EX_TEMPFAIL;
+			record_failing(cycle, err.text);
+			rc = store_error(&err) ? EX_IOERR : EX_TEMPFAIL;
 		} else {
+			record_failing(cycle, NULL);
 			log_info("cycle: fetched %zu, processed %zu, queued %zu, sent %zu, deferred %zu",
 				 stats.fetched, stats.processed, stats.queued, stats.sent,
 				 stats.deferred);

@@ -48,6 +48,7 @@ struct cycle {
 	const char *own[3];
 	size_t n_own;
 	int lock_fd; /* the instance lock of a delivering daemon, or -1 */
+	int64_t trained_upto; /* the last correction (training row) the classifier has */
 };
 
 /* ---- opening ------------------------------------------------------------------ */
@@ -64,7 +65,8 @@ static int train_cb(void *ctx, const char *text, const char *category, struct er
 }
 
 static int load_classifier(const struct config *config, struct store *store,
-			   struct classifier **classifier_r, struct error *error_r)
+			   struct classifier **classifier_r, int64_t *trained_r,
+			   struct error *error_r)
 {
 	char *path = config_data_path(config, "categories.conf"), *text = NULL;
 	struct classifier *c = NULL;
@@ -104,7 +106,7 @@ static int load_classifier(const struct config *config, struct store *store,
 	} else {
 		log_warn("classify: no training.tsv found; keywords only");
 	}
-	if (store_training(store, train_cb, c, error_r) != 0) {
+	if (store_training(store, 0, train_cb, c, trained_r, error_r) != 0) {
 		classify_free(&c);
 		return -1;
 	}
@@ -179,7 +181,7 @@ int cycle_open(const struct config *config, struct store *store, struct cycle **
 	/* dates are the council's local days (cutoffs, "received" days) */
 	setenv("TZ", config->council.timezone, 1);
 	tzset();
-	if (load_classifier(config, c->store, &c->classifier, error_r) != 0 ||
+	if (load_classifier(config, c->store, &c->classifier, &c->trained_upto, error_r) != 0 ||
 	    load_templates(config, &c->templates, error_r) != 0 || sync_meetings(c, error_r) != 0 ||
 	    cycle_place_waiting(c, &placed, error_r) != 0) {
 		cycle_close(&c);
@@ -248,7 +250,10 @@ int cycle_reload(struct cycle *c, const struct config *config, struct error *err
 		if (store_open(config->store.database, &store, error_r) != 0)
 			return -1;
 	}
-	if (load_classifier(config, store != NULL ? store : c->store, &classifier, error_r) != 0 ||
+	int64_t trained = 0;
+
+	if (load_classifier(config, store != NULL ? store : c->store, &classifier, &trained,
+			    error_r) != 0 ||
 	    load_templates(config, &templates, error_r) != 0) {
 		classify_free(&classifier);
 		store_close(&store);
@@ -260,6 +265,7 @@ int cycle_reload(struct cycle *c, const struct config *config, struct error *err
 	}
 	classify_free(&c->classifier);
 	c->classifier = classifier;
+	c->trained_upto = trained;
 	render_templates_free(&c->templates);
 	c->templates = templates;
 	/* new server settings take effect at the next connection */
@@ -455,13 +461,35 @@ static int mark_imported(struct cycle *c, const char *mailbox, uint32_t uidvalid
 
 /* Fetches entries[from, to) in one UID FETCH and stores them in one
  * transaction whose watermark is last_uid. */
+/* The first UID of entries[from, to) that the fetch did not return, or 0.
+ * Both lists are in UID order. */
+static uint32_t first_missing(const struct imap_entry *entries, size_t from, size_t to,
+			      const struct fetch_batch *batch)
+{
+	size_t k = 0;
+
+	for (size_t i = from; i < to; i++) {
+		while (k < batch->n && batch->messages[k].uid < entries[i].uid)
+			k++;
+		if (k == batch->n || batch->messages[k].uid != entries[i].uid)
+			return entries[i].uid;
+	}
+	return 0;
+}
+
+/* Fetches entries[from, to) in one UID FETCH and stores them in one
+ * transaction. The watermark covers them all, except when the server left
+ * one out of its answer: then it stops below that one, which is asked for
+ * again next time (it may have been expunged meanwhile, or the server is
+ * broken; either way nothing is skipped for good). */
 static int fetch_and_store(struct cycle *c, const char *mailbox, uint32_t uidvalidity,
 			   const struct imap_entry *entries, size_t from, size_t to,
-			   uint32_t last_uid, size_t *n_new_r, struct error *error_r)
+			   size_t *n_new_r, bool *complete_r, struct error *error_r)
 {
 	struct fetch_batch batch = { .entries = entries + from, .n_entries = to - from };
 	uint32_t *uids = xcalloc(to - from, sizeof(*uids));
 	uint32_t *big = xcalloc(to - from, sizeof(*big));
+	uint32_t last_uid = entries[to - 1].uid, missing = 0;
 	size_t n_uids = 0, n_big = 0, n_new = 0;
 	int rc;
 
@@ -472,6 +500,13 @@ static int fetch_and_store(struct cycle *c, const char *mailbox, uint32_t uidval
 			uids[n_uids++] = entries[i].uid;
 	}
 	rc = imap_fetch(c->imap, uids, n_uids, big, n_big, collect_message, &batch, error_r);
+	if (rc == 0 && (missing = first_missing(entries, from, to, &batch)) != 0) {
+		log_warn("imap: the server's answer left out message UID %u; it is asked for again"
+			 " at the next fetch",
+			 missing);
+		last_uid = missing - 1;
+	}
+	*complete_r = missing == 0;
 	if (rc == 0)
 		rc = store_import_batch(c->store, mailbox, uidvalidity, batch.messages, batch.n,
 					last_uid, &n_new, error_r);
@@ -514,6 +549,7 @@ int cycle_fetch(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_new_r,
 	while (!*stop) {
 		struct imap_entry *entries = NULL;
 		size_t n = 0, from = 0;
+		bool complete = true;
 
 		if (imap_list_new(c->imap, after, LIST_BATCH, &entries, &n, error_r) != 0)
 			goto fail;
@@ -522,7 +558,7 @@ int cycle_fetch(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_new_r,
 			break;
 		}
 		sd_notifyf(0, "STATUS=fetching %zu messages\nWATCHDOG=1", n);
-		while (from < n && rc == 0 && !*stop) {
+		while (from < n && rc == 0 && complete && !*stop) {
 			size_t to = from, bytes = 0;
 			/* one transaction per batch: bounded in count and bytes */
 			while (to < n && to - from < FETCH_BATCH_MESSAGES &&
@@ -531,14 +567,16 @@ int cycle_fetch(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_new_r,
 					bytes += entries[to].size;
 				to++;
 			}
-			rc = fetch_and_store(c, mailbox, uidvalidity, entries, from, to,
-					     entries[to - 1].uid, &n_new, error_r);
+			rc = fetch_and_store(c, mailbox, uidvalidity, entries, from, to, &n_new,
+					     &complete, error_r);
 			from = to;
 		}
 		after = entries[from > 0 ? from - 1 : 0].uid;
 		free(entries);
 		if (rc != 0)
 			goto fail;
+		if (!complete)
+			break; /* the rest waits for the next cycle, from below the gap */
 	}
 	*n_new_r = n_new;
 	return 0;
@@ -704,10 +742,23 @@ static int build_questions(struct cycle *c, const struct store_message *msg,
 		return -1;
 	}
 	thread_ids(mail, &ids);
-	if (!held && has_meeting && ids.n > 0 &&
-	    store_find_thread_item(c->store, (const char *const *)ids.v, ids.n, &thread_item,
-				   error_r) != 0)
-		rc = -1;
+	if (!held && ids.n > 0) {
+		char thread_meeting[11], today[11];
+		if (store_find_thread_item(c->store, (const char *const *)ids.v, ids.n,
+					   &thread_item, thread_meeting, error_r) != 0) {
+			rc = -1;
+		} else if (thread_item != 0) {
+			/* a complement goes with the item it completes, cutoff or
+			 * not, as long as that meeting is still to come */
+			util_local_day(time(NULL), today);
+			if (strcmp(thread_meeting, today) >= 0) {
+				memcpy(meeting, thread_meeting, sizeof(meeting));
+				has_meeting = true;
+			} else {
+				thread_item = 0;
+			}
+		}
+	}
 	strlist_free(&ids);
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -933,6 +984,10 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 	size_t n = 0;
 
 	*n_r = 0;
+	/* corrections agendactl made since: the next classification follows them */
+	if (store_training(c->store, c->trained_upto, train_cb, c->classifier, &c->trained_upto,
+			   error_r) != 0)
+		return -1;
 	while (!*stop) {
 		struct store_message *msg = NULL;
 		bool found;
@@ -1155,8 +1210,8 @@ static int queue_draft(struct cycle *c, const char *meeting, bool updated, struc
 		free(docx_name);
 	}
 	if (rc == 0)
-		log_info("outbox: %sdraft agenda and minutes of %s queued to %s",
-			 updated ? "updated " : "", meeting, cfg->council.secretary);
+		log_info("outbox: %sdraft agenda and minutes of %s queued for the secretary",
+			 updated ? "updated " : "", meeting);
 	for (int i = 0; i < 2; i++) {
 		buf_free(&raw[i]);
 		free(subject[i]);
@@ -1283,16 +1338,22 @@ int cycle_deliver(struct cycle *c, time_t now, volatile sig_atomic_t *stop, size
 			rc = -1;
 			break;
 		}
+		/* addresses are personal data that erase cannot reach in the journal:
+		 * the outbox id identifies the mail (agendactl outbox) */
+		log_debug("smtp: outbox %lld goes to %s", (long long)row->id, row->rcpt);
 		if (result == OUTBOX_SENT) {
 			sent++;
-			log_info("smtp: %s to %s sent (%s)", row->kind, row->rcpt, row->message_id);
+			log_info("smtp: %s, outbox %lld, sent (%s)", row->kind, (long long)row->id,
+				 row->message_id);
 		} else if (result == OUTBOX_PERMFAIL) {
-			log_err("smtp: %s to %s refused for good: %s", row->kind, row->rcpt, reply);
+			log_err("smtp: %s, outbox %lld, refused for good: %s", row->kind,
+				(long long)row->id, reply);
 		} else {
 			bool auth_failed = strncmp(reply, SMTP_REPLY_AUTH_FAILED,
 						   strlen(SMTP_REPLY_AUTH_FAILED)) == 0;
 			deferred++;
-			log_warn("smtp: %s to %s deferred: %s", row->kind, row->rcpt, reply);
+			log_warn("smtp: %s, outbox %lld, deferred: %s", row->kind, (long long)row->id,
+				 reply);
 			if (auth_failed && cfg->smtp.auth == CONFIG_AUTH_XOAUTH2) {
 				/* an expired token: the next attempt fetches a new one */
 				const char *fresh;
@@ -1364,7 +1425,6 @@ int cycle_run(struct cycle *c, volatile sig_atomic_t *stop, struct cycle_stats *
 	}
 	if (cycle_process(c, stop, &stats_r->processed, &err) != 0) {
 		*error_r = err;
-		stats_r->failed_in_store = true;
 		return -1;
 	}
 	now = time(NULL);
@@ -1372,15 +1432,13 @@ int cycle_run(struct cycle *c, volatile sig_atomic_t *stop, struct cycle_stats *
 		return rc;
 	if (cycle_queue_due(c, now, &stats_r->queued, &err) != 0) {
 		*error_r = err;
-		stats_r->failed_in_store = true;
 		return -1;
 	}
+	/* what was queued just now is due now, however long rendering took */
+	now = time(NULL);
 	if (cycle_deliver(c, now, stop, &stats_r->sent, &stats_r->deferred, &err) != 0) {
-		if (rc == 0) {
+		if (rc == 0)
 			*error_r = err;
-			/* SMTP trouble is ERR_TEMP; anything else is the outbox's state */
-			stats_r->failed_in_store = err.kind != ERR_TEMP;
-		}
 		rc = -1;
 	}
 	if (cycle_expire(c, now, &err) != 0)

@@ -319,6 +319,11 @@ static int finish(struct store *st, int rc, struct error *error_r)
 	return -1;
 }
 
+bool store_error(const struct error *error)
+{
+	return error->kind != ERR_MESSAGE && strncmp(error->text, "database ", 9) == 0;
+}
+
 int store_commit_count(const struct store *store)
 {
 	return store->commits;
@@ -419,7 +424,8 @@ static int create_private(const char *path, struct error *error_r)
 	if (slash != NULL && slash != dir) {
 		*slash = '\0';
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			err_set(error_r, ERR_FATAL, "cannot create %s: %s", dir, strerror(errno));
+			err_set(error_r, ERR_FATAL, "database %s: cannot create its directory: %s",
+				path, strerror(errno));
 			free(dir);
 			return -1;
 		}
@@ -427,7 +433,7 @@ static int create_private(const char *path, struct error *error_r)
 	free(dir);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return err_set(error_r, ERR_FATAL, "cannot create database %s: %s", path,
+		return err_set(error_r, ERR_FATAL, "database %s: cannot create: %s", path,
 			       strerror(errno));
 	close(fd);
 	return 0;
@@ -446,7 +452,7 @@ int store_open(const char *path, struct store **store_r, struct error *error_r)
 	st->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
 	    SQLITE_OK) {
-		err_set(error_r, ERR_FATAL, "cannot open database %s: %s", path,
+		err_set(error_r, ERR_FATAL, "database %s: cannot open: %s", path,
 			st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		store_close(&st);
 		return -1;
@@ -917,23 +923,34 @@ int store_find_same_body(struct store *st, const char *from_addr, const char *bo
 }
 
 int store_find_thread_item(struct store *st, const char *const *ids, size_t n_ids,
-			   int64_t *item_r, struct error *error_r)
+			   int64_t *item_r, char meeting_r[11], struct error *error_r)
 {
 	*item_r = 0;
+	meeting_r[0] = '\0';
 	/* the newest reference first: In-Reply-To, then References from the end */
 	for (size_t i = 0; i < n_ids && *item_r == 0; i++) {
 		sqlite3_stmt *s = stmt(st,
-				       "SELECT q.item FROM questions q JOIN messages m ON m.id = q.message"
-				       " WHERE m.message_id = ?1 AND q.item IS NOT NULL"
+				       "SELECT i.id, i.meeting FROM questions q JOIN messages m ON"
+				       " m.id = q.message JOIN items i ON i.id = q.item"
+				       " WHERE m.message_id = ?1 AND i.status = 'open'"
 				       " UNION ALL"
-				       " SELECT q.item FROM outbox o JOIN questions q ON q.message = o.message"
-				       " WHERE o.message_id = ?1 AND q.item IS NOT NULL LIMIT 1",
+				       " SELECT i.id, i.meeting FROM outbox o JOIN questions q ON"
+				       " q.message = o.message JOIN items i ON i.id = q.item"
+				       " WHERE o.message_id = ?1 AND i.status = 'open' LIMIT 1",
 				       error_r);
+		int rc;
+
 		if (s == NULL)
 			return -1;
 		bind_text(s, 1, ids[i]);
-		if (select_id(st, s, item_r, error_r) != 0)
-			return -1;
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*item_r = sqlite3_column_int64(s, 0);
+			snprintf(meeting_r, 11, "%s", (const char *)sqlite3_column_text(s, 1));
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_error(st, error_r, "thread");
 	}
 	return 0;
 }
@@ -1061,7 +1078,8 @@ int store_record_outcome(struct store *st, const struct store_outcome *o, struct
 	sqlite3_bind_int64(s, 1, o->message);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_reset(s);
-		err_set(error_r, ERR_FATAL, "store: message %lld vanished", (long long)o->message);
+		err_set(error_r, ERR_FATAL, "database %s: message %lld vanished", st->path,
+			(long long)o->message);
 		return finish(st, -1, error_r);
 	}
 	received = (time_t)sqlite3_column_int64(s, 0);
@@ -1881,16 +1899,21 @@ void store_agenda_free(struct store_agenda **agenda)
 
 /* ---- training ------------------------------------------------------------------ */
 
-int store_training(struct store *st, store_training_cb *cb, void *ctx, struct error *error_r)
+int store_training(struct store *st, int64_t after_id, store_training_cb *cb, void *ctx,
+		   int64_t *last_id_r, struct error *error_r)
 {
-	sqlite3_stmt *s = stmt(st, "SELECT text, category FROM training ORDER BY id", error_r);
+	sqlite3_stmt *s = stmt(st, "SELECT id, text, category FROM training WHERE id > ?1 ORDER BY id",
+			       error_r);
 	int rc;
 
+	*last_id_r = after_id;
 	if (s == NULL)
 		return -1;
+	sqlite3_bind_int64(s, 1, after_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (cb(ctx, (const char *)sqlite3_column_text(s, 0),
-		       (const char *)sqlite3_column_text(s, 1), error_r) != 0) {
+		*last_id_r = sqlite3_column_int64(s, 0);
+		if (cb(ctx, (const char *)sqlite3_column_text(s, 1),
+		       (const char *)sqlite3_column_text(s, 2), error_r) != 0) {
 			sqlite3_reset(s);
 			return -1;
 		}
@@ -1941,8 +1964,8 @@ int store_outbox_queue(struct store *st, const struct store_outgoing *mails, siz
 		/* rule 5: a second queueing of the same ack must not happen */
 		if (rc == 0 && sqlite3_changes(st->db) != 1)
 			rc = err_set(error_r, ERR_FATAL,
-				     "store: acknowledgement of message %lld is not pending",
-				     (long long)ack_for);
+				     "database %s: acknowledgement of message %lld is not pending",
+				     st->path, (long long)ack_for);
 	}
 	if (rc == 0 && draft_for != NULL) {
 		s = stmt(st,
@@ -2141,7 +2164,7 @@ int store_outbox_transition(struct store *st, int64_t id, const char *from, cons
 	sqlite3_bind_int64(s, 7, time(NULL));
 	rc = run(st, s, error_r);
 	if (rc == 0 && sqlite3_changes(st->db) != 1)
-		rc = err_set(error_r, ERR_FATAL, "store: outbox row %lld is not %s", (long long)id,
+		rc = err_set(error_r, ERR_FATAL, "database %s: outbox row %lld is not %s", st->path, (long long)id,
 			     from);
 	return finish(st, rc, error_r);
 }

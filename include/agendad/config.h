@@ -13,7 +13,11 @@
 
 #include "agendad/err.h"
 
-#define CONFIG_DEFAULT_PATH "/etc/agendad/agendad.conf"
+/* SYSCONFDIR/agendad, from the Makefile (make SYSCONFDIR=...). */
+#ifndef AGENDAD_SYSCONFDIR
+#define AGENDAD_SYSCONFDIR "/etc/agendad"
+#endif
+#define CONFIG_DEFAULT_PATH AGENDAD_SYSCONFDIR "/agendad.conf"
 
 enum config_auth {
 	CONFIG_AUTH_PASSWORD = 0,

@@ -31,9 +31,6 @@ struct cycle_stats {
 	size_t queued;
 	size_t sent;
 	size_t deferred; /* delivery attempts that will be retried */
-	/* when cycle_run() fails: whether a server (IMAP, SMTP, token endpoint)
-	 * or the database was the cause, for the exit code of --once */
-	bool failed_in_store;
 };
 
 /* Takes the open store (closing it on failure too), loads categories, the

@@ -22,6 +22,11 @@ struct store;
 
 /* ---- opening ------------------------------------------------------------ */
 
+/* Every ERR_FATAL and ERR_TEMP from this module names the database: its text
+ * starts with "database ". A main tells a database error (exit 74) from a
+ * configuration error (78) with store_error(). */
+bool store_error(const struct error *error);
+
 /* Opens (creating with mode 0600 if needed) and migrates the database to the
  * current schema (PRAGMA user_version). WAL mode, foreign keys on. ERR_FATAL
  * for a database that is corrupt or newer than this program, ERR_TEMP when it
@@ -165,10 +170,11 @@ int store_record_outcome(struct store *store, const struct store_outcome *outcom
 int store_find_same_body(struct store *store, const char *from_addr, const char *body_hash,
 			 int64_t exclude, int64_t *id_r, struct error *error_r);
 
-/* The agenda item of a question or acknowledgement whose Message-ID is one of
- * ids (In-Reply-To and References of a new mail), or 0. */
+/* The open agenda item (and its meeting) of a question or acknowledgement
+ * whose Message-ID is one of ids (In-Reply-To and References of a new mail,
+ * newest first), or 0 and "". */
 int store_find_thread_item(struct store *store, const char *const *ids, size_t n_ids,
-			   int64_t *item_r, struct error *error_r);
+			   int64_t *item_r, char meeting_r[11], struct error *error_r);
 
 /* Commit point: sets the message back to "new" (and forced association, if
  * not NULL) and deletes its questions, so that it is processed again. */
@@ -304,8 +310,11 @@ void store_agenda_free(struct store_agenda **agenda);
 
 typedef int store_training_cb(void *ctx, const char *text, const char *category,
 			      struct error *error_r);
-/* Calls cb for every stored training example (corrections), oldest first. */
-int store_training(struct store *store, store_training_cb *cb, void *ctx, struct error *error_r);
+/* Calls cb for every stored training example (the secretary's corrections)
+ * with an id above after_id, oldest first; *last_id_r is the last id seen (or
+ * after_id), so that a running daemon can pick up what agendactl added. */
+int store_training(struct store *store, int64_t after_id, store_training_cb *cb, void *ctx,
+		   int64_t *last_id_r, struct error *error_r);
 
 /* ---- outbox -------------------------------------------------------------- */
 

@@ -1193,9 +1193,11 @@ static void test_corrections(void **state)
 						     "Ensam=boende", "Väntar=ovrigt"};
 		struct training_seen seen = {0};
 		struct error error = {0};
+		int64_t last = 0, last_all = 0;
 
-		OK(store_training(f->st, training_cb, &seen, &OKE));
+		OK(store_training(f->st, 0, training_cb, &seen, &last_all, &OKE));
 		assert_int_equal(seen.n, N_ELEMENTS(expect));
+		assert_true(last_all > 0);
 		for (size_t i = 0; i < seen.n; i++) {
 			assert_string_equal(seen.pairs[i], expect[i]);
 			free(seen.pairs[i]);
@@ -1203,16 +1205,21 @@ static void test_corrections(void **state)
 		/* an error from the callback stops the walk and comes back */
 		memset(&seen, 0, sizeof(seen));
 		seen.stop_after = 2;
-		assert_int_equal(store_training(f->st, training_cb, &seen, &error), -1);
+		assert_int_equal(store_training(f->st, 0, training_cb, &seen, &last, &error), -1);
 		assert_string_equal(error.text, "stopped at 2");
 		assert_int_equal(seen.n, 1);
 		free(seen.pairs[0]);
 		/* and the store is usable afterwards */
 		memset(&seen, 0, sizeof(seen));
-		OK(store_training(f->st, training_cb, &seen, &OKE));
+		OK(store_training(f->st, 0, training_cb, &seen, &last, &OKE));
 		assert_int_equal(seen.n, 4);
 		for (size_t i = 0; i < seen.n; i++)
 			free(seen.pairs[i]);
+		/* a running daemon asks only for what came after what it has */
+		memset(&seen, 0, sizeof(seen));
+		OK(store_training(f->st, last_all, training_cb, &seen, &last, &OKE));
+		assert_int_equal(seen.n, 0);
+		assert_true(last == last_all);
 	}
 	assert_int_equal(failures, 0);
 }
@@ -2285,7 +2292,9 @@ static void test_lookups(void **state)
 		};
 		OK(store_outbox_queue(f->st, &ack, 1, m1, NULL, false, &OKE));
 		for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
-			OK(store_find_thread_item(f->st, cases[i].ids, cases[i].n, &found, &OKE));
+			char found_meeting[11];
+			OK(store_find_thread_item(f->st, cases[i].ids, cases[i].n, &found,
+						  found_meeting, &OKE));
 			CHECK(found == (cases[i].found ? item : 0), "thread case %zu: %lld", i,
 			      (long long)found);
 		}
