@@ -677,6 +677,44 @@ static int pick_meeting(struct cycle *c, time_t t, char out[11], bool *found_r,
 	return 0;
 }
 
+/* The sentences of text that ask (end in '?'), joined, or NULL when none
+ * does. Background sentences differ between two associations asking the same
+ * thing, so near-duplicates are also compared on these alone. */
+static char *asking_sentences(const char *text)
+{
+	struct buf b = { 0 };
+	const char *start = text;
+
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '.' || *p == '!' || *p == '?' || *p == '\n') {
+			if (*p == '?') {
+				while (*start == ' ' || *start == '\n')
+					start++;
+				if (b.len > 0)
+					buf_append_char(&b, ' ');
+				buf_append(&b, start, (size_t)(p - start + 1));
+			}
+			start = p + 1;
+		}
+	}
+	return b.len > 0 ? buf_steal(&b) : NULL;
+}
+
+static double question_similarity(const struct classifier *classifier, const char *a,
+				  const char *asking_a, const char *b)
+{
+	double sim = classify_similarity(classifier, a, b);
+	char *asking_b = asking_a != NULL ? asking_sentences(b) : NULL;
+
+	if (asking_b != NULL) {
+		double asking = classify_similarity(classifier, asking_a, asking_b);
+		if (asking > sim)
+			sim = asking;
+		free(asking_b);
+	}
+	return sim;
+}
+
 /* Near-duplicates: an existing question of the same meeting from another
  * association, asked in other words, makes this one join its item. */
 static int near_duplicate_item(struct cycle *c, const char *meeting, const char *association,
@@ -685,6 +723,7 @@ static int near_duplicate_item(struct cycle *c, const char *meeting, const char 
 {
 	struct store_question *existing;
 	double *similarity;
+	char *asking;
 	size_t n;
 
 	*item_r = 0;
@@ -692,12 +731,13 @@ static int near_duplicate_item(struct cycle *c, const char *meeting, const char 
 	if (store_questions(c->store, meeting, &existing, &n, error_r) != 0)
 		return -1;
 	similarity = xcalloc(n + 1, sizeof(*similarity));
+	asking = asking_sentences(text);
 	for (size_t i = 0; i < n; i++) {
 		bool same_sender = association != NULL && existing[i].association != NULL &&
 				   strcmp(association, existing[i].association) == 0;
 		if (strcmp(existing[i].status, "queued") != 0)
 			continue;
-		similarity[i] = classify_similarity(c->classifier, text, existing[i].text);
+		similarity[i] = question_similarity(c->classifier, text, asking, existing[i].text);
 		/* the same association asking the very same thing again is a
 		 * duplicate, not a second voice on the item */
 		if (same_sender) {
@@ -707,6 +747,7 @@ static int near_duplicate_item(struct cycle *c, const char *meeting, const char 
 		}
 	}
 	*item_r = schedule_join_item(existing, similarity, n);
+	free(asking);
 	free(similarity);
 	store_questions_free(existing, n);
 	return 0;
