@@ -237,6 +237,10 @@ static int fail(struct parse_state *ps, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(what, sizeof(what), fmt, ap);
 		va_end(ap);
+		/* a binary file's bytes must not reach the log as they are */
+		for (char *p = what; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
 		err_set(ps->error, ERR_FATAL, "%s:%d: %s", ps->config->path, ps->line, what);
 		ps->failed = true;
 	}
@@ -607,6 +611,15 @@ int config_load(const char *path, struct config **config_r, struct error *error_
 		err_set(error_r, ERR_FATAL, "%s: cannot open: %s", path, strerror(errno));
 		config_free(&c);
 		return -1;
+	}
+	{
+		struct stat st;
+		if (fstat(fileno(ps.file), &st) != 0 || !S_ISREG(st.st_mode)) {
+			err_set(error_r, ERR_FATAL, "%s: not a regular file", path);
+			fclose(ps.file);
+			config_free(&c);
+			return -1;
+		}
 	}
 	/* long address lists must not hit libinih's default 200-byte lines */
 	ini_use_stack = false;

@@ -400,6 +400,17 @@ static int migrate(struct store *st, struct error *error_r)
 		char pragma[64];
 		if (begin(st, error_r) != 0)
 			return -1;
+		/* another process (agendactl beside agendad) may have migrated
+		 * between our first look and the write lock: look again under it */
+		if (schema_version(st, &version, error_r) != 0) {
+			rollback(st);
+			return -1;
+		}
+		if (version > v) {
+			rollback(st);
+			v = version - 1;
+			continue;
+		}
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
 		if (exec(st, migrations[v], error_r) != 0 || exec(st, pragma, error_r) != 0) {
 			rollback(st);
