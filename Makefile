@@ -142,10 +142,11 @@ deps:
 	    --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
 
-# Everything, then everything again under ASan+UBSan.
+# Everything, then everything again under ASan+UBSan, then each fuzzer for 30 s.
 test: deps
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory BUILD=build/san SAN=1 check
+	$(MAKE) --no-print-directory fuzz-smoke
 
 check: all unit integration
 
@@ -154,11 +155,11 @@ unit: $(UNIT_BINS)
 	  echo "== unit $$t"; $(RUN_ENV) $$t || fail=1; done; \
 	[ $$fail = 0 ] || { echo "unit tests FAILED"; exit 1; }
 
+# Several at a time: they wait on servers far more than they compute.
+INTEGRATION_JOBS ?= 3
 integration: all
-	@fail=0; for t in $(INTEGRATION); do \
-	  echo "== integration $$t"; $(RUN_ENV) AGENDAD_BUILD=$(CURDIR)/$(BUILD) bash $$t \
-	    || { fail=1; echo "FAILED: $$t"; }; done; \
-	[ $$fail = 0 ] || { echo "integration tests FAILED"; exit 1; }
+	@$(RUN_ENV) AGENDAD_BUILD=$(CURDIR)/$(BUILD) \
+	  bash tests/run-integration.sh $(INTEGRATION_JOBS) $(INTEGRATION)
 
 demo: deps all
 	@$(RUN_ENV) bash scripts/demo.sh $(BUILD)
@@ -203,7 +204,8 @@ $(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard include/agendad/*.h) $(wildcard src/*_p.
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(call fuzz_objs,$$*)
 	@[ "$(V)" = 1 ] || echo "  FUZZ    $@"
-	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) -DTEST_DATA='"$(CURDIR)/tests/data"' \
+		-DCONFIG_DIR='"$(CURDIR)/config"' $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(call fuzz_objs,$*) $(LIBS)
 
 fuzz-build: $(FUZZ_BINS)

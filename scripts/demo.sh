@@ -16,8 +16,9 @@ AGENDAD_BUILD=$(cd "$1" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../tests/harness/lib.sh
 . "$ROOT/tests/harness/lib.sh"
 
-# the binaries find categories.conf and templates/ in the source tree
-export AGENDAD_DATADIR=$ROOT/config
+# the binaries find categories.conf and templates/ in the source tree and the
+# training set in the build
+export AGENDAD_DATADIR=$ROOT/config:$AGENDAD_BUILD/share
 unset CREDENTIALS_DIRECTORY
 SECRETARY=sekreterare@exempelstad.example
 

@@ -6,7 +6,8 @@
  *   keywords  the summed weights of the categories.conf keywords found in the
  *             text, each keyword once; of overlapping matches only the
  *             longest counts, so "tillsyn" in "korttidstillsyn" is not
- *             kvalitet-tillsyn (classify_text.c)
+ *             kvalitet-tillsyn (classify_text.c); context keywords (a
+ *             place, the people there) count less (keyword_scores())
  *   logits    of the learned model, which sees the keyword scores and the
  *             matched keywords too (classify_model.c); zero while it is
  *             untrained, so a bare classifier sorts by keywords alone
@@ -51,6 +52,7 @@ static const struct classify_params default_params = {
     .rate = 1.0f,
     .l2 = 1e-4f,
     .keyword_value = 0.5f,
+    .context_value = 0.75f,
     .temperature = 4.0f,
 };
 
@@ -91,11 +93,24 @@ static uint64_t memory_key(const struct classify_doc *doc)
 	return h;
 }
 
-/* The keyword score of each category, each keyword once. */
+/* The keyword score of each category, each keyword once. A category's
+ * topic keywords add up; its context keywords (where or among whom: "skolan",
+ * "elever", "fritidshem", "personal") say one thing however many there are,
+ * so only the heaviest counts, and it counts context_value of itself when
+ * another category has a topic keyword of weight 2 or more: in "skolskjutsen
+ * för elever i anpassad grundskola efter skoldagen" the school is the setting
+ * and the question is about the school bus. */
 static void keyword_scores(const struct classifier *cl, struct classify_doc *doc, float *kw)
 {
-	for (size_t c = 0; c < cl->n_categories; c++)
+	float context[CLASSIFY_MAX_CATEGORIES];
+	bool topic[CLASSIFY_MAX_CATEGORIES];
+	size_t n_topic = 0;
+
+	for (size_t c = 0; c < cl->n_categories; c++) {
 		kw[c] = 0;
+		context[c] = 0;
+		topic[c] = false;
+	}
 	classify_automaton_match(&cl->ac, cl->patterns, doc);
 	for (size_t i = 0; i < doc->n_matches; i++) {
 		const struct classify_keyword *k = &cl->keywords[doc->matches[i].keyword];
@@ -103,9 +118,22 @@ static void keyword_scores(const struct classifier *cl, struct classify_doc *doc
 
 		for (size_t j = 0; j < i && !repeat; j++)
 			repeat = doc->matches[j].keyword == doc->matches[i].keyword;
-		if (!repeat)
-			kw[k->category] += k->weight;
+		if (repeat)
+			continue;
+		if (k->context) {
+			if (k->weight > context[k->category])
+				context[k->category] = k->weight;
+			continue;
+		}
+		kw[k->category] += k->weight;
+		if (k->weight >= 2.0f && !topic[k->category]) {
+			topic[k->category] = true;
+			n_topic++;
+		}
 	}
+	for (size_t c = 0; c < cl->n_categories; c++)
+		kw[c] +=
+		    context[c] * (n_topic > (topic[c] ? 1u : 0u) ? cl->params.context_value : 1.0f);
 }
 
 /* The model feature of matched keyword k. */

@@ -51,6 +51,7 @@ struct conf_parse {
 	int section_line[CLASSIFY_MAX_CATEGORIES];
 	int current;       /* category index, -1 before the first section */
 	float list_weight; /* of the keyword list being continued, 0: none */
+	bool list_context; /* the list being continued holds context keywords */
 	struct classify_doc doc;
 	/* pattern strings seen so far, for duplicates */
 	uint64_t *seen;
@@ -194,6 +195,7 @@ static int add_keyword(struct conf_parse *cp, char *word)
 	k->display = xstrdup(word);
 	k->category = (uint32_t)cp->current;
 	k->weight = cp->list_weight;
+	k->context = cp->list_context;
 	if (left)
 		buf_append_char(&pat, ' ');
 	for (size_t i = 0; i < doc->n_words; i++) {
@@ -313,10 +315,24 @@ static int conf_key(struct conf_parse *cp, char *key, char *value)
 		return 0;
 	}
 	if ((key[0] >= '0' && key[0] <= '9') || key[0] == '.') {
+		/* "2.5 context = gruppbostad, ...": a list of context keywords */
+		char *mark = strpbrk(key, " \t");
+		bool context = false;
+
+		if (mark != NULL) {
+			*mark = '\0';
+			mark = str_trim(mark + 1);
+			if (strcmp(mark, "context") != 0)
+				return conf_fail(
+				    cp, "unknown mark '%s' after weight %s (only 'context')", mark,
+				    key);
+			context = true;
+		}
 		if (!parse_weight(key, &weight))
 			return conf_fail(cp, "bad weight '%s' (a number above 0, at most 100)",
 					 key);
 		cp->list_weight = weight;
+		cp->list_context = context;
 		return add_keyword_list(cp, value);
 	}
 	return conf_fail(cp, "unknown key '%s' in [%s]", key, cat->id);

@@ -87,6 +87,10 @@ struct classify_keyword {
 	char *display; /* as written in categories.conf, without "|" */
 	uint32_t category;
 	float weight;
+	/* says where or among whom a question is set (a place, a service, a
+	 * group of people: "gruppbostad", "skolan", "personal"), not what it
+	 * asks: see keyword_scores() in classify.c */
+	bool context;
 };
 
 struct classify_automaton {
@@ -125,6 +129,7 @@ struct classify_params {
 	float sim_weight[FEAT_KINDS];     /* of stems and n-grams in the similarity */
 	float threshold;                  /* below it: CLASSIFY_FALLBACK */
 	float keyword_value;              /* of a matched keyword as a feature of its own */
+	float context_value;              /* of context keywords beside another topic */
 	float temperature;                /* of the softmax: calibrates the confidence */
 	int epochs;                       /* of a full fit */
 	float rate, l2;                   /* of stochastic gradient descent */

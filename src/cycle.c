@@ -490,16 +490,19 @@ static int fetch_and_store(struct cycle *c, const char *mailbox, uint32_t uidval
 	uint32_t *uids = xcalloc(to - from, sizeof(*uids));
 	uint32_t *big = xcalloc(to - from, sizeof(*big));
 	uint32_t last_uid = entries[to - 1].uid, missing = 0;
-	size_t n_uids = 0, n_big = 0, n_new = 0;
+	size_t n_uids = 0, n_big = 0, n_new = 0, expected = 0;
 	int rc;
 
 	for (size_t i = from; i < to; i++) {
-		if (entries[i].size > c->config->limits.max_message_bytes)
+		if (entries[i].size > c->config->limits.max_message_bytes) {
 			big[n_big++] = entries[i].uid;
-		else
+		} else {
 			uids[n_uids++] = entries[i].uid;
+			expected += entries[i].size;
+		}
 	}
-	rc = imap_fetch(c->imap, uids, n_uids, big, n_big, collect_message, &batch, error_r);
+	rc = imap_fetch(c->imap, uids, n_uids, big, n_big, expected, collect_message, &batch,
+			error_r);
 	if (rc == 0 && (missing = first_missing(entries, from, to, &batch)) != 0) {
 		log_warn("imap: the server's answer left out message UID %u; it is asked for again"
 			 " at the next fetch",
@@ -1389,6 +1392,12 @@ int cycle_deliver(struct cycle *c, time_t now, volatile sig_atomic_t *stop, size
 		} else if (result == OUTBOX_PERMFAIL) {
 			log_err("smtp: %s, outbox %lld, refused for good: %s", row->kind,
 				(long long)row->id, reply);
+			/* the same sender would be refused for every other mail: the
+			 * rest waits for the next cycle (agendactl status shows the
+			 * failed one, so this is no error of the cycle itself) */
+			if (strncmp(reply, SMTP_REPLY_SENDER_REFUSED,
+				    strlen(SMTP_REPLY_SENDER_REFUSED)) == 0)
+				break;
 		} else {
 			bool auth_failed = strncmp(reply, SMTP_REPLY_AUTH_FAILED,
 						   strlen(SMTP_REPLY_AUTH_FAILED)) == 0;

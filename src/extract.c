@@ -14,8 +14,10 @@
  *      forward of a forward works; otherwise it is the quoted thread and goes.
  *   3. clean (clean_lines, filter_sentences): greeting, closing and whatever
  *      signature follows it, footers, disclaimers, phone footers; then
- *      sentences that are not questions (intros, thanks, attendance,
- *      "see the attachment").
+ *      sentences that are not questions (intros, thanks, who attends and
+ *      what they need, "no questions this time", asides about the mail
+ *      itself, the "PS"/"DS" of a postscript, "see the attachment" and a
+ *      line announcing the file).
  *   4. split (split_blocks): list items become one question each; without a
  *      list each paragraph that asks something is a question and the others
  *      are joined to the nearest one.
@@ -1059,6 +1061,7 @@ struct extract_ctx {
 	char *forwarded_from;
 	bool in_reply_to; /* the mail has In-Reply-To: a reply unless it says otherwise */
 	bool from_html; /* line breaks are the writer's paragraphs, not a wrap */
+	bool attachments; /* the mail has a file worth opening */
 };
 
 static void clean_and_split(struct extract_ctx *ctx, struct lines *own, bool forwarding_note);
@@ -1443,14 +1446,14 @@ static void blank_line(struct line *l)
 	l->quoted = false;
 }
 
-/* "PS. x", "P.S. x": x, or NULL. */
+/* "PS. x", "P.S. x": x, or NULL ("PS-gruppen" is no postscript). */
 static const char *ps_rest(const char *t)
 {
 	const char *r = ci_word_prefix(t, "ps");
 
 	if (r == NULL)
 		r = ci_prefix(t, "p.s");
-	if (r == NULL)
+	if (r == NULL || (*r != '\0' && *r != '.' && *r != ':' && !is_blank_char(*r)))
 		return NULL;
 	while (*r == '.' || *r == ':' || is_blank_char(*r))
 		r++;
@@ -1522,9 +1525,10 @@ static void clean_lines(struct lines *ls)
 
 				while (end < ls->n && !line_blank(&v[end]))
 					end++;
+				/* the "PS" stays: filter_sentences() takes it off
+				 * with the "DS" that closes it */
 				for (size_t k = i; k < ps; k++)
 					blank_line(&v[k]);
-				v[ps].t = ps_rest(v[ps].t);
 				n = end;
 			} else {
 				n = i;
@@ -1664,6 +1668,116 @@ static bool is_attachment_ref(const char *s)
 	return !has_question_mark(s) && count_words(s) <= 20 && contains_any(s, cues);
 }
 
+static bool word_in(const char *w, const char *end, const char *const *list);
+
+/* The next word of s, from *w_r to *end_r without trailing punctuation;
+ * returns where the word ends, or NULL when there is none. */
+static const char *next_word(const char *s, const char **w_r, const char **end_r)
+{
+	const char *e;
+
+	s = skip_blanks(s);
+	if (*s == '\0')
+		return NULL;
+	*w_r = s;
+	while (*s != '\0' && !is_blank_char(*s))
+		s++;
+	e = s;
+	while (e > *w_r && strchr(".,;:!", e[-1]) != NULL)
+		e--;
+	*end_r = e;
+	return s;
+}
+
+/* A run of personal names at s ("Lena Holm och Per Ek", "Anna, Per och
+ * jag", "Eva Ek (ordförande)"): the number of capitalised words; *rest_r is
+ * where the run ends. */
+static size_t name_run(const char *s, const char **rest_r)
+{
+	static const char *const joins[] = { "och", "samt", "&", "jag", "vi", "mig", NULL };
+	const char *w, *e, *next;
+	size_t names = 0, n;
+	bool paren = false;
+
+	*rest_r = s;
+	while ((next = next_word(s, &w, &e)) != NULL) {
+		bool closes = memchr(w, ')', (size_t)(next - w)) != NULL;
+
+		if (paren || *w == '(')
+			paren = !closes;
+		else if (e > w && cp_is_upper(u8_next(w, &n)) && !memchr(w, '@', (size_t)(e - w)))
+			names++;
+		else if (!word_in(w, e, joins))
+			break;
+		s = next;
+		*rest_r = s;
+	}
+	return names;
+}
+
+/* What may follow the names of who attends: nothing, "från oss", "på
+ * mötet", "den 13 mars", "som ersättare", "båda två". */
+static bool attendance_tail(const char *t, size_t names)
+{
+	static const char *const infinitives[] = { "att delta", "att närvara", "att komma",
+						   "att vara med", NULL };
+	static const char *const tails[] = { "båda", "bägge", "också", "även", "som", NULL };
+	static const char *const meeting[] = { "möte", NULL };
+	const char *r;
+
+	t = skip_blanks(t);
+	if (*t == '\0')
+		return names >= 2;
+	if (starts_any(t, infinitives))
+		return true;
+	if (count_words(t) > 7 || contains_word(t, "att") || ci_word_prefix(t, "från och med"))
+		return false;
+	/* "från oss", "från Autism- och Aspergerföreningen" */
+	if (ci_word_prefix(t, "från") != NULL)
+		return count_words(t) <= 4;
+	if (contains_any(t, meeting))
+		return true;
+	r = ci_word_prefix(t, "den");
+	if (r != NULL && skip_blanks(r)[0] >= '0' && skip_blanks(r)[0] <= '9')
+		return names >= 1;
+	return names >= 2 && starts_any(t, tails);
+}
+
+/* Who attends, by name: "Från FUB kommer Lena Holm och Per Ek.",
+ * "Birgitta Sjöberg kommer från oss.", "Anna Berg deltar på mötet." */
+static bool names_attend(const char *s, const char *const *not_attendance)
+{
+	static const char *const verbs[] = { "kommer", "deltar", "närvarar", "medverkar",
+					     "representerar", "företräder", NULL };
+	const char *r, *w, *e, *next, *rest;
+	size_t names;
+
+	/* "Jag kommer från FUB och undrar ..." introduces a question */
+	if (count_words(s) > 20 || sentence_asks(s) > 0 || contains_word_any(s, not_attendance))
+		return false;
+	if ((r = ci_word_prefix(s, "från")) != NULL) {
+		/* the association takes at most four words: "Från Autism- och
+		 * Aspergerföreningen kommer" */
+		for (int k = 0; k < 5 && (next = next_word(r, &w, &e)) != NULL; k++, r = next) {
+			if (!word_in(w, e, verbs))
+				continue;
+			if (k == 0)
+				return false;
+			/* "Från FUB kommer:" and the names on the next line */
+			if (e < next && *e == ':' && *skip_blanks(next) == '\0')
+				return true;
+			names = name_run(next, &rest);
+			return names >= 1 &&
+			       (*skip_blanks(rest) == '\0' || attendance_tail(rest, 2));
+		}
+		return false;
+	}
+	names = name_run(s, &rest);
+	if (names == 0 || (next = next_word(rest, &w, &e)) == NULL || !word_in(w, e, verbs))
+		return false;
+	return attendance_tail(next, names);
+}
+
 static bool is_attendance(const char *s)
 {
 	static const char *const starts[] = { "anmälan:", "anmäler", "jag anmäler", "vi anmäler",
@@ -1690,8 +1804,122 @@ static bool is_attendance(const char *s)
 		return false;
 	if (starts_any(s, starts) || contains_any(s, anywhere))
 		return true;
-	return starts_any(s, persons) && contains_any(s, presence) &&
-	       !contains_word_any(s, not_attendance);
+	if (starts_any(s, persons) && contains_any(s, presence) &&
+	    !contains_word_any(s, not_attendance))
+		return true;
+	return names_attend(s, not_attendance);
+}
+
+/* What a writer adds after saying who attends, in the same paragraph: the
+ * attendee's needs and the meeting's practicalities ("Hon har rullstol, så
+ * det vore bra om lokalen har hiss."), which are for the secretary, not the
+ * agenda. */
+static bool is_attendance_detail(const char *s)
+{
+	static const char *const attendee[] = { "hon", "han", "hen", "båda", "bägge", NULL };
+	static const char *const practical[] = { "möteslokal", "lokalen", "lokal", "salen", "hiss",
+						 "hissen", "tolk", "teckentolk", "hörslinga",
+						 "hörslingan", "ramp", "rullstol", "specialkost",
+						 "parkering", "parkeringen", NULL };
+
+	if (sentence_asks(s) > 0 || count_words(s) > 30)
+		return false;
+	return starts_any(s, attendee) || contains_word_any(s, practical);
+}
+
+/* "Vi har inga frågor den här gången.", "Inget att ta upp från oss." */
+static bool is_no_questions(const char *s)
+{
+	/* "Handläggaren har inga ärenden kvar" is about someone else */
+	static const char *const others[] = { "kommunen", "förvaltningen", "regionen", "nämnden",
+					      "handläggare", "handläggaren", "handläggarna",
+					      "personalen", "hon", "han", "hen", "de", "det är",
+					      NULL };
+	static const char *const none[] = {
+		"inga frågor", "inga nya frågor", "inga egna frågor", "inga särskilda frågor",
+		"inte några frågor", "inte någon fråga", "ingen fråga", "inga punkter",
+		"inga ärenden", "inga synpunkter", "inget att ta upp", "inget att lyfta",
+		"inget särskilt att ta upp", "inget nytt att ta upp", "inget från oss",
+		"inga frågor från oss", "avstår från att ställa", NULL
+	};
+
+	return sentence_asks(s) == 0 && count_words(s) <= 14 && !starts_any(s, others) &&
+	       contains_any(s, none);
+}
+
+/* An aside about the mail itself: an apology, a forgotten question or file,
+ * a resend ("Jag glömde skriva själva frågan i förra mejlet, förlåt.",
+ * "Ursäkta dröjsmålet.", "Rättelse:"). */
+static bool is_aside(const char *s)
+{
+	static const char *const apology[] = { "förlåt", "ursäkta", "ber om ursäkt", "sorry",
+					       "oj", "hoppsan", NULL };
+	static const char *const forgot[] = { "glömde", "glömt", "missade", NULL };
+	static const char *const writer[] = { "jag", "vi", "oj", "hoppsan", "ursäkta", "förlåt",
+					      NULL };
+	static const char *const mail_acts[] = { "mejl", "mail", "meddelande", "brevet", "bifoga",
+						 "bilaga", "skicka", "dröj", "sent svar",
+						 "svarar sent", "dubbel", "stavfel", NULL };
+	/* what one forgets to write: "Jag glömde skriva själva frågan" */
+	static const char *const writing[] = { "skriva", "skrev", "få med", "ta med", "nämna",
+					       "frågan", "frågorna", NULL };
+	static const char *const resend[] = { "rättelse", "korrigering", "skickar igen",
+					      "skickar om", "jag skickar om", "vi skickar om",
+					      "nytt försök", "här kommer den igen", NULL };
+
+	if (has_question_mark(s) || count_words(s) > 20 || sentence_asks(s) > 0)
+		return false;
+	if (starts_any(s, resend))
+		return true;
+	if (contains_word_any(s, apology) && contains_any(s, mail_acts))
+		return true;
+	return starts_any(s, writer) && contains_word_any(s, forgot) &&
+	       (contains_any(s, mail_acts) || contains_any(s, writing));
+}
+
+/* "Här är Attentions yttrande om skolskjutsarna:" announces what follows,
+ * most often a file: it says nothing of the question. */
+static bool is_presenter(const char *s)
+{
+	static const char *const starts[] = { "här är", "här kommer", "här följer", "här har ni",
+					      "här har du", "här skickar", "här bifogas", "härmed",
+					      "nedan följer", "nedan finns", "bifogat", "bifogad",
+					      "i bilagan", "i den bifogade", "se bilaga", NULL };
+
+	return last_char(s) == ':' && sentence_asks(s) == 0 && count_words(s) <= 20 &&
+	       starts_any(s, starts);
+}
+
+/* The "PS" and "DS" that frame a postscript in Swedish letters, as a
+ * sentence of their own ("DS.", "P.S."). */
+static bool is_ps_ds(const char *s)
+{
+	static const char *const marks[] = { "ps", "p.s", "p s", "ds", "d.s", "/ds", "//ds", NULL };
+	char word[8];
+	size_t n = strlen(s);
+
+	while (n > 0 && strchr(".:!", s[n - 1]) != NULL)
+		n--;
+	if (n == 0 || n >= sizeof(word))
+		return false;
+	memcpy(word, s, n);
+	word[n] = '\0';
+	return equals_any(word, marks);
+}
+
+/* The length of s without a closing "DS" ("Vi har inte fått några. /DS"). */
+static size_t without_ds(const char *s, size_t len)
+{
+	static const char *const marks[] = { " DS", " DS.", " D.S.", " D.S", " /DS", " Ds.",
+					     " Ds", NULL };
+
+	for (const char *const *m = marks; *m != NULL; m++) {
+		size_t ml = strlen(*m);
+
+		if (len > ml && memcmp(s + len - ml, *m, ml) == 0)
+			return len - ml;
+	}
+	return len;
 }
 
 static bool is_pleasantry(const char *s)
@@ -1793,7 +2021,8 @@ struct filtered {
  * meta request ("Kan ni ta upp detta?") goes when something else in the
  * paragraph asks or when drop_meta is set (a forwarding note); otherwise it
  * stays as text that does not make the paragraph a question. */
-static void filter_sentences(const char *text, bool drop_meta, struct filtered *f)
+static void filter_sentences(const char *text, bool drop_meta, bool attachments,
+			     struct filtered *f)
 {
 	struct sentence *sv = NULL;
 	size_t n = split_sentences(text, &sv);
@@ -1801,19 +2030,38 @@ static void filter_sentences(const char *text, bool drop_meta, struct filtered *
 	struct buf out = { 0 };
 	struct buf one = { 0 };
 	int asks = 0;
-	bool after_label = false;
+	bool after_label = false, after_attendance = false, file_ref = false;
+	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
+	 * closing "DS" goes (elsewhere "barn med DS" is Down's syndrome) */
+	bool postscript = n > 0 && ps_rest(text + sv[0].start) != NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *s;
+		const char *s, *rest;
+		bool attendance;
 
+		if (postscript)
+			sv[i].len = without_ds(text + sv[i].start, sv[i].len);
 		buf_reset(&one);
 		buf_append(&one, text + sv[i].start, sv[i].len);
 		s = one.data;
+		rest = i == 0 ? ps_rest(s) : NULL;
+		if (rest != NULL && *rest != '\0') {
+			sv[i].start += (size_t)(rest - s);
+			sv[i].len -= (size_t)(rest - s);
+			s = rest;
+		}
+		attendance = is_attendance(s);
 		if (after_label && !has_question_mark(s))
 			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
-		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || is_attendance(s) ||
-			 is_pleasantry(s))
+		else if (after_attendance && is_attendance_detail(s))
 			kinds[i] = SENT_DROP;
+		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || attendance ||
+			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
+			 is_ps_ds(s))
+			kinds[i] = SENT_DROP;
+		else if (attachments && n == 1 && last_char(s) == ':' && sentence_asks(s) == 0 &&
+			 count_words(s) <= 20)
+			kinds[i] = SENT_DROP; /* a line of its own announcing the file */
 		else if (is_meta(s))
 			kinds[i] = SENT_META;
 		else if (sentence_asks(s) > 0)
@@ -1822,10 +2070,15 @@ static void filter_sentences(const char *text, bool drop_meta, struct filtered *
 			kinds[i] = SENT_TEXT;
 		if (kinds[i] == SENT_ASK && sentence_asks(s) > asks)
 			asks = sentence_asks(s);
-		after_label = last_char(s) == ':' && is_attendance(s);
+		file_ref = file_ref || is_attachment_ref(s);
+		after_label = last_char(s) == ':' && attendance;
+		after_attendance = attendance || (after_attendance && kinds[i] == SENT_DROP);
 	}
+	/* a request to take something up ("Vi önskar att den tas upp som en
+	 * egen punkt") asks nothing of its own beside a question or a file */
+	drop_meta = drop_meta || asks > 0 || file_ref || attachments;
 	for (size_t i = 0; i < n; i++) {
-		if (kinds[i] == SENT_DROP || (kinds[i] == SENT_META && (asks > 0 || drop_meta)))
+		if (kinds[i] == SENT_DROP || (kinds[i] == SENT_META && drop_meta))
 			continue;
 		if (out.len > 0)
 			buf_append_char(&out, ' ');
@@ -1974,13 +2227,13 @@ static void blocks_free(struct blocks *bs)
 
 /* Paragraphs are filtered sentence by sentence only when they may matter:
  * most text around a list is background that goes anyway. */
-static void block_filter(struct block *b, bool forwarding_note)
+static void block_filter(const struct extract_ctx *ctx, struct block *b, bool forwarding_note)
 {
 	struct filtered f;
 
 	if (!b->raw)
 		return;
-	filter_sentences(b->text, forwarding_note, &f);
+	filter_sentences(b->text, forwarding_note, ctx->attachments, &f);
 	free(b->text);
 	b->text = f.text;
 	b->strength = f.asks;
@@ -2376,7 +2629,7 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 		 * other text before or after it is introduction or closing */
 		if (!between && !b->qmark && !b->indented)
 			continue;
-		block_filter(b, forwarding_note);
+		block_filter(ctx, b, forwarding_note);
 		if (b->text[0] == '\0')
 			continue;
 		if (b->strength == 2 && !(between && b->indented)) {
@@ -2412,7 +2665,7 @@ static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwar
 		return;
 	}
 	for (size_t i = 0; i < bs->n; i++) {
-		block_filter(&bs->v[i], forwarding_note);
+		block_filter(ctx, &bs->v[i], forwarding_note);
 		if (!bs->v[i].item && bs->v[i].strength > 0)
 			prose_asks = true;
 	}
@@ -2762,6 +3015,7 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	split_lines(body.data, &ls);
 	ctx.in_reply_to = has_header(mail, "In-Reply-To");
 	ctx.from_html = mail->body_from_html;
+	ctx.attachments = real_attachments(mail) > 0;
 	process_segment(&ctx, ls.v, ls.n, subject.data, false, 0);
 
 	ex = xcalloc(1, sizeof(*ex));

@@ -14,7 +14,41 @@
  *     fails with ERR_TEMP and the caller reconnects. A NO to one command
  *     leaves the session usable.
  *  5. Nothing is logged and no secret is put in an error text; server texts
- *     are cut and stripped of control characters before they are quoted. */
+ *     are cut and stripped of control characters before they are quoted.
+ *  6. What a server sends is bounded before libetpan sees it. libetpan 1.9.4
+ *     (Debian 12) allocates a literal at its announced size ("{2000000000}"
+ *     costs 2 GB as the bytes come; newer upstream caps it at 64 MB), reads
+ *     a line of any length, and parses a whole answer into memory; and its
+ *     60 s read timeout never fires while data keeps coming. So the stream
+ *     under libetpan is wrapped in a filter of our own ("the watch", a
+ *     mailstream_low driver that forwards everything to the real TLS or
+ *     socket one) that runs every byte received through imap_guard_feed()
+ *     and fails the read, before the bytes reach libetpan's buffer, at a
+ *     literal announced larger than the rest of the budget, a line longer
+ *     than IMAP_LINE_MAX, or more than the budget since the last command:
+ *     ANSWER_BUDGET, or for a UID FETCH of bodies twice the RFC822.SIZEs the
+ *     caller expects plus room for headers and protocol (imap_fetch). The
+ *     command then fails with ERR_TEMP naming the limit, and the session is
+ *     broken (rule 4). The filter also ends the stream at the first failed
+ *     read: libetpan retries a read that returned part of a literal, and so
+ *     a server that stalls there cost two timeouts.
+ *     Why a filter and not mailimap_set_logger(), which sees the same bytes
+ *     first: a logger cannot stop them, so libetpan would still parse the
+ *     line and allocate the literal, and shutting the socket down does not
+ *     stop reads of what is already queued. Why not only
+ *     mailimap_set_msg_body_handler(): it covers BODY[] literals only, not a
+ *     literal in any other place or a line without end.
+ *     The cost: a scan of every byte outside literals (literals are skipped
+ *     in one step; no measurable time on a fetch), reliance on the layout of
+ *     libetpan's public mailstream_low_driver (its own COMPRESS layer is
+ *     built the same way), and two ways to refuse a legitimate server: an
+ *     answer over ANSWER_BUDGET (8 MB of untagged data to one command, e.g.
+ *     flag changes on 200,000 messages; the next cycle reconnects and goes
+ *     on) and a "{N}" larger than the budget inside quoted text. A server
+ *     that bends the syntax so that the scanner and libetpan disagree on
+ *     where a literal is can still make libetpan reserve (not fill) the
+ *     memory for an announced literal; what it can send stays bounded by
+ *     the budget. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -38,9 +72,31 @@
 #define IDLE_TICK_MS           1000      /* how late a stop request may be noticed */
 #define IDLE_MAX_S             (29 * 60) /* RFC 2177: re-issue before the server's 30 minutes */
 #define SERVER_TEXT_MAX        200
+/* rule 6: the longest line (legitimate ones stay far below 64 kB); the
+ * answer to a command that fetches no bodies; per message fetched, its FETCH
+ * line, UID and INTERNALDATE; per message whose header only is fetched */
+#define IMAP_LINE_MAX (1u << 20)
+#define ANSWER_BUDGET (8u << 20)
+#define BODY_OVERHEAD 4096u
+#define HEADER_BUDGET (256u << 10)
+
+/* How the stream under libetpan ended, as the watch saw it (rule 6). */
+enum stream_end {
+	STREAM_OPEN,
+	STREAM_CLOSED,    /* end of file or a read error */
+	STREAM_TIMED_OUT, /* nothing for timeout_s */
+	STREAM_REFUSED,   /* the guard's verdict */
+};
+
+struct stream_watch {
+	struct imap_guard guard;
+	enum stream_end end;
+	int timeout_s;
+};
 
 struct imap_session {
 	mailimap *imap;
+	struct stream_watch watch; /* outlives the stream, which points to it */
 	struct imap_url url;
 	bool use_idle; /* the server offers IDLE and cfg->idle is on */
 	bool has_move;
@@ -72,7 +128,8 @@ struct fetch_ctx {
 	const uint32_t *want; /* sorted UIDs of the current command */
 	size_t n_want;
 	bool header_only;
-	uint32_t last_uid; /* last one delivered: keeps the callback order strict */
+	uint32_t last_uid;  /* last one delivered: keeps the callback order strict */
+	size_t budget_left; /* of what the server may send for the whole imap_fetch() */
 	imap_message_cb *cb;
 	void *cb_ctx;
 	bool cb_failed;
@@ -149,6 +206,8 @@ static bool is_stream_error(int r)
 	}
 }
 
+static bool watch_error(const struct imap_session *s, const char *what, struct error *error_r);
+
 /* Turns a libetpan result into error_r: ERR_TEMP for the connection, and for
  * a NO the server's text with kind no_kind (unless its code says temporary). */
 static int fail(struct imap_session *s, int r, enum err_kind no_kind, const char *what,
@@ -158,6 +217,8 @@ static int fail(struct imap_session *s, int r, enum err_kind no_kind, const char
 
 	if (is_stream_error(r)) {
 		s->broken = true;
+		if (watch_error(s, what, error_r))
+			return -1;
 		switch (r) {
 		case MAILIMAP_ERROR_FATAL:
 		case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
@@ -170,6 +231,10 @@ static int fail(struct imap_session *s, int r, enum err_kind no_kind, const char
 			return err_set(error_r, ERR_TEMP, "%s: unreadable response from %s", what,
 				       s->url.host);
 		default:
+			if (s->watch.end == STREAM_CLOSED)
+				return err_set(error_r, ERR_TEMP,
+					       "%s: the connection to %s was closed or broken",
+					       what, s->url.host);
 			return err_set(error_r, ERR_TEMP,
 				       "%s: connection to %s failed or timed out", what,
 				       s->url.host);
@@ -460,7 +525,116 @@ time_t imap_date_time_utc(const struct mailimap_date_time *dt)
 	return t - sign * ((zone / 100) * 3600 + (zone % 100) * 60);
 }
 
+/* Where the scanner is in a literal announcement: "{", digits, "}", spaces,
+ * CR, then LF starts the literal. */
+enum { GUARD_TEXT, GUARD_OPEN, GUARD_DIGITS, GUARD_CLOSE, GUARD_CR };
+
+void imap_guard_init(struct imap_guard *g, size_t line_max, size_t budget)
+{
+	memset(g, 0, sizeof(*g));
+	g->line_max = line_max;
+	g->budget = budget;
+	g->state = GUARD_TEXT;
+	g->verdict = IMAP_GUARD_OK;
+}
+
+static bool guard_refuse(struct imap_guard *g, enum imap_guard_verdict verdict)
+{
+	g->verdict = verdict;
+	if (verdict == IMAP_GUARD_BUDGET)
+		g->left = g->budget;
+	return false;
+}
+
+/* Byte by byte outside literals, in one step through a literal, so that a
+ * fetch costs next to nothing; the budget is charged in byte order, so the
+ * verdict does not depend on how reads split the stream. */
+bool imap_guard_feed(struct imap_guard *g, const unsigned char *data, size_t len)
+{
+	const unsigned char *p = data, *end = data + len;
+
+	if (g->verdict != IMAP_GUARD_OK)
+		return false;
+	while (p < end) {
+		unsigned char c;
+
+		if (g->literal_left > 0) {
+			size_t take = (size_t)(end - p);
+
+			if (take > g->literal_left)
+				take = (size_t)g->literal_left;
+			if (g->used >= g->budget || take > g->budget - g->used)
+				return guard_refuse(g, IMAP_GUARD_BUDGET);
+			g->used += take;
+			g->literal_left -= take;
+			p += take;
+			continue;
+		}
+		c = *p++;
+		if (g->used >= g->budget)
+			return guard_refuse(g, IMAP_GUARD_BUDGET);
+		g->used++;
+		if (c == '\n') {
+			if (g->state == GUARD_CLOSE || g->state == GUARD_CR)
+				g->literal_left = g->number;
+			g->state = GUARD_TEXT;
+			g->line_len = 0;
+			continue;
+		}
+		if (++g->line_len > g->line_max)
+			return guard_refuse(g, IMAP_GUARD_LINE);
+		switch (g->state) {
+		case GUARD_OPEN:
+		case GUARD_DIGITS:
+			if (c >= '0' && c <= '9') {
+				/* saturates: past any budget anyway */
+				if (g->number > (UINT64_MAX - 9) / 10)
+					g->number = UINT64_MAX;
+				else
+					g->number = g->number * 10 + (uint64_t)(c - '0');
+				g->state = GUARD_DIGITS;
+				continue;
+			}
+			if (c == '}' && g->state == GUARD_DIGITS) {
+				size_t left = g->budget - g->used;
+
+				if (g->number > left) {
+					g->announced = g->number;
+					g->left = left;
+					return guard_refuse(g, IMAP_GUARD_LITERAL);
+				}
+				g->state = GUARD_CLOSE;
+				continue;
+			}
+			break;
+		case GUARD_CLOSE:
+			if (c == ' ')
+				continue;
+			if (c == '\r') {
+				g->state = GUARD_CR;
+				continue;
+			}
+			break;
+		default:
+			break;
+		}
+		g->state = c == '{' ? GUARD_OPEN : GUARD_TEXT;
+		g->number = 0;
+	}
+	return true;
+}
+
 /* --------------------------------------------------------------- connect */
+
+/* IMAP_TIMEOUT_S, or less for tests (AGENDAD_TEST_IMAP_TIMEOUT=seconds), so
+ * that a test of a stalling server costs seconds, not minutes. */
+static int io_timeout(void)
+{
+	const char *v = getenv("AGENDAD_TEST_IMAP_TIMEOUT");
+	int n = v != NULL ? atoi(v) : 0;
+
+	return n > 0 && n < IMAP_TIMEOUT_S ? n : IMAP_TIMEOUT_S;
+}
 
 static double now_s(void)
 {
@@ -503,7 +677,7 @@ static int tcp_connect(const struct imap_url *url, int *fd_r, struct error *erro
 			pfd.fd = fd;
 			pfd.events = POLLOUT;
 			do
-				r = poll(&pfd, 1, IMAP_TIMEOUT_S * 1000);
+				r = poll(&pfd, 1, io_timeout() * 1000);
 			while (r < 0 && errno == EINTR);
 			if (r <= 0) {
 				saved = r == 0 ? ETIMEDOUT : errno;
@@ -531,6 +705,204 @@ static int tcp_connect(const struct imap_url *url, int *fd_r, struct error *erro
 		       (unsigned int)url->port, strerror(saved));
 }
 
+/* ------------------------------------------------------------- the watch */
+
+/* A mailstream_low that forwards to the real one (TLS or socket) and runs
+ * what it reads through the session's guard (rule 6). */
+struct watched_low {
+	mailstream_low *inner;
+	struct stream_watch *watch;
+};
+
+static ssize_t watched_read(mailstream_low *low, void *buf, size_t count)
+{
+	struct watched_low *w = low->data;
+	struct stream_watch *watch = w->watch;
+	time_t timeout = mailstream_low_get_timeout(w->inner);
+	double start = now_s();
+	ssize_t r;
+
+	/* libetpan reads again after a failed read that still returned part
+	 * of a literal: without this, a stalled server costs two timeouts */
+	if (watch->end != STREAM_OPEN)
+		return -1;
+	/* A signal (SIGTERM, SIGHUP; agendad sets no SA_RESTART) cuts the
+	 * driver's poll() short with EINTR, which it reports like a dead
+	 * connection. The daemon acts on the signal after the command, so the
+	 * read goes on; each retry may wait a whole timeout again. errno is
+	 * cleared first because the drivers return -1 for a timeout without
+	 * setting it. */
+	do {
+		errno = 0;
+		r = mailstream_low_read(w->inner, buf, count);
+	} while (r < 0 && errno == EINTR && now_s() - start < (double)timeout);
+	if (r <= 0) {
+		/* the drivers say -1 for a timeout and an error, 0 (or -1) for
+		 * the end of the stream, which libetpan would read again and
+		 * again in the middle of a literal */
+		if (r < 0 && timeout > 0 && now_s() - start >= (double)timeout - 0.5) {
+			watch->end = STREAM_TIMED_OUT;
+			watch->timeout_s = (int)timeout;
+		} else {
+			watch->end = STREAM_CLOSED;
+		}
+		return -1;
+	}
+	if (!imap_guard_feed(&watch->guard, buf, (size_t)r)) {
+		watch->end = STREAM_REFUSED;
+		/* tells the server at once; the socket is closed with the session */
+		shutdown(mailstream_low_get_fd(w->inner), SHUT_RDWR);
+		return -1;
+	}
+	return r;
+}
+
+static ssize_t watched_write(mailstream_low *low, const void *buf, size_t count)
+{
+	struct watched_low *w = low->data;
+	time_t timeout = mailstream_low_get_timeout(w->inner);
+	double start = now_s();
+	ssize_t r;
+
+	if (w->watch->end != STREAM_OPEN)
+		return -1;
+	/* a command (or the rest of one) goes out: the budget is for its answer */
+	w->watch->guard.used = 0;
+	/* as in watched_read; -1 means nothing was written */
+	do {
+		errno = 0;
+		r = mailstream_low_write(w->inner, buf, count);
+	} while (r == -1 && errno == EINTR && now_s() - start < (double)timeout);
+	return r;
+}
+
+static int watched_close(mailstream_low *low)
+{
+	return mailstream_low_close(((struct watched_low *)low->data)->inner);
+}
+
+static int watched_get_fd(mailstream_low *low)
+{
+	return mailstream_low_get_fd(((struct watched_low *)low->data)->inner);
+}
+
+/* Like the other drivers, frees low itself; mailstream_low_free() has freed
+ * its identifier. */
+static void watched_free(mailstream_low *low)
+{
+	struct watched_low *w = low->data;
+
+	mailstream_low_free(w->inner);
+	free(w);
+	free(low);
+}
+
+static void watched_cancel(mailstream_low *low)
+{
+	mailstream_low_cancel(((struct watched_low *)low->data)->inner);
+}
+
+static struct mailstream_cancel *watched_get_cancel(mailstream_low *low)
+{
+	return mailstream_low_get_cancel(((struct watched_low *)low->data)->inner);
+}
+
+static carray *watched_get_certificate_chain(mailstream_low *low)
+{
+	return mailstream_low_get_certificate_chain(((struct watched_low *)low->data)->inner);
+}
+
+static int watched_setup_idle(mailstream_low *low)
+{
+	return mailstream_low_setup_idle(((struct watched_low *)low->data)->inner);
+}
+
+static int watched_unsetup_idle(mailstream_low *low)
+{
+	return mailstream_low_unsetup_idle(((struct watched_low *)low->data)->inner);
+}
+
+static int watched_interrupt_idle(mailstream_low *low)
+{
+	return mailstream_low_interrupt_idle(((struct watched_low *)low->data)->inner);
+}
+
+static mailstream_low_driver watched_driver = {
+    .mailstream_read = watched_read,
+    .mailstream_write = watched_write,
+    .mailstream_close = watched_close,
+    .mailstream_get_fd = watched_get_fd,
+    .mailstream_free = watched_free,
+    .mailstream_cancel = watched_cancel,
+    .mailstream_get_cancel = watched_get_cancel,
+    .mailstream_get_certificate_chain = watched_get_certificate_chain,
+    .mailstream_setup_idle = watched_setup_idle,
+    .mailstream_unsetup_idle = watched_unsetup_idle,
+    .mailstream_interrupt_idle = watched_interrupt_idle,
+};
+
+/* Puts the watch under stream, once: at connect, and again after STARTTLS,
+ * which replaces the stream's low layer with a new one. */
+static void watch_stream(struct imap_session *s, mailstream *stream)
+{
+	mailstream_low *low = mailstream_get_low(stream);
+	struct watched_low *w;
+
+	if (low->driver == &watched_driver)
+		return;
+	w = xmalloc(sizeof(*w));
+	w->inner = low;
+	w->watch = &s->watch;
+	mailstream_set_low(stream, etpan_alloc(mailstream_low_new(w, &watched_driver)));
+}
+
+/* The read timeout lives in the real low layer, under the watch. */
+static void stream_set_timeout(mailstream *stream, time_t timeout_s)
+{
+	mailstream_low *low = mailstream_get_low(stream);
+
+	if (low->driver == &watched_driver)
+		low = ((struct watched_low *)low->data)->inner;
+	mailstream_low_set_timeout(low, timeout_s);
+}
+
+/* The watch's account of why the stream failed, when it has a better one
+ * than libetpan's error code: a limit passed, or a timeout. */
+static bool watch_error(const struct imap_session *s, const char *what, struct error *error_r)
+{
+	const struct imap_guard *g = &s->watch.guard;
+
+	switch (s->watch.end) {
+	case STREAM_REFUSED:
+		switch (g->verdict) {
+		case IMAP_GUARD_LITERAL:
+			err_set(error_r, ERR_TEMP,
+				"%s: %s announced a %llu-byte literal, more than the %zu bytes "
+				"left for this answer; connection dropped",
+				what, s->url.host, (unsigned long long)g->announced, g->left);
+			break;
+		case IMAP_GUARD_LINE:
+			err_set(error_r, ERR_TEMP,
+				"%s: %s sent a line longer than %zu bytes; connection dropped",
+				what, s->url.host, g->line_max);
+			break;
+		default:
+			err_set(error_r, ERR_TEMP,
+				"%s: %s sent more than %zu bytes in answer to one command; "
+				"connection dropped",
+				what, s->url.host, g->left);
+			break;
+		}
+		return true;
+	case STREAM_TIMED_OUT:
+		err_set(error_r, ERR_TEMP, "%s: %s sent nothing for %d s (timed out)", what,
+			s->url.host, s->watch.timeout_s);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int open_stream(struct imap_session *s, int fd, struct error *error_r)
 {
 	mailstream *stream;
@@ -539,9 +911,11 @@ static int open_stream(struct imap_session *s, int fd, struct error *error_r)
 
 	if (s->url.tls)
 		stream = mailstream_ssl_open_with_callback_timeout(
-		    fd, IMAP_TIMEOUT_S, imap_tls_set_sni, s->url.host_is_ip ? NULL : s->url.host);
+		    fd, io_timeout(), imap_tls_set_sni, s->url.host_is_ip ? NULL : s->url.host);
 	else
-		stream = mailstream_socket_open_timeout(fd, IMAP_TIMEOUT_S);
+		stream = mailstream_socket_open_timeout(fd, io_timeout());
+	if (stream != NULL)
+		watch_stream(s, stream);
 	if (stream == NULL) {
 		close(fd);
 		if (s->url.tls)
@@ -558,6 +932,8 @@ static int open_stream(struct imap_session *s, int fd, struct error *error_r)
 	if (r == MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION)
 		return err_set(error_r, ERR_TEMP, "%s refuses the connection: %s", s->url.host,
 			       server_text(s, text, sizeof(text)));
+	if (watch_error(s, "greeting", error_r))
+		return -1;
 	return err_set(error_r, ERR_TEMP, "no IMAP greeting from %s port %u", s->url.host,
 		       (unsigned int)s->url.port);
 }
@@ -589,8 +965,11 @@ static int start_tls(struct imap_session *s, struct error *error_r)
 	}
 	if (r != MAILIMAP_NO_ERROR) {
 		s->broken = true;
+		if (watch_error(s, "STARTTLS", error_r))
+			return -1;
 		return err_set(error_r, ERR_TEMP, "STARTTLS with %s failed", s->url.host);
 	}
+	watch_stream(s, s->imap->imap_stream);
 	return 0;
 }
 
@@ -645,8 +1024,9 @@ int imap_open(const struct config_imap *cfg, const struct imap_credentials *cred
 	*session_r = NULL;
 	if (imap_url_parse(cfg->url, &s->url, error_r) < 0)
 		goto fail;
+	imap_guard_init(&s->watch.guard, IMAP_LINE_MAX, ANSWER_BUDGET);
 	s->imap = etpan_alloc(mailimap_new(0, NULL));
-	mailimap_set_timeout(s->imap, IMAP_TIMEOUT_S);
+	mailimap_set_timeout(s->imap, io_timeout());
 	if (tcp_connect(&s->url, &fd, error_r) < 0)
 		goto fail;
 	r = open_stream(s, fd, error_r);
@@ -709,7 +1089,7 @@ void imap_close(struct imap_session **session)
 			s->imap->imap_stream = NULL;
 		} else if (stream != NULL) {
 			/* best effort: a dead server must not hold up a shutdown */
-			mailstream_low_set_timeout(mailstream_get_low(stream), LOGOUT_TIMEOUT_S);
+			stream_set_timeout(stream, LOGOUT_TIMEOUT_S);
 			mailimap_logout(s->imap);
 		}
 		mailimap_free(s->imap);
@@ -1087,11 +1467,17 @@ static int fetch_run(struct fetch_ctx *ctx, const uint32_t *uids, size_t n, bool
 	clist *result = NULL;
 	int r;
 
+	size_t used;
+
 	ctx->want = uids;
 	ctx->n_want = n;
 	ctx->header_only = header_only;
 	set_handler(s, body_handler, ctx);
+	s->watch.guard.budget = ctx->budget_left;
 	r = mailimap_uid_fetch(s->imap, set, type, &result);
+	used = s->watch.guard.used;
+	ctx->budget_left -= used < ctx->budget_left ? used : ctx->budget_left;
+	s->watch.guard.budget = ANSWER_BUDGET;
 	set_handler(s, NULL, NULL);
 	mailimap_fetch_type_free(type);
 	mailimap_set_free(set);
@@ -1111,12 +1497,13 @@ static int fetch_run(struct fetch_ctx *ctx, const uint32_t *uids, size_t n, bool
 }
 
 int imap_fetch(struct imap_session *s, const uint32_t *uids, size_t n_uids,
-	       const uint32_t *header_only, size_t n_header_only, imap_message_cb *cb, void *ctx,
-	       struct error *error_r)
+	       const uint32_t *header_only, size_t n_header_only, size_t expected_bytes,
+	       imap_message_cb *cb, void *ctx, struct error *error_r)
 {
 	struct fetch_ctx fctx = {.session = s, .cb = cb, .cb_ctx = ctx};
 	uint32_t *all, *heads;
 	size_t n_all, n_heads, start = 0;
+	uint64_t budget;
 	int ret = 0;
 
 	if (check_usable(s, true, error_r) < 0)
@@ -1133,6 +1520,12 @@ int imap_fetch(struct imap_session *s, const uint32_t *uids, size_t n_uids,
 	if (n_header_only > 0)
 		memcpy(heads, header_only, n_header_only * sizeof(*heads));
 	n_heads = imap_uids_normalize(heads, n_header_only);
+	/* rule 6: twice RFC822.SIZE, since some servers (Exchange) report an
+	 * estimate and the body comes larger; at most ANSWER_BUDGET of it goes
+	 * to untagged news */
+	budget = ANSWER_BUDGET + 2 * (uint64_t)expected_bytes +
+		 (uint64_t)(n_all - n_heads) * BODY_OVERHEAD + (uint64_t)n_heads * HEADER_BUDGET;
+	fctx.budget_left = budget > SIZE_MAX ? SIZE_MAX : (size_t)budget;
 	/* Runs of the same kind, in UID order, so that the callback sees UID
 	 * order across BODY[] and BODY[HEADER] commands alike. */
 	while (start < n_all) {

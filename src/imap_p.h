@@ -48,6 +48,47 @@ char *imap_mutf7_encode(const char *name);
 /* INTERNALDATE as UTC; (time_t)-1 when the fields are out of range. */
 time_t imap_date_time_utc(const struct mailimap_date_time *dt);
 
+/* The watch over the bytes a server sends (imap.c rule 6). libetpan 1.9.4
+ * reads a line of any length and allocates a literal at its announced size
+ * before a byte of it has come, so every byte received passes through this
+ * scanner first, and the connection is dropped at the first of:
+ *  - a literal "{N}" announced larger than the rest of the current budget;
+ *  - a line (its literals not counted) longer than line_max;
+ *  - more than budget bytes received since the last command was sent.
+ * It follows the IMAP syntax only as far as needed to skip literals: "{N}"
+ * then optional spaces and CRLF (or a bare LF, which libetpan also takes)
+ * starts N bytes of literal. Every "{N}" in a line is checked, even inside a
+ * quoted string, because libetpan also reads a literal after "{N}" without
+ * CRLF (a workaround for Lotus Domino). */
+enum imap_guard_verdict {
+	IMAP_GUARD_OK,
+	IMAP_GUARD_LITERAL, /* announced is the literal's size, left what the budget had */
+	IMAP_GUARD_LINE,    /* a line longer than line_max */
+	IMAP_GUARD_BUDGET,  /* more than budget bytes for one command */
+};
+
+struct imap_guard {
+	size_t line_max;
+	size_t budget;
+	size_t used; /* received since the last command; the caller resets it */
+	/* the scanner; set by imap_guard_init */
+	size_t line_len;
+	uint64_t literal_left;
+	uint64_t number;
+	int state;
+	/* sticky once not OK */
+	enum imap_guard_verdict verdict;
+	uint64_t announced;
+	size_t left;
+};
+
+void imap_guard_init(struct imap_guard *guard, size_t line_max, size_t budget);
+
+/* Scans data received. false once a limit is passed (and for every call
+ * after that). The verdict depends on the bytes only, not on how they are
+ * split into calls. */
+bool imap_guard_feed(struct imap_guard *guard, const unsigned char *data, size_t len);
+
 /* Verifies a certificate chain (DER, leaf first) for host: signed by a CA in
  * ca_file (PEM), or in the system trust store when ca_file is NULL; valid now;
  * issued for host (a DNS name, or an IP address against IP SANs).

@@ -166,11 +166,14 @@ static enum outbox_result verdict(CURLcode res, long code, const struct dialogue
 		*why_r = "server requires authentication or TLS (check [smtp])";
 		return OUTBOX_TEMPFAIL;
 	}
-	/* MAIL FROM is [smtp] from for every mail: a refusal there is about the
-	 * account (send-as rights), except a size refusal, which is this mail */
+	/* MAIL FROM is [smtp] from for every mail: a refusal there is usually
+	 * about the account (send-as rights). Issue 6's rule holds all the same
+	 * (5xx: the row fails, with the reply shown by agendactl outbox and
+	 * status); the reply names the likely cause, and cycle.c stops sending
+	 * the rest of the queue after it, so one refusal does not fail them all */
 	if (strcmp(cmd, "MAIL") == 0 && code != 552) {
-		*why_r = "sender refused (check [smtp] from and the account's right to send as it)";
-		return OUTBOX_TEMPFAIL;
+		*why_r = SMTP_REPLY_SENDER_REFUSED;
+		return OUTBOX_PERMFAIL;
 	}
 	if (strcmp(cmd, "MAIL") == 0 || about_mail)
 		return OUTBOX_PERMFAIL;

@@ -4,8 +4,10 @@
  *
  * Stage 1 of the data flow: it hands raw bytes to the store and knows nothing
  * of what they mean. Every function returns 0 or -1 with error_r set;
- * ERR_TEMP for anything a reconnect may cure, ERR_FATAL for configuration
- * problems (bad URL, certificate that does not verify, login refused). */
+ * ERR_TEMP for anything a reconnect may cure (including a server that sends
+ * an over-long line or literal, or too much in answer to one command: the
+ * connection is dropped), ERR_FATAL for configuration problems (bad URL,
+ * certificate that does not verify, login refused). */
 #ifndef AGENDAD_IMAP_H
 #define AGENDAD_IMAP_H
 
@@ -65,10 +67,14 @@ typedef int imap_message_cb(void *ctx, const struct imap_message *message,
 			    struct error *error_r);
 
 /* Fetches BODY.PEEK[] (or BODY.PEEK[HEADER] for uids listed in header_only)
- * of the given uids with as few UID FETCH commands as it can. */
+ * of the given uids with as few UID FETCH commands as it can. expected_bytes
+ * is the sum of the RFC822.SIZEs (imap_entry.size) of uids, those in
+ * header_only not counted: a server that sends much more than that (twice
+ * it, with room for headers and protocol) is cut off with ERR_TEMP, so that
+ * memory stays bounded whatever it sends. */
 int imap_fetch(struct imap_session *session, const uint32_t *uids, size_t n_uids,
-	       const uint32_t *header_only, size_t n_header_only, imap_message_cb *cb, void *ctx,
-	       struct error *error_r);
+	       const uint32_t *header_only, size_t n_header_only, size_t expected_bytes,
+	       imap_message_cb *cb, void *ctx, struct error *error_r);
 
 /* Marks imported messages: moves them to processed_mailbox when it is set
  * (MOVE, or COPY + \Deleted + UID EXPUNGE), else sets \Seen. Must only be

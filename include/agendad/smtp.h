@@ -19,6 +19,11 @@ struct smtp_credentials {
  * auth = xoauth2 the caller forces a new token (oauth2_token(..., true))
  * before the next attempt. The mail itself is kept (OUTBOX_TEMPFAIL). */
 #define SMTP_REPLY_AUTH_FAILED "authentication failed"
+/* reply_r starts with this when the server refused MAIL FROM with 5xx: the
+ * mail fails (OUTBOX_PERMFAIL), and the rest of the queue, sent from the same
+ * address, is held back until the next cycle. */
+#define SMTP_REPLY_SENDER_REFUSED \
+	"sender refused (check [smtp] from and the account's right to send as it)"
 
 /* Sends raw (CRLF, dot-stuffing is libcurl's) from mail_from to rcpt.
  * Returns the outcome; reply_r (256 bytes) gets the server's last reply or the

@@ -71,8 +71,9 @@ t_init() {
 	mkdir -p "$T_DIR/log"
 	trap t_cleanup EXIT
 	trap 'exit 130' INT TERM
-	# templates and categories.conf come from the source tree, not an installed copy
-	export AGENDAD_DATADIR=$T_ROOT/config
+	# templates and categories.conf come from the source tree, the training set
+	# from the build (make builds BUILD/share/training.tsv), not an installed copy
+	export AGENDAD_DATADIR=$T_ROOT/config:$AGENDAD_BUILD/share
 	unset CREDENTIALS_DIRECTORY
 	echo "# $T_NAME: $T_DIR, binaries from $AGENDAD_BUILD"
 }

@@ -123,6 +123,10 @@ static const struct {
     {"[boende]\nheading = Boende\n0 = gruppbostad\n",
      "t.conf:3: bad weight '0' (a number above 0, at most 100)"},
     {"[boende]\nheading = Boende\n2x = gruppbostad\n", "t.conf:3: bad weight '2x'"},
+    {"[boende]\nheading = Boende\n2 kontext = gruppbostad\n",
+     "t.conf:3: unknown mark 'kontext' after weight 2 (only 'context')"},
+    {"[boende]\nheading = Boende\nx context = gruppbostad\n",
+     "t.conf:3: unknown key 'x context' in [boende]"},
     {"[boende]\nheading = Boende\n3 = ,\n", "t.conf:3: empty keyword list"},
     {"[boende]\nheading = Boende\n3 = gruppbostad, --\n",
      "t.conf:3: keyword '--' has no letters or digits"},
@@ -335,6 +339,18 @@ static const struct {
     {"BankID-inloggningen krånglar", "digitalisering", "bankid"},
     {"Elevassistenterna försvinner", "barn-skola", "elevassistent"},
     {"Tåget går för sällan", "resor", "tåget"},
+    /* context keywords (a place, the people there) do not add up and count
+     * less beside another topic: the school is where the bus goes, the
+     * staff are where the swimming is */
+    {"Skolskjutsen för eleverna på fritidshemmet och i anpassade grundskolan", "resor",
+     "skolskjuts"},
+    {"Det fanns alltid personal på simhallen som kunde hjälpa till", "fritid-kultur", "simhall"},
+    {"Läkemedel på korttidshemmet", "halsa-vard", "läkemed"},
+    /* with nothing else, context decides as usual */
+    {"Personalen i gruppbostäderna", "personal-kompetens", "personal"},
+    {"Eleverna i anpassade grundskolan", "barn-skola", "anpassade grundskola"},
+    {"Hjälp från dörr till dörr", "resor", "dörr till dörr"},
+    {"Anpassade simtider i badhuset", "fritid-kultur", "simtid"},
 };
 
 static void test_keywords(void **state)
@@ -415,6 +431,7 @@ static const struct {
     {"Färdtjänstbilarna är sena varje morgon", "resor"},
     {"Riksfärdtjänsten till sommarstugan", "resor"},
     {"Skolskjutsarna till anpassade skolan", "resor"},
+    {"Skolskjutsen till fritids går inte längre för eleverna i anpassade skolan", "resor"},
     {"Turbundna resorna till DV tar för lång tid", "resor"},
     {"fardtjansten kom inte idag heller", "resor"},
     {"E-tjänsterna kräver BankID", "digitalisering"},

@@ -1,5 +1,6 @@
 /* test_imap.c - the pure parts of the IMAP module: URL parsing, UID sets,
- * mailbox name encoding, INTERNALDATE, and the certificate check against
+ * mailbox name encoding, INTERNALDATE, the guard over what a server sends
+ * (literal, line and answer limits), and the certificate check against
  * certificates in tests/data/imap (made by gen-certs.sh there). The talking
  * parts are checked against a real Dovecot outside the unit tests. */
 #include <stdio.h>
@@ -307,13 +308,143 @@ static void test_tls_no_chain(void **state)
 	assert_non_null(strstr(error.text, "sent no certificate"));
 }
 
+/* ---------------------------------------------------------------- guard */
+
+/* An input is head, then fill repeated n_fill times, then tail; line_max 64. */
+static const struct {
+	size_t budget;
+	const char *head;
+	char fill;
+	size_t n_fill;
+	const char *tail;
+	enum imap_guard_verdict verdict;
+	uint64_t announced; /* IMAP_GUARD_LITERAL */
+	size_t left;        /* IMAP_GUARD_LITERAL: budget left; BUDGET: the budget */
+} guard_cases[] = {
+    /* a plain FETCH answer */
+    {1000, "* 1 FETCH (UID 1 BODY[] {5}\r\nab\r\nc)\r\nA1 OK done\r\n", 0, 0, "", IMAP_GUARD_OK, 0,
+     0},
+    /* a literal is skipped: neither its length nor a "{N}" in it counts */
+    {1000, "* 1 FETCH (BODY[] {90}\r\n{99999999}\r\n", 'a', 78, ")\r\nA1 OK\r\n", IMAP_GUARD_OK, 0,
+     0},
+    {1000, "* 1 FETCH (BODY[] {70} \r\n", 'a', 70, ")\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, "* 1 FETCH (BODY[] {70}\n", 'a', 70, ")\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, "* 1 FETCH (BODY[] {{70}\r\n", 'a', 70, ")\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, "* 1 FETCH (BODY[] {0}\r\n)\r\n", 0, 0, "", IMAP_GUARD_OK, 0, 0},
+    /* not a literal start: the bytes after it are a line */
+    {1000, "* 1 FETCH (BODY[] {70}x\r\n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
+    {1000, "* 1 FETCH (BODY[] {70}\r \n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
+    {1000, "* 1 FETCH (BODY[] {}\r\n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
+    {1000, "* 1 FETCH (BODY[] {7a}\r\n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
+    /* literals announced larger than the budget (30 bytes up to the brace) */
+    {1000, "* 1 FETCH (BODY[] {2000000000}\r\n", 'x', 100, "", IMAP_GUARD_LITERAL, 2000000000, 970},
+    {1000, "* 1 FETCH (BODY[] {4294967295}\r\n", 'x', 100, "", IMAP_GUARD_LITERAL, 4294967295u,
+     970},
+    {1000, "* 1 FETCH (BODY[] {99999999999999999999999}\r\n", 0, 0, "", IMAP_GUARD_LITERAL,
+     UINT64_MAX, 957},
+    {1000, "* 1 FETCH (BODY[] {978}\r\n", 0, 0, "", IMAP_GUARD_LITERAL, 978, 977},
+    {1000, "* 1 FETCH (BODY[] {977}\r\n", 0, 0, "", IMAP_GUARD_OK, 0, 0},
+    /* checked where libetpan would not read a literal, too */
+    {1000, "* OK [ALERT] \"{5000}\" is odd\r\n", 0, 0, "", IMAP_GUARD_LITERAL, 5000, 980},
+    /* exactly the budget, and one byte more */
+    {100, "* 1 FETCH (BODY[] {72}\r\n", 'a', 72, ") \r\n", IMAP_GUARD_OK, 0, 0},
+    {100, "* 1 FETCH (BODY[] {72}\r\n", 'a', 72, ")  \r\n", IMAP_GUARD_BUDGET, 0, 100},
+    {100, "* 1 FETCH (BODY[] {77}\r\n", 'a', 77, "", IMAP_GUARD_BUDGET, 0, 100},
+    /* lines: 64 bytes are fine (the CR counts), 65 are not, LF ends one */
+    {1000, "", 'A', 63, "\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, "", 'A', 64, "\r\n", IMAP_GUARD_LINE, 0, 0},
+    {1000, "", 'A', 65, "", IMAP_GUARD_LINE, 0, 0},
+    {1000, "* 1 EXISTS\r\n", '\n', 500, "* 2 EXISTS\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, "", '\n', 1001, "", IMAP_GUARD_BUDGET, 0, 1000},
+};
+
+static void guard_input(size_t i, char **input_r, size_t *len_r)
+{
+	size_t head = strlen(guard_cases[i].head), tail = strlen(guard_cases[i].tail);
+	size_t len = head + guard_cases[i].n_fill + tail;
+	char *input = xmalloc(len + 1);
+
+	memcpy(input, guard_cases[i].head, head);
+	memset(input + head, guard_cases[i].fill, guard_cases[i].n_fill);
+	memcpy(input + head + guard_cases[i].n_fill, guard_cases[i].tail, tail);
+	*input_r = input;
+	*len_r = len;
+}
+
+/* The verdict must not depend on how reads split the bytes. */
+static void test_guard(void **state)
+{
+	static const size_t chunks[] = {1, 2, 3, 7, 64, 100000};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(guard_cases); i++) {
+		char *input;
+		size_t len;
+
+		guard_input(i, &input, &len);
+		for (size_t k = 0; k < N_ELEMENTS(chunks); k++) {
+			struct imap_guard g;
+			bool ok = true;
+
+			imap_guard_init(&g, 64, guard_cases[i].budget);
+			for (size_t off = 0; off < len; off += chunks[k]) {
+				size_t n = len - off < chunks[k] ? len - off : chunks[k];
+
+				ok = imap_guard_feed(&g, (const unsigned char *)input + off, n);
+			}
+			if (g.verdict != guard_cases[i].verdict ||
+			    ok != (guard_cases[i].verdict == IMAP_GUARD_OK))
+				fail_msg("case %zu, chunks of %zu: verdict %d, want %d", i,
+					 chunks[k], (int)g.verdict, (int)guard_cases[i].verdict);
+			if (g.verdict == IMAP_GUARD_LITERAL &&
+			    g.announced != guard_cases[i].announced)
+				fail_msg("case %zu: announced %llu, want %llu", i,
+					 (unsigned long long)g.announced,
+					 (unsigned long long)guard_cases[i].announced);
+			if (g.verdict != IMAP_GUARD_OK && g.verdict != IMAP_GUARD_LINE &&
+			    g.left != guard_cases[i].left)
+				fail_msg("case %zu: left %zu, want %zu", i, g.left,
+					 guard_cases[i].left);
+			/* sticky */
+			if (g.verdict != IMAP_GUARD_OK)
+				assert_false(imap_guard_feed(&g, (const unsigned char *)"\r\n", 2));
+		}
+		free(input);
+	}
+}
+
+/* The budget is per command: the caller resets used when it sends one, and
+ * a literal still running carries over. */
+static void test_guard_per_command(void **state)
+{
+	static const char answer[] = "* 1 FETCH (BODY[] {10}\r\n0123456789)\r\nA1 OK\r\n";
+	struct imap_guard g;
+
+	(void)state;
+	imap_guard_init(&g, 64, 60);
+	for (int command = 0; command < 5; command++) {
+		g.used = 0;
+		assert_true(imap_guard_feed(&g, (const unsigned char *)answer, sizeof(answer) - 1));
+	}
+	/* 8 bytes of the literal to go */
+	g.used = 0;
+	assert_true(imap_guard_feed(&g, (const unsigned char *)answer, 26));
+	g.used = 0;
+	/* "{9999999" is literal data, "9}" text: no announcement */
+	assert_true(imap_guard_feed(&g, (const unsigned char *)"{99999999}\r\n", 12));
+	assert_true(imap_guard_feed(&g, (const unsigned char *)answer, sizeof(answer) - 1));
+	assert_false(imap_guard_feed(&g, (const unsigned char *)answer, sizeof(answer) - 1));
+	assert_int_equal(g.verdict, IMAP_GUARD_BUDGET);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_url_parse),        cmocka_unit_test(test_uid_ranges),
-	    cmocka_unit_test(test_uid_ranges_large), cmocka_unit_test(test_mutf7),
-	    cmocka_unit_test(test_date_time),        cmocka_unit_test(test_tls_verify),
-	    cmocka_unit_test(test_tls_no_chain),
+	    cmocka_unit_test(test_url_parse),         cmocka_unit_test(test_uid_ranges),
+	    cmocka_unit_test(test_uid_ranges_large),  cmocka_unit_test(test_mutf7),
+	    cmocka_unit_test(test_date_time),         cmocka_unit_test(test_tls_verify),
+	    cmocka_unit_test(test_tls_no_chain),      cmocka_unit_test(test_guard),
+	    cmocka_unit_test(test_guard_per_command),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
