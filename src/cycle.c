@@ -510,9 +510,14 @@ static int fetch_and_store(struct cycle *c, const char *mailbox, uint32_t uidval
 		last_uid = missing - 1;
 	}
 	*complete_r = missing == 0;
-	if (rc == 0)
-		rc = store_import_batch(c->store, mailbox, uidvalidity, batch.messages, batch.n,
+	if (rc == 0) {
+		/* what came after the gap is stored next time, with its watermark */
+		size_t n_import = 0;
+		while (n_import < batch.n && batch.messages[n_import].uid <= last_uid)
+			n_import++;
+		rc = store_import_batch(c->store, mailbox, uidvalidity, batch.messages, n_import,
 					last_uid, &n_new, error_r);
+	}
 	fetch_batch_clear(&batch);
 	free(batch.messages);
 	free(batch.copies);

@@ -40,6 +40,7 @@
  * Its acknowledgement: none -> pending (store_record_outcome, when it may be
  * acknowledged) -> queued (store_outbox_queue) | skipped (store_ack_skip).
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -282,6 +283,8 @@ static int exec(struct store *st, const char *sql, struct error *error_r)
  * an ERR_TEMP before anything was done, never a failure halfway. */
 static int begin(struct store *st, struct error *error_r)
 {
+	/* one commit point is one transaction: never nested */
+	assert(sqlite3_get_autocommit(st->db));
 	return exec(st, "BEGIN IMMEDIATE", error_r);
 }
 
@@ -294,6 +297,7 @@ static void rollback(struct store *st)
 /* Every commit point goes through here. */
 static int commit(struct store *st, struct error *error_r)
 {
+	assert(!sqlite3_get_autocommit(st->db));
 	if (exec(st, "COMMIT", error_r) != 0) {
 		rollback(st);
 		return -1;
@@ -571,6 +575,9 @@ int store_import_batch(struct store *st, const char *mailbox, uint32_t uidvalidi
 		const struct store_incoming *m = &messages[i];
 		char hash[65], *msgid;
 		int64_t existing = 0;
+
+		/* rule 2: the watermark covers every message of its batch */
+		assert(m->uid <= last_uid);
 
 		s = stmt(st,
 			 "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3",
@@ -2157,6 +2164,10 @@ int store_outbox_transition(struct store *st, int64_t id, const char *from, cons
 	sqlite3_stmt *s;
 	int rc;
 
+	/* the diagram of outbox.c: these are the only transitions */
+	assert((strcmp(from, "queued") == 0 && strcmp(to, "sending") == 0) ||
+	       (strcmp(from, "sending") == 0 &&
+		(strcmp(to, "sent") == 0 || strcmp(to, "queued") == 0 || strcmp(to, "failed") == 0)));
 	if (begin(st, error_r) != 0)
 		return -1;
 	s = stmt(st,
