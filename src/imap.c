@@ -25,13 +25,16 @@
  *     socket one) that runs every byte received through imap_guard_feed()
  *     and fails the read, before the bytes reach libetpan's buffer, at a
  *     literal announced larger than the rest of the budget, a line longer
- *     than IMAP_LINE_MAX, or more than the budget since the last command:
- *     ANSWER_BUDGET, or for a UID FETCH of bodies twice the RFC822.SIZEs the
- *     caller expects plus room for headers and protocol (imap_fetch). The
- *     command then fails with ERR_TEMP naming the limit, and the session is
- *     broken (rule 4). The filter also ends the stream at the first failed
- *     read: libetpan retries a read that returned part of a literal, and so
- *     a server that stalls there cost two timeouts.
+ *     than IMAP_LINE_MAX, or more than the budget since the last command
+ *     (each line counted LINE_COST bytes more): ANSWER_BUDGET, or for a UID
+ *     FETCH of bodies twice the RFC822.SIZEs the caller expects plus room
+ *     for headers and protocol (imap_fetch). The command then fails with
+ *     ERR_TEMP naming the limit, and the session is broken (rule 4). The
+ *     filter also ends the stream at the first failed read or end of file:
+ *     libetpan retries a read that returned part of a literal (a server
+ *     that stalled there cost two timeouts) and, without TLS, reads the end
+ *     of file in the middle of a literal again and again for ever. It goes
+ *     on reading when a signal interrupts a read (EINTR).
  *     Why a filter and not mailimap_set_logger(), which sees the same bytes
  *     first: a logger cannot stop them, so libetpan would still parse the
  *     line and allocate the literal, and shutting the socket down does not
@@ -42,9 +45,9 @@
  *     in one step; no measurable time on a fetch), reliance on the layout of
  *     libetpan's public mailstream_low_driver (its own COMPRESS layer is
  *     built the same way), and two ways to refuse a legitimate server: an
- *     answer over ANSWER_BUDGET (8 MB of untagged data to one command, e.g.
- *     flag changes on 200,000 messages; the next cycle reconnects and goes
- *     on) and a "{N}" larger than the budget inside quoted text. A server
+ *     answer over ANSWER_BUDGET (untagged news of some 50,000 flag changes
+ *     or expunges in answer to one command; the next cycle reconnects and
+ *     goes on) and a "{N}" larger than the budget inside quoted text. A server
  *     that bends the syntax so that the scanner and libetpan disagree on
  *     where a literal is can still make libetpan reserve (not fill) the
  *     memory for an announced literal; what it can send stays bounded by
@@ -72,10 +75,13 @@
 #define IDLE_TICK_MS           1000      /* how late a stop request may be noticed */
 #define IDLE_MAX_S             (29 * 60) /* RFC 2177: re-issue before the server's 30 minutes */
 #define SERVER_TEXT_MAX        200
-/* rule 6: the longest line (legitimate ones stay far below 64 kB); the
+/* rule 6: the longest line (legitimate ones stay far below 64 kB); what a
+ * line costs beyond its bytes (libetpan keeps every response of an answer
+ * parsed until the tagged one: "* 1 EXPUNGE" becomes some 150 bytes); the
  * answer to a command that fetches no bodies; per message fetched, its FETCH
  * line, UID and INTERNALDATE; per message whose header only is fetched */
 #define IMAP_LINE_MAX (1u << 20)
+#define LINE_COST     128u
 #define ANSWER_BUDGET (8u << 20)
 #define BODY_OVERHEAD 4096u
 #define HEADER_BUDGET (256u << 10)
@@ -529,10 +535,11 @@ time_t imap_date_time_utc(const struct mailimap_date_time *dt)
  * CR, then LF starts the literal. */
 enum { GUARD_TEXT, GUARD_OPEN, GUARD_DIGITS, GUARD_CLOSE, GUARD_CR };
 
-void imap_guard_init(struct imap_guard *g, size_t line_max, size_t budget)
+void imap_guard_init(struct imap_guard *g, size_t line_max, size_t line_cost, size_t budget)
 {
 	memset(g, 0, sizeof(*g));
 	g->line_max = line_max;
+	g->line_cost = line_cost;
 	g->budget = budget;
 	g->state = GUARD_TEXT;
 	g->verdict = IMAP_GUARD_OK;
@@ -557,6 +564,7 @@ bool imap_guard_feed(struct imap_guard *g, const unsigned char *data, size_t len
 		return false;
 	while (p < end) {
 		unsigned char c;
+		size_t cost;
 
 		if (g->literal_left > 0) {
 			size_t take = (size_t)(end - p);
@@ -571,9 +579,10 @@ bool imap_guard_feed(struct imap_guard *g, const unsigned char *data, size_t len
 			continue;
 		}
 		c = *p++;
-		if (g->used >= g->budget)
+		cost = c == '\n' ? 1 + g->line_cost : 1;
+		if (g->used >= g->budget || cost > g->budget - g->used)
 			return guard_refuse(g, IMAP_GUARD_BUDGET);
-		g->used++;
+		g->used += cost;
 		if (c == '\n') {
 			if (g->state == GUARD_CLOSE || g->state == GUARD_CR)
 				g->literal_left = g->number;
@@ -739,7 +748,8 @@ static ssize_t watched_read(mailstream_low *low, void *buf, size_t count)
 	if (r <= 0) {
 		/* the drivers say -1 for a timeout and an error, 0 (or -1) for
 		 * the end of the stream, which libetpan would read again and
-		 * again in the middle of a literal */
+		 * again in the middle of a literal; a read that took its whole
+		 * timeout timed out */
 		if (r < 0 && timeout > 0 && now_s() - start >= (double)timeout - 0.5) {
 			watch->end = STREAM_TIMED_OUT;
 			watch->timeout_s = (int)timeout;
@@ -888,9 +898,9 @@ static bool watch_error(const struct imap_session *s, const char *what, struct e
 			break;
 		default:
 			err_set(error_r, ERR_TEMP,
-				"%s: %s sent more than %zu bytes in answer to one command; "
-				"connection dropped",
-				what, s->url.host, g->left);
+				"%s: %s sent more than one answer may hold (%zu bytes, each line "
+				"counted %zu more); connection dropped",
+				what, s->url.host, g->left, g->line_cost);
 			break;
 		}
 		return true;
@@ -914,8 +924,6 @@ static int open_stream(struct imap_session *s, int fd, struct error *error_r)
 		    fd, io_timeout(), imap_tls_set_sni, s->url.host_is_ip ? NULL : s->url.host);
 	else
 		stream = mailstream_socket_open_timeout(fd, io_timeout());
-	if (stream != NULL)
-		watch_stream(s, stream);
 	if (stream == NULL) {
 		close(fd);
 		if (s->url.tls)
@@ -925,6 +933,7 @@ static int open_stream(struct imap_session *s, int fd, struct error *error_r)
 				       s->url.host, (unsigned int)s->url.port);
 		return err_set(error_r, ERR_TEMP, "cannot set up a stream to %s", s->url.host);
 	}
+	watch_stream(s, stream);
 	r = mailimap_connect(s->imap, stream);
 	if (r == MAILIMAP_NO_ERROR_AUTHENTICATED || r == MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
 		return r;
@@ -1024,7 +1033,7 @@ int imap_open(const struct config_imap *cfg, const struct imap_credentials *cred
 	*session_r = NULL;
 	if (imap_url_parse(cfg->url, &s->url, error_r) < 0)
 		goto fail;
-	imap_guard_init(&s->watch.guard, IMAP_LINE_MAX, ANSWER_BUDGET);
+	imap_guard_init(&s->watch.guard, IMAP_LINE_MAX, LINE_COST, ANSWER_BUDGET);
 	s->imap = etpan_alloc(mailimap_new(0, NULL));
 	mailimap_set_timeout(s->imap, io_timeout());
 	if (tcp_connect(&s->url, &fd, error_r) < 0)
@@ -1465,9 +1474,8 @@ static int fetch_run(struct fetch_ctx *ctx, const uint32_t *uids, size_t n, bool
 	struct mailimap_fetch_type *type = fetch_type(atts, 3);
 	struct mailimap_set *set = uid_set(uids, n);
 	clist *result = NULL;
-	int r;
-
 	size_t used;
+	int r;
 
 	ctx->want = uids;
 	ctx->n_want = n;
@@ -1521,8 +1529,8 @@ int imap_fetch(struct imap_session *s, const uint32_t *uids, size_t n_uids,
 		memcpy(heads, header_only, n_header_only * sizeof(*heads));
 	n_heads = imap_uids_normalize(heads, n_header_only);
 	/* rule 6: twice RFC822.SIZE, since some servers (Exchange) report an
-	 * estimate and the body comes larger; at most ANSWER_BUDGET of it goes
-	 * to untagged news */
+	 * estimate and the body comes larger, and ANSWER_BUDGET for untagged
+	 * news; for all commands of this call together */
 	budget = ANSWER_BUDGET + 2 * (uint64_t)expected_bytes +
 		 (uint64_t)(n_all - n_heads) * BODY_OVERHEAD + (uint64_t)n_heads * HEADER_BUDGET;
 	fctx.budget_left = budget > SIZE_MAX ? SIZE_MAX : (size_t)budget;

@@ -54,7 +54,9 @@ time_t imap_date_time_utc(const struct mailimap_date_time *dt);
  * scanner first, and the connection is dropped at the first of:
  *  - a literal "{N}" announced larger than the rest of the current budget;
  *  - a line (its literals not counted) longer than line_max;
- *  - more than budget bytes received since the last command was sent.
+ *  - more than budget bytes received since the last command was sent, each
+ *    line end counted line_cost bytes more (for what the parser keeps of a
+ *    response, which a flood of short lines would otherwise multiply).
  * It follows the IMAP syntax only as far as needed to skip literals: "{N}"
  * then optional spaces and CRLF (or a bare LF, which libetpan also takes)
  * starts N bytes of literal. Every "{N}" in a line is checked, even inside a
@@ -69,6 +71,7 @@ enum imap_guard_verdict {
 
 struct imap_guard {
 	size_t line_max;
+	size_t line_cost;
 	size_t budget;
 	size_t used; /* received since the last command; the caller resets it */
 	/* the scanner; set by imap_guard_init */
@@ -82,7 +85,7 @@ struct imap_guard {
 	size_t left;
 };
 
-void imap_guard_init(struct imap_guard *guard, size_t line_max, size_t budget);
+void imap_guard_init(struct imap_guard *guard, size_t line_max, size_t line_cost, size_t budget);
 
 /* Scans data received. false once a limit is passed (and for every call
  * after that). The verdict depends on the bytes only, not on how they are

@@ -310,9 +310,11 @@ static void test_tls_no_chain(void **state)
 
 /* ---------------------------------------------------------------- guard */
 
-/* An input is head, then fill repeated n_fill times, then tail; line_max 64. */
+/* An input is head, then fill repeated n_fill times, then tail; line_max 64,
+ * line_cost 0 unless given. */
 static const struct {
 	size_t budget;
+	size_t line_cost;
 	const char *head;
 	char fill;
 	size_t n_fill;
@@ -322,40 +324,46 @@ static const struct {
 	size_t left;        /* IMAP_GUARD_LITERAL: budget left; BUDGET: the budget */
 } guard_cases[] = {
     /* a plain FETCH answer */
-    {1000, "* 1 FETCH (UID 1 BODY[] {5}\r\nab\r\nc)\r\nA1 OK done\r\n", 0, 0, "", IMAP_GUARD_OK, 0,
-     0},
+    {1000, 0, "* 1 FETCH (UID 1 BODY[] {5}\r\nab\r\nc)\r\nA1 OK done\r\n", 0, 0, "", IMAP_GUARD_OK,
+     0, 0},
     /* a literal is skipped: neither its length nor a "{N}" in it counts */
-    {1000, "* 1 FETCH (BODY[] {90}\r\n{99999999}\r\n", 'a', 78, ")\r\nA1 OK\r\n", IMAP_GUARD_OK, 0,
-     0},
-    {1000, "* 1 FETCH (BODY[] {70} \r\n", 'a', 70, ")\r\n", IMAP_GUARD_OK, 0, 0},
-    {1000, "* 1 FETCH (BODY[] {70}\n", 'a', 70, ")\r\n", IMAP_GUARD_OK, 0, 0},
-    {1000, "* 1 FETCH (BODY[] {{70}\r\n", 'a', 70, ")\r\n", IMAP_GUARD_OK, 0, 0},
-    {1000, "* 1 FETCH (BODY[] {0}\r\n)\r\n", 0, 0, "", IMAP_GUARD_OK, 0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {90}\r\n{99999999}\r\n", 'a', 78, ")\r\nA1 OK\r\n", IMAP_GUARD_OK,
+     0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {70} \r\n", 'a', 70, ")\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {70}\n", 'a', 70, ")\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {{70}\r\n", 'a', 70, ")\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {0}\r\n)\r\n", 0, 0, "", IMAP_GUARD_OK, 0, 0},
     /* not a literal start: the bytes after it are a line */
-    {1000, "* 1 FETCH (BODY[] {70}x\r\n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
-    {1000, "* 1 FETCH (BODY[] {70}\r \n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
-    {1000, "* 1 FETCH (BODY[] {}\r\n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
-    {1000, "* 1 FETCH (BODY[] {7a}\r\n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {70}x\r\n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {70}\r \n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {}\r\n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {7a}\r\n", 'a', 70, ")\r\n", IMAP_GUARD_LINE, 0, 0},
     /* literals announced larger than the budget (30 bytes up to the brace) */
-    {1000, "* 1 FETCH (BODY[] {2000000000}\r\n", 'x', 100, "", IMAP_GUARD_LITERAL, 2000000000, 970},
-    {1000, "* 1 FETCH (BODY[] {4294967295}\r\n", 'x', 100, "", IMAP_GUARD_LITERAL, 4294967295u,
+    {1000, 0, "* 1 FETCH (BODY[] {2000000000}\r\n", 'x', 100, "", IMAP_GUARD_LITERAL, 2000000000,
      970},
-    {1000, "* 1 FETCH (BODY[] {99999999999999999999999}\r\n", 0, 0, "", IMAP_GUARD_LITERAL,
+    {1000, 0, "* 1 FETCH (BODY[] {4294967295}\r\n", 'x', 100, "", IMAP_GUARD_LITERAL, 4294967295u,
+     970},
+    {1000, 0, "* 1 FETCH (BODY[] {99999999999999999999999}\r\n", 0, 0, "", IMAP_GUARD_LITERAL,
      UINT64_MAX, 957},
-    {1000, "* 1 FETCH (BODY[] {978}\r\n", 0, 0, "", IMAP_GUARD_LITERAL, 978, 977},
-    {1000, "* 1 FETCH (BODY[] {977}\r\n", 0, 0, "", IMAP_GUARD_OK, 0, 0},
+    {1000, 0, "* 1 FETCH (BODY[] {978}\r\n", 0, 0, "", IMAP_GUARD_LITERAL, 978, 977},
+    {1000, 0, "* 1 FETCH (BODY[] {977}\r\n", 0, 0, "", IMAP_GUARD_OK, 0, 0},
     /* checked where libetpan would not read a literal, too */
-    {1000, "* OK [ALERT] \"{5000}\" is odd\r\n", 0, 0, "", IMAP_GUARD_LITERAL, 5000, 980},
+    {1000, 0, "* OK [ALERT] \"{5000}\" is odd\r\n", 0, 0, "", IMAP_GUARD_LITERAL, 5000, 980},
     /* exactly the budget, and one byte more */
-    {100, "* 1 FETCH (BODY[] {72}\r\n", 'a', 72, ") \r\n", IMAP_GUARD_OK, 0, 0},
-    {100, "* 1 FETCH (BODY[] {72}\r\n", 'a', 72, ")  \r\n", IMAP_GUARD_BUDGET, 0, 100},
-    {100, "* 1 FETCH (BODY[] {77}\r\n", 'a', 77, "", IMAP_GUARD_BUDGET, 0, 100},
+    {100, 0, "* 1 FETCH (BODY[] {72}\r\n", 'a', 72, ") \r\n", IMAP_GUARD_OK, 0, 0},
+    {100, 0, "* 1 FETCH (BODY[] {72}\r\n", 'a', 72, ")  \r\n", IMAP_GUARD_BUDGET, 0, 100},
+    {100, 0, "* 1 FETCH (BODY[] {77}\r\n", 'a', 77, "", IMAP_GUARD_BUDGET, 0, 100},
     /* lines: 64 bytes are fine (the CR counts), 65 are not, LF ends one */
-    {1000, "", 'A', 63, "\r\n", IMAP_GUARD_OK, 0, 0},
-    {1000, "", 'A', 64, "\r\n", IMAP_GUARD_LINE, 0, 0},
-    {1000, "", 'A', 65, "", IMAP_GUARD_LINE, 0, 0},
-    {1000, "* 1 EXISTS\r\n", '\n', 500, "* 2 EXISTS\r\n", IMAP_GUARD_OK, 0, 0},
-    {1000, "", '\n', 1001, "", IMAP_GUARD_BUDGET, 0, 1000},
+    {1000, 0, "", 'A', 63, "\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, 0, "", 'A', 64, "\r\n", IMAP_GUARD_LINE, 0, 0},
+    {1000, 0, "", 'A', 65, "", IMAP_GUARD_LINE, 0, 0},
+    {1000, 0, "* 1 EXISTS\r\n", '\n', 500, "* 2 EXISTS\r\n", IMAP_GUARD_OK, 0, 0},
+    {1000, 0, "", '\n', 1001, "", IMAP_GUARD_BUDGET, 0, 1000},
+    /* each line costs line_cost more: 8 lines fit, 10 do not */
+    {1000, 100, "", '\n', 8, "", IMAP_GUARD_OK, 0, 0},
+    {1000, 100, "", '\n', 10, "", IMAP_GUARD_BUDGET, 0, 1000},
+    {1000, 100, "* 1 FETCH (BODY[] {900}\r\n", 'a', 900, "", IMAP_GUARD_BUDGET, 0, 1000},
+    {1000, 100, "* 1 FETCH (BODY[] {700}\r\n", 'a', 700, ")\r\n", IMAP_GUARD_OK, 0, 0},
 };
 
 static void guard_input(size_t i, char **input_r, size_t *len_r)
@@ -386,7 +394,7 @@ static void test_guard(void **state)
 			struct imap_guard g;
 			bool ok = true;
 
-			imap_guard_init(&g, 64, guard_cases[i].budget);
+			imap_guard_init(&g, 64, guard_cases[i].line_cost, guard_cases[i].budget);
 			for (size_t off = 0; off < len; off += chunks[k]) {
 				size_t n = len - off < chunks[k] ? len - off : chunks[k];
 
@@ -421,7 +429,7 @@ static void test_guard_per_command(void **state)
 	struct imap_guard g;
 
 	(void)state;
-	imap_guard_init(&g, 64, 60);
+	imap_guard_init(&g, 64, 0, 60);
 	for (int command = 0; command < 5; command++) {
 		g.used = 0;
 		assert_true(imap_guard_feed(&g, (const unsigned char *)answer, sizeof(answer) - 1));
