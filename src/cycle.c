@@ -32,6 +32,8 @@
 #define LIST_BATCH 1000
 #define FETCH_BATCH_MESSAGES 250
 #define FETCH_BATCH_BYTES (4u << 20)
+/* Messages whose outcomes share one transaction (store_batch_begin). */
+#define PROCESS_BATCH 500
 /* At most one acknowledgement per sender per hour (a burst of mails). */
 #define ACK_INTERVAL 3600
 /* The largest training file read at start-up. */
@@ -862,20 +864,20 @@ static int build_questions(struct cycle *c, const struct store_message *msg,
 
 static char *body_hash(const char *body)
 {
-	struct buf norm = { 0 };
-	char hex[65];
+	size_t len = strlen(body), n = 0;
+	char *norm = xmalloc(len + 1), hex[65];
 
 	/* whitespace differences do not make a different mail */
 	for (const char *p = body; *p != '\0'; p++) {
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			if (norm.len > 0 && norm.data[norm.len - 1] != ' ')
-				buf_append_char(&norm, ' ');
+			if (n > 0 && norm[n - 1] != ' ')
+				norm[n++] = ' ';
 		} else {
-			buf_append_char(&norm, *p);
+			norm[n++] = *p;
 		}
 	}
-	util_sha256_hex(norm.data ? norm.data : "", norm.len, hex);
-	buf_free(&norm);
+	util_sha256_hex(norm, n, hex);
+	free(norm);
 	return xstrdup(hex);
 }
 
@@ -1029,8 +1031,10 @@ done:
 
 int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, struct error *error_r)
 {
+	struct error ignored;
 	int64_t last = 0;
-	size_t n = 0;
+	size_t n = 0, in_batch = 0;
+	bool open = false;
 
 	*n_r = 0;
 	/* corrections agendactl made since: the next classification follows them */
@@ -1041,20 +1045,40 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 		struct store_message *msg = NULL;
 		bool found;
 
+		if (!open) {
+			if (store_batch_begin(c->store, error_r) != 0)
+				return -1;
+			open = true;
+		}
 		if (store_next_new(c->store, last, &msg, &found, error_r) != 0)
-			return -1;
+			goto fail;
 		if (!found)
 			break;
 		last = msg->id;
 		if (process_message(c, msg, error_r) != 0) {
 			store_message_free(&msg);
-			return -1;
+			goto fail;
 		}
 		store_message_free(&msg);
 		n++;
+		/* one commit per batch; the stop flag is looked at between messages,
+		 * and a stop commits what is done */
+		if (++in_batch == PROCESS_BATCH) {
+			open = false;
+			in_batch = 0;
+			if (store_batch_end(c->store, true, error_r) != 0)
+				return -1;
+			sd_notify(0, "WATCHDOG=1");
+		}
 	}
+	if (open && store_batch_end(c->store, true, error_r) != 0)
+		return -1;
 	*n_r = n;
 	return 0;
+fail:
+	/* what was processed in this batch stays "new" and is processed again */
+	store_batch_end(c->store, false, &ignored);
+	return -1;
 }
 
 int cycle_place_waiting(struct cycle *c, int *n_r, struct error *error_r)

@@ -68,6 +68,7 @@ struct store {
 	struct stmt_slot cache[STMT_CACHE];
 	size_t n_cached;
 	int commits;
+	bool batch; /* inside store_batch_begin() .. store_batch_end() */
 };
 
 /* Test-only crash switch (AGENDAD_CRASH_AFTER_COMMIT=N), counted across the
@@ -91,7 +92,6 @@ static const char *const migrations[] = {
 	"  marked INTEGER NOT NULL DEFAULT 0,"
 	"  message_id TEXT,"
 	"  raw_hash TEXT NOT NULL,"
-	"  raw BLOB,"
 	"  size INTEGER NOT NULL,"
 	"  truncated INTEGER NOT NULL DEFAULT 0,"
 	"  received INTEGER NOT NULL,"
@@ -110,10 +110,14 @@ static const char *const migrations[] = {
 	"  ack TEXT NOT NULL DEFAULT 'none' CHECK (ack IN ('none', 'pending', 'queued', 'skipped')),"
 	"  ack_reason TEXT,"
 	"  processed INTEGER,"
+	/* the raw bytes come last: SQLite reads a row's columns up to the one
+	 * asked for, and a blob in front would make every lookup walk its
+	 * overflow pages */
+	"  raw BLOB,"
 	"  UNIQUE (mailbox, uidvalidity, uid));"
 	"CREATE INDEX messages_message_id ON messages (message_id);"
 	"CREATE INDEX messages_status ON messages (status);"
-	"CREATE INDEX messages_from ON messages (from_addr);"
+	"CREATE INDEX messages_from ON messages (from_addr, body_hash);"
 	"CREATE INDEX messages_hash ON messages (raw_hash);"
 	"CREATE TABLE categories ("
 	"  id TEXT PRIMARY KEY,"
@@ -164,7 +168,6 @@ static const char *const migrations[] = {
 	"  mail_from TEXT NOT NULL,"
 	"  rcpt TEXT NOT NULL,"
 	"  subject TEXT,"
-	"  raw BLOB,"
 	"  status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent', 'failed')),"
 	"  attempts INTEGER NOT NULL DEFAULT 0,"
 	"  created INTEGER NOT NULL,"
@@ -172,7 +175,8 @@ static const char *const migrations[] = {
 	"  sent INTEGER,"
 	"  last_error TEXT,"
 	"  meeting TEXT,"
-	"  message INTEGER REFERENCES messages (id) ON DELETE SET NULL);"
+	"  message INTEGER REFERENCES messages (id) ON DELETE SET NULL,"
+	"  raw BLOB);"
 	"CREATE INDEX outbox_status ON outbox (status, next_attempt);"
 	"CREATE TABLE training ("
 	"  id INTEGER PRIMARY KEY,"
@@ -283,6 +287,10 @@ static int exec(struct store *st, const char *sql, struct error *error_r)
  * an ERR_TEMP before anything was done, never a failure halfway. */
 static int begin(struct store *st, struct error *error_r)
 {
+	/* inside a batch (store_batch_begin) each step is a savepoint, which
+	 * rolls back alone; the batch's COMMIT is the commit point */
+	if (st->batch)
+		return exec(st, "SAVEPOINT step", error_r);
 	/* one commit point is one transaction: never nested */
 	assert(sqlite3_get_autocommit(st->db));
 	return exec(st, "BEGIN IMMEDIATE", error_r);
@@ -317,10 +325,35 @@ static int commit(struct store *st, struct error *error_r)
 /* Ends a transaction: commit when rc is 0, else roll back. Returns rc. */
 static int finish(struct store *st, int rc, struct error *error_r)
 {
+	if (st->batch) {
+		if (rc == 0)
+			return exec(st, "RELEASE step", error_r);
+		sqlite3_exec(st->db, "ROLLBACK TO step; RELEASE step", NULL, NULL, NULL);
+		return -1;
+	}
 	if (rc == 0)
 		return commit(st, error_r);
 	rollback(st);
 	return -1;
+}
+
+int store_batch_begin(struct store *st, struct error *error_r)
+{
+	assert(!st->batch);
+	if (exec(st, "BEGIN IMMEDIATE", error_r) != 0)
+		return -1;
+	st->batch = true;
+	return 0;
+}
+
+int store_batch_end(struct store *st, bool keep, struct error *error_r)
+{
+	assert(st->batch);
+	st->batch = false;
+	if (keep)
+		return commit(st, error_r);
+	rollback(st);
+	return 0;
 }
 
 bool store_error(const struct error *error)
@@ -595,8 +628,13 @@ int store_import_batch(struct store *st, const char *mailbox, uint32_t uidvalidi
 		if (existing != 0)
 			continue;
 
-		util_sha256_hex(m->raw, m->size, hash);
 		msgid = raw_message_id(m->raw, m->size);
+		/* the hash only stands in for a missing Message-ID (rule 3), and
+		 * hashing every message would cost more than the insert */
+		if (msgid == NULL)
+			util_sha256_hex(m->raw, m->size, hash);
+		else
+			snprintf(hash, sizeof(hash), "%s", "-");
 		/* rule 3: the same message under an older uidvalidity */
 		s = stmt(st,
 			 "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity <> ?2 AND"

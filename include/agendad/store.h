@@ -159,9 +159,21 @@ struct store_outcome {
 	size_t n_questions;
 };
 
-/* Commit point: the message's status, reason and parsed fields, its
- * questions, new agenda items and renumbering, in one transaction. Any
- * earlier questions of the message are replaced (reprocessing). */
+/* Groups the outcomes of several messages into one transaction, so that a
+ * large import is not one fsync per message: between store_batch_begin() and
+ * store_batch_end() each store_record_outcome() is a savepoint (it fails or
+ * succeeds alone, and later lookups see it), and store_batch_end(keep = true)
+ * is the one commit point. A crash before it leaves those messages "new", to
+ * be processed again: processing is deterministic and idempotent. Nothing
+ * outside the store may depend on a batched outcome before the batch ends
+ * (acknowledgements are queued after it, in cycle_queue_due()). */
+int store_batch_begin(struct store *store, struct error *error_r);
+int store_batch_end(struct store *store, bool keep, struct error *error_r);
+
+/* Commit point (or a step of a batch): the message's status, reason and
+ * parsed fields, its questions, new agenda items and renumbering, in one
+ * transaction. Any earlier questions of the message are replaced
+ * (reprocessing). */
 int store_record_outcome(struct store *store, const struct store_outcome *outcome,
 			 struct error *error_r);
 

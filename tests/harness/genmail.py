@@ -2,6 +2,7 @@
 """genmail.py - a deterministic generator of realistic Swedish association mail.
 
     genmail.py [options] OUTDIR N
+    genmail.py --questions [--seed S] FILE N
 
 Writes OUTDIR/000001.eml ... (CRLF, byte for byte what a mail server would store) and
 OUTDIR/manifest.tsv, one line per mail. The same options and seed always give the same
@@ -37,6 +38,9 @@ Options:
   --weeks W         the first mail is W weeks before the cutoff (default 6)
   --until DATE      no Date after this day (e.g. today, so nothing is in the future)
   --noise PCT       share of noise mail in percent (default 0)
+  --questions       write N question lines to FILE instead (for classification figures)
+  --senders K       only the first K people write (one per association first; default:
+                    all 15), e.g. to bound the acknowledgements (one per sender an hour)
 
 manifest.tsv columns (tab-separated, with a header line):
   file message_id kind expect association from date questions categories structure
@@ -466,11 +470,25 @@ def numbered(g, k, n):
             'punkt': 'Punkt %d: ' % k, 'bullet': '- ', 'bare': '%d. ' % k}[style]
 
 
+def senders(k):
+    """The first k people, one association after the other: (association, person)."""
+    out, depth = [], 0
+    while len(out) < k and depth < max(len(a[3]) for a in ASSOCIATIONS):
+        for a in ASSOCIATIONS:
+            if depth < len(a[3]) and len(out) < k:
+                out.append((a, a[3][depth]))
+        depth += 1
+    return out
+
+
 def build_question(g, i, date, meeting):
     r = g.r
-    assoc = r.choice(ASSOCIATIONS)
+    if g.senders:
+        assoc, (person, address, role, client) = r.choice(g.senders)
+    else:
+        assoc = r.choice(ASSOCIATIONS)
+        person, address, role, client = r.choice(assoc[3])
     name, short, web, people = assoc
-    person, address, role, client = r.choice(people)
     if client == 'outlook' and r.random() < 0.3:
         client = 'outlook-html'
     nq = r.choices([1, 2, 3, 4], [40, 30, 20, 10])[0]
@@ -868,6 +886,9 @@ def main():
     ap.add_argument('--weeks', type=float, default=6)
     ap.add_argument('--until')
     ap.add_argument('--noise', type=float, default=0.0)
+    ap.add_argument('--senders', type=int, default=0)
+    ap.add_argument('--questions', action='store_true',
+                    help='write N question lines (one per line) to OUTDIR instead of mails')
     a = ap.parse_args()
     if a.n < 0 or a.n > 999999:
         ap.error('N must be 0..999999')
@@ -877,6 +898,17 @@ def main():
         last = min(last, datetime.date.fromisoformat(a.until))
     first = last - datetime.timedelta(days=max(1, int(a.weeks * 7)))
     g = Gen(a.seed)
+    g.senders = senders(a.senders) if a.senders > 0 else None
+    if a.questions:
+        # questions as extraction hands them to the classifier: one per line, some with
+        # a background sentence, over every category
+        with open(a.outdir, 'w', encoding='utf-8') as f:
+            for _ in range(a.n):
+                q = g.question(g.r.choice(CATEGORIES))
+                if g.r.random() < 0.3:
+                    q += ' ' + g.background(1)
+                f.write(q + '\n')
+        return
     os.makedirs(a.outdir, exist_ok=True)
     dates = arrival_dates(g.r, a.n, first, last)
     total = 0
