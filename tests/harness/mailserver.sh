@@ -7,8 +7,13 @@
 #   mailserver.sh stop DIR                    stop what start DIR started (by pid)
 #   mailserver.sh load DIR MAILBOX FILE...    deliver .eml files byte for byte into the
 #                                             first user's MAILBOX; INTERNALDATE = Date:
+#                                             (LOAD_TIMES=FILE: append "EPOCH FILE" per
+#                                             mail at the moment it lands in new/)
 #   mailserver.sh count DIR [MAILBOX [QUERY]] number of messages (QUERY: doveadm search
 #                                             query such as "unseen")
+#   mailserver.sh imap-stop DIR               stop Dovecot only (by pid; the sink runs on)
+#   mailserver.sh imap-start DIR              start it again after imap-stop: the same
+#                                             config, ports, users and mail
 #
 # Environment for start:
 #   IMAP_PORT IMAPS_PORT SMTP_PORT SMTPS_PORT   a number, or "auto" (default): free ports,
@@ -27,6 +32,16 @@
 #                              match ca_file" for the first one's CAFILE.
 #   CERT_SANS                  subjectAltName of the server certificate (default
 #                              DNS:localhost,IP:127.0.0.1,IP:127.0.0.2,IP:::1)
+#   IMAP_CAPABILITY            Dovecot's imap_capability: the CAPABILITY list it
+#                              announces (e.g. one without MOVE, or without UIDPLUS)
+#                              instead of its default
+#   IMAP_RAWLOG=1              Dovecot writes each IMAP session after login (what the
+#                              client sent, *.in, and got, *.out) to DIR/rawlog/
+#   OAUTH2_TOKENINFO_URL       e.g. http://127.0.0.1:PORT/tokeninfo?access_token= of
+#                              tokenserver.py (whose --username is the mail user): Dovecot
+#                              also offers AUTH=XOAUTH2 and OAUTHBEARER with an oauth2
+#                              passdb that asks this URL, and the sink offers AUTH XOAUTH2
+#                              checked against it. Passwords work as before.
 #
 # DIR/env: MAILSERVER_DIR MAIL_HOST IMAP_PORT IMAPS_PORT SMTP_PORT SMTPS_PORT IMAP_URL
 #   IMAPS_URL SMTP_URL SMTPS_URL CAFILE MAIL_LOGIN PASSWORD_FILE (mode 0600) SMTP_ENABLED
@@ -128,7 +143,27 @@ make_certs() {
 
 write_dovecot_conf() {
 	local run_user=$1 run_group=$2 login_user=$3 mail_uid=$4 base_dir=$5
-	local nonroot=""
+	local nonroot="" imap_extra="" mechanisms="plain login" oauth2_passdb=""
+	if [ -n "${IMAP_CAPABILITY:-}" ]; then
+		imap_extra="imap_capability = $IMAP_CAPABILITY"
+	fi
+	if [ "${IMAP_RAWLOG:-0}" = 1 ]; then
+		mkdir -p "$DIR/rawlog"
+		chown "$mail_uid" "$DIR/rawlog"
+		imap_extra+=$'\n'"rawlog_dir = $DIR/rawlog"
+	fi
+	if [ -n "${OAUTH2_TOKENINFO_URL:-}" ]; then
+		case "$OAUTH2_TOKENINFO_URL" in
+		http://127.*) ;;
+		*) die "OAUTH2_TOKENINFO_URL must be http://127.x.y.z:PORT/..." ;;
+		esac
+		mechanisms="plain login xoauth2 oauthbearer"
+		printf '%s\n' "tokeninfo_url = $OAUTH2_TOKENINFO_URL" "username_attribute = username" \
+			"timeout_msecs = 5000" >"$DIR/dovecot-oauth2.conf.ext"
+		chmod 644 "$DIR/dovecot-oauth2.conf.ext"
+		oauth2_passdb=$'passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n'
+		oauth2_passdb+="  args = $DIR/dovecot-oauth2.conf.ext"$'\n}'
+	fi
 	if [ "$(id -u)" -ne 0 ]; then
 		# an unprivileged master cannot chroot()
 		nonroot=$'service anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}'
@@ -161,9 +196,10 @@ ssl_key = <$DIR/tls/server.key
 ssl_dh = <$DIR/tls/dh.pem
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
+auth_mechanisms = $mechanisms
 auth_verbose = yes
 auth_failure_delay = 0
+$oauth2_passdb
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $DIR/users
@@ -184,6 +220,7 @@ service imap-login {
   }
 }
 $nonroot
+$imap_extra
 service stats {
   unix_listener stats-writer {
     mode = 0666
@@ -217,6 +254,7 @@ start_sink() {
 		--tls-port "$SMTPS_PORT" --cert "$DIR/tls/server.pem" --key "$DIR/tls/server.key" \
 		--users "$DIR/users" --auth "${SMTP_AUTH:-optional}" \
 		--require-tls "${SMTP_REQUIRE_TLS:-1}" --ready "$DIR/smtp.ready" \
+		${OAUTH2_TOKENINFO_URL:+--oauth2-tokeninfo "$OAUTH2_TOKENINFO_URL"} \
 		</dev/null >>"$DIR/log/smtp.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$DIR/smtp.pid"
@@ -436,6 +474,9 @@ for i, path in enumerate(files):
     t = email.utils.parsedate_to_datetime(m.group(1).decode('ascii', 'replace').strip()).timestamp()
     os.utime(tmp, (t, t))
     os.rename(tmp, os.path.join(dest, 'new', name))
+    if os.environ.get('LOAD_TIMES'):
+        with open(os.environ['LOAD_TIMES'], 'a') as f:
+            f.write('%.6f %s\n' % (time.time(), path))
 print(len(files))
 EOF
 }
@@ -474,8 +515,42 @@ cmd_count() {
 	fi
 }
 
+# imap-stop DIR / imap-start DIR: Dovecot alone goes away and comes back (a server
+# restart, a connection loss) with everything else as it was
+cmd_imap_stop() {
+	[ $# -eq 1 ] || die "usage: $PROG imap-stop DIR"
+	load_env "$1"
+	local pid all
+	pid=$(cat "$DIR/dovecot.pid" 2>/dev/null || true)
+	runs "$pid" "$DIR/dovecot.conf" || die "Dovecot of $DIR is not running"
+	all="$pid $(descendants "$pid" | tr '\n' ' ')"
+	# the imap processes too: a master alone lets a session in IDLE run on for
+	# another 8-10 s before it tells the client "BYE Server shutting down"
+	# shellcheck disable=SC2046
+	kill -TERM "$pid" $(pgrep -P "$pid" -x imap) 2>/dev/null || true
+	# shellcheck disable=SC2086
+	if ! wait_gone 150 $all; then
+		for pid in $all; do kill -KILL "$pid" 2>/dev/null || true; done
+		# shellcheck disable=SC2086
+		wait_gone 50 $all || die "could not stop Dovecot (pids$all)"
+	fi
+	rm -f "$DIR/dovecot.pid"
+}
+
+cmd_imap_start() {
+	[ $# -eq 1 ] || die "usage: $PROG imap-start DIR"
+	load_env "$1"
+	[ ! -e "$DIR/dovecot.pid" ] || die "Dovecot of $DIR runs already (imap-stop it first)"
+	start_dovecot "$DIR/run" || {
+		tail -n 20 "$DIR/log/dovecot.stderr" "$DIR/log/dovecot.log" >&2 2>/dev/null || true
+		die "dovecot did not start again on $MAIL_HOST:$IMAP_PORT/$IMAPS_PORT"
+	}
+}
+
 case "${1:-}" in
 start) shift; cmd_start "$@" ;;
+imap-stop) shift; cmd_imap_stop "$@" ;;
+imap-start) shift; cmd_imap_start "$@" ;;
 stop) shift; cmd_stop "$@" ;;
 load) shift; cmd_load "$@" ;;
 count) shift; cmd_count "$@" ;;

@@ -4,10 +4,13 @@
 Started by mailserver.sh (Debian's /usr/bin/python3 with python3-aiosmtpd 1.4).
 Listens with STARTTLS on --port and with implicit TLS on --tls-port. AUTH PLAIN and
 LOGIN check the users of a Dovecot passwd-file (user:{PLAIN}password:...), offered
-only after TLS on --port.
+only after TLS on --port. With --oauth2-tokeninfo URL it also offers AUTH XOAUTH2
+(SASL-IR: base64 of "user=U^Aauth=Bearer TOKEN^A^A"), and accepts it when URL + TOKEN
+(tokenserver.py's /tokeninfo?access_token=) answers 200 with "username" U; else 535,
+as Microsoft 365 answers. Tokens are never logged.
 
 Every accepted mail becomes DIR/smtp-out/NNNNNN.json (mail_from, rcpt_tos, tls,
-auth_user, helo, peer, size, received) and DIR/smtp-out/NNNNNN.eml (the bytes after
+auth_user, auth_mechanism, helo, peer, size, received) and DIR/smtp-out/NNNNNN.eml (the bytes after
 DATA, dot-unstuffed), each written to a temporary name and renamed, the .json first:
 whoever sees an .eml also sees its .json.
 
@@ -18,6 +21,8 @@ Rules for fault tests:
 """
 import argparse
 import asyncio
+import base64
+import binascii
 import json
 import logging
 import os
@@ -25,6 +30,9 @@ import signal
 import ssl
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import warnings
 
 warnings.filterwarnings('ignore', message='Session.login_data')
@@ -43,6 +51,8 @@ ap.add_argument('--users', required=True)
 ap.add_argument('--auth', choices=('optional', 'required', 'off'), default='optional')
 ap.add_argument('--require-tls', type=int, default=1)
 ap.add_argument('--ready', required=True, help='file created once both ports listen')
+ap.add_argument('--oauth2-tokeninfo', metavar='URL',
+                help='offer AUTH XOAUTH2, checking tokens with URL + token')
 args = ap.parse_args()
 
 OUT = os.path.join(args.dir, 'smtp-out')
@@ -82,7 +92,20 @@ def authenticator(server, session, envelope, mechanism, auth_data):
     # handled=False makes aiosmtpd answer 535; anything else leaves the client waiting
     if not ok:
         return AuthResult(success=False, handled=False)
+    session.auth_mechanism = mechanism
     return AuthResult(success=True, auth_data=user)
+
+
+def tokeninfo_user(token):
+    """The username the token server vouches for, or None (refused, expired, down)."""
+    url = args.oauth2_tokeninfo + urllib.parse.quote(token, safe='')
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            info = json.loads(r.read().decode('utf-8'))
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    user = info.get('username') if isinstance(info, dict) else None
+    return user if isinstance(user, str) else None
 
 
 def write_atomically(path, data):
@@ -97,6 +120,34 @@ def write_atomically(path, data):
 class Sink:
     def __init__(self, implicit_tls):
         self.implicit_tls = implicit_tls
+
+    # SASL XOAUTH2 as Gmail and Microsoft 365 take it; offered only with
+    # --oauth2-tokeninfo (main() excludes it otherwise)
+    async def auth_XOAUTH2(self, server, auth_args):
+        if len(auth_args) == 2:
+            blob = auth_args[1].encode()
+        else:
+            blob = await server.challenge_auth('', encode_to_b64=False)
+            if not isinstance(blob, bytes):
+                return AuthResult(success=False, handled=True)
+            blob = base64.b64encode(blob)
+        try:
+            fields = base64.b64decode(blob, validate=True).decode('utf-8').split('\x01')
+        except (binascii.Error, UnicodeDecodeError):
+            log('AUTH XOAUTH2 undecodable FAILED')
+            return AuthResult(success=False, handled=False)
+        kv = dict(f.split('=', 1) for f in fields if '=' in f)
+        user, bearer = kv.get('user', ''), kv.get('auth', '')
+        token = bearer[7:] if bearer.lower().startswith('bearer ') else ''
+        loop = asyncio.get_running_loop()
+        vouched = await loop.run_in_executor(None, tokeninfo_user, token) if token else None
+        ok = vouched is not None and vouched.lower() == user.lower() and user != ''
+        log('AUTH XOAUTH2 user=%s %s' % (user, 'ok' if ok else 'FAILED'))
+        if not ok:
+            return AuthResult(success=False, handled=False,
+                              message='535 5.7.3 Authentication unsuccessful')
+        server.session.auth_mechanism = 'XOAUTH2'
+        return AuthResult(success=True, auth_data=user)
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         m = mode()
@@ -132,6 +183,8 @@ class Sink:
             'rcpt_tos': envelope.rcpt_tos,
             'tls': self.implicit_tls or session.ssl is not None,
             'auth_user': session.auth_data if session.authenticated else None,
+            'auth_mechanism': getattr(session, 'auth_mechanism', None)
+            if session.authenticated else None,
             'helo': session.host_name,
             'peer': list(session.peer) if session.peer else None,
             'size': len(data),
@@ -155,9 +208,11 @@ def tls_context():
 async def main():
     loop = asyncio.get_running_loop()
     if args.auth == 'off':
-        auth = dict(auth_exclude_mechanism=['PLAIN', 'LOGIN'])
+        auth = dict(auth_exclude_mechanism=['PLAIN', 'LOGIN', 'XOAUTH2'])
     else:
         auth = dict(authenticator=authenticator, auth_required=args.auth == 'required')
+        if not args.oauth2_tokeninfo:
+            auth['auth_exclude_mechanism'] = ['XOAUTH2']
 
     def starttls_server():
         return SMTP(Sink(False), hostname='sink.agendad.test', ident='agendad test sink',
@@ -179,8 +234,10 @@ async def main():
         loop.add_signal_handler(sig, stop.set)
     with open(args.ready, 'w') as f:
         f.write('%d\n' % os.getpid())
-    log('listening on %s:%d (STARTTLS) and %s:%d (TLS), auth %s, require TLS %d' % (
-        args.host, args.port, args.host, args.tls_port, args.auth, args.require_tls))
+    log('listening on %s:%d (STARTTLS) and %s:%d (TLS), auth %s%s, require TLS %d' % (
+        args.host, args.port, args.host, args.tls_port, args.auth,
+        ' (with XOAUTH2)' if args.oauth2_tokeninfo and args.auth != 'off' else '',
+        args.require_tls))
     await stop.wait()
     for s in servers:
         s.close()
