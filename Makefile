@@ -190,6 +190,7 @@ FUZZMODS_mime     = base mime
 FUZZMODS_html     = base mime
 FUZZMODS_extract  = base extract triage
 FUZZMODS_classify = base classify
+FUZZMODS_model    = base classify
 FUZZMODS_template = base render
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 $(WARN) -g -O1 -fno-strict-aliasing $(FUZZ_SAN)

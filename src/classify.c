@@ -25,8 +25,9 @@
  * Invariants:
  *   1. The feature table maps each feature hash to exactly one model row;
  *      rows are never removed, so a row index stays valid.
- *   2. classify_text(), classify_similarity() and classify_tokenize() change
- *      nothing but the scratch buffers and the stemmer's state, which is why
+ *   2. classify_text(), classify_similarity(), classify_vector_new() and
+ *      classify_tokenize() change nothing of the classifier but the scratch
+ *      buffers and the stemmer's state, which is why
  *      they take a const classifier; one classifier must not be used by two
  *      threads at once.
  *   3. Classifying allocates nothing once the scratch buffers have grown to
@@ -148,6 +149,98 @@ static float feature_value(const struct classify_doc *doc)
 	return 1.0f / sqrtf((float)doc->n_feats + 1.0f);
 }
 
+/* Hashes of a value each, chained. */
+#define FP_ADD(h, v) ((h) = classify_hash(&(v), sizeof(v), (h)))
+#define FP_STR(h, s) ((h) = classify_hash((s), strlen(s) + 1, (h)))
+
+/* Covers both paths of the folding (the fast one and utf8proc's, here by
+ * the NFD "ä"), the stemmer, compounds, stopwords, "§" and the keywords. */
+static const char fingerprint_probe[] =
+    "Hej! Korttidstillsynen och LSS-boendet: FÄRDTJÄNST, 9 § 9, gruppbosta\xCC\x88"
+    "derna, Dagligverksamhet och habiliteringsersättningen – Straße 2026 kön ivo:s";
+
+/* The two fingerprints of struct classifier. The setup covers the category
+ * ids in order, the keywords and their patterns from categories.conf, and
+ * every parameter of struct classify_params but the threshold (which only
+ * decides, and may change under a model). The text pipeline is covered by
+ * the stopwords and by everything classify_train() computes from a probe
+ * text (words, stems, features, keyword matches), so that a libstemmer or
+ * utf8proc that stems or folds otherwise is noticed too. Cost: about 0.1 ms,
+ * once per classifier. */
+static void fingerprints(struct classifier *cl)
+{
+	const struct classify_params *p = &cl->params;
+	struct classify_doc *doc = &cl->scratch->doc[0];
+	float kw[CLASSIFY_MAX_CATEGORIES], x;
+	uint64_t h = 1, key;
+	uint8_t flag;
+
+	FP_ADD(h, cl->n_categories);
+	for (size_t c = 0; c < cl->n_categories; c++)
+		FP_STR(h, cl->categories[c].id);
+	for (size_t i = 0; i < cl->n_keywords; i++) {
+		const struct classify_keyword *k = &cl->keywords[i];
+
+		FP_STR(h, k->display);
+		FP_ADD(h, k->category);
+		FP_ADD(h, k->weight);
+		flag = k->context;
+		FP_ADD(h, flag);
+	}
+	for (size_t i = 0; i < cl->n_patterns; i++) {
+		const struct classify_pattern *pat = &cl->patterns[i];
+
+		FP_STR(h, pat->bytes);
+		FP_STR(h, pat->exact != NULL ? pat->exact : "");
+		FP_ADD(h, pat->keyword);
+	}
+	/* field by field: the padding of the struct is not a value */
+	FP_ADD(h, p->gram_min);
+	FP_ADD(h, p->gram_max);
+	flag = p->bigrams;
+	FP_ADD(h, flag);
+	FP_ADD(h, p->model_scale);
+	FP_ADD(h, p->keyword_scale);
+	FP_ADD(h, p->sim_weight);
+	FP_ADD(h, p->keyword_value);
+	FP_ADD(h, p->context_value);
+	FP_ADD(h, p->temperature);
+	FP_ADD(h, p->epochs);
+	FP_ADD(h, p->rate);
+	FP_ADD(h, p->l2);
+	cl->setup_fingerprint = h;
+
+	h = classify_hash(cl->stop.slots, (cl->stop.mask + 1) * sizeof(*cl->stop.slots), 2);
+	analyze(cl, doc, fingerprint_probe);
+	keyword_scores(cl, doc, kw);
+	if (doc->stream.len > 0)
+		h = classify_hash(doc->stream.data, doc->stream.len, h);
+	if (doc->fold.len > 0)
+		h = classify_hash(doc->fold.data, doc->fold.len, h);
+	for (size_t i = 0; i < doc->n_words; i++) {
+		FP_ADD(h, doc->words[i].stem_hash);
+		flag = doc->words[i].stop;
+		FP_ADD(h, flag);
+	}
+	for (size_t i = 0; i < doc->n_feats; i++) {
+		FP_ADD(h, doc->feats[i].hash);
+		FP_ADD(h, doc->feats[i].word);
+		FP_ADD(h, doc->feats[i].kind);
+	}
+	for (size_t i = 0; i < doc->n_matches; i++) {
+		uint64_t feature = keyword_feature(doc->matches[i].keyword);
+
+		FP_ADD(h, feature);
+	}
+	for (size_t c = 0; c < cl->n_categories; c++)
+		FP_ADD(h, kw[c]);
+	x = feature_value(doc);
+	FP_ADD(h, x);
+	key = memory_key(doc);
+	FP_ADD(h, key);
+	cl->pipeline_fingerprint = h;
+}
+
 int classify_new(const char *categories_text, const char *filename,
 		 struct classifier **classifier_r, struct error *error_r)
 {
@@ -169,6 +262,7 @@ int classify_new(const char *categories_text, const char *filename,
 	}
 	cl->fallback = (size_t)classify_category_index(cl, CLASSIFY_FALLBACK);
 	classify_automaton_build(&cl->ac, cl->patterns, cl->n_patterns);
+	fingerprints(cl);
 	*classifier_r = cl;
 	return 0;
 }
@@ -201,8 +295,7 @@ void classify_free(struct classifier **classifier)
 		free(cl->scratch->stamp);
 		free(cl->scratch->feat_row);
 		free(cl->scratch->rows);
-		free(cl->scratch->sim[0]);
-		free(cl->scratch->sim[1]);
+		free(cl->scratch->sim);
 		free(cl->scratch);
 	}
 	free(cl);
@@ -506,13 +599,14 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 }
 
 /* The idf-weighted feature vector of text (stems and n-grams, no stopwords)
- * as a hash set in scratch->sim[side] (hash 0: empty), each feature once;
- * returns the number of features and their norm in *norm_r. A set rather
- * than a sorted array: a long text has tens of thousands of n-grams. */
-static size_t sim_vector(const struct classifier *cl, int side, const char *text, double *norm_r)
+ * as a hash set in scratch->sim (hash 0: empty), each feature once; returns
+ * the number of features and their norm in *norm_r. A set rather than a
+ * sorted array while it is built: a long text has tens of thousands of
+ * n-grams. */
+static size_t sim_vector(const struct classifier *cl, const char *text, double *norm_r)
 {
 	struct classify_scratch *s = cl->scratch;
-	struct classify_doc *doc = &s->doc[side];
+	struct classify_doc *doc = &s->doc[0];
 	const struct classify_model *m = &cl->model;
 	double docs = m->n_docs, norm = 0;
 	struct classify_sim_entry *v;
@@ -521,12 +615,12 @@ static size_t sim_vector(const struct classifier *cl, int side, const char *text
 	analyze(cl, doc, text);
 	while (cap < doc->n_feats * 2)
 		cap *= 2;
-	if (s->sim_cap[side] < cap) {
-		s->sim_cap[side] = cap;
-		s->sim[side] = xreallocarray(s->sim[side], cap, sizeof(*s->sim[side]));
+	if (s->sim_cap < cap) {
+		s->sim_cap = cap;
+		s->sim = xreallocarray(s->sim, cap, sizeof(*s->sim));
 	}
-	v = s->sim[side];
-	s->sim_size[side] = cap;
+	v = s->sim;
+	s->sim_size = cap;
 	mask = cap - 1;
 	memset(v, 0, cap * sizeof(*v));
 	for (size_t i = 0, grams = 0; i < doc->n_feats; i++) {
@@ -564,42 +658,94 @@ static size_t sim_vector(const struct classifier *cl, int side, const char *text
 	return n;
 }
 
-double classify_similarity(const struct classifier *cl, const char *a, const char *b)
+struct classify_vector {
+	struct classify_sim_entry *v; /* sorted by hash, each once */
+	size_t n;
+	double norm;
+	char *bare; /* without features: the folded text, equal or not */
+	size_t bare_len;
+};
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	const struct classify_sim_entry *a = pa, *b = pb;
+
+	return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+struct classify_vector *classify_vector_new(const struct classifier *cl, const char *text)
 {
 	struct classify_scratch *s = cl->scratch;
-	double na, nb, dot = 0;
-	size_t ka = sim_vector(cl, 0, a, &na), kb = sim_vector(cl, 1, b, &nb), shared = 0;
-	size_t mask;
-	int x;
+	struct classify_vector *vec = xcalloc(1, sizeof(*vec));
+	size_t k = sim_vector(cl, text, &vec->norm);
 
-	if (ka == 0 || kb == 0) {
-		const struct buf *sa = &s->doc[0].stream, *sb = &s->doc[1].stream;
+	if (k == 0) {
+		const struct buf *stream = &s->doc[0].stream;
 
-		/* texts without a single content word are alike only when equal */
-		return sa->len == sb->len && memcmp(sa->data, sb->data, sa->len) == 0 ? 1.0 : 0.0;
+		vec->bare_len = stream->len;
+		vec->bare = xmalloc(stream->len + 1);
+		if (stream->len > 0)
+			memcpy(vec->bare, stream->data, stream->len);
+		return vec;
 	}
-	/* summed over the set of the lesser text, so that the result does not
-	 * depend on the order of the arguments, not even in its rounding */
-	x = strcmp(a != NULL ? a : "", b != NULL ? b : "") <= 0 ? 0 : 1;
-	mask = s->sim_size[1 - x] - 1;
-	for (size_t i = 0; i < s->sim_size[x]; i++) {
-		uint64_t h = s->sim[x][i].hash;
-		size_t j;
+	vec->v = xreallocarray(NULL, k, sizeof(*vec->v));
+	for (size_t i = 0; i < s->sim_size; i++)
+		if (s->sim[i].hash != 0)
+			vec->v[vec->n++] = s->sim[i];
+	qsort(vec->v, vec->n, sizeof(*vec->v), entry_cmp);
+	return vec;
+}
 
-		if (h == 0)
-			continue;
-		for (j = h & mask; s->sim[1 - x][j].hash != 0 && s->sim[1 - x][j].hash != h;
-		     j = (j + 1) & mask)
-			;
-		if (s->sim[1 - x][j].hash == h) {
-			dot += (double)s->sim[x][i].weight * s->sim[1 - x][j].weight;
+/* A merge of the two sorted sets: the sum runs in the order of the hashes,
+ * so the result does not depend on the order of the arguments, not even in
+ * its rounding. */
+double classify_vector_similarity(const struct classify_vector *a, const struct classify_vector *b)
+{
+	size_t i = 0, j = 0, shared = 0;
+	double dot = 0;
+
+	if (a->n == 0 || b->n == 0)
+		/* texts without a single content word are alike only when equal */
+		return a->n == 0 && b->n == 0 && a->bare_len == b->bare_len &&
+				       memcmp(a->bare, b->bare, a->bare_len) == 0
+			   ? 1.0
+			   : 0.0;
+	while (i < a->n && j < b->n) {
+		if (a->v[i].hash < b->v[j].hash) {
+			i++;
+		} else if (a->v[i].hash > b->v[j].hash) {
+			j++;
+		} else {
+			dot += (double)a->v[i].weight * b->v[j].weight;
 			shared++;
+			i++;
+			j++;
 		}
 	}
-	if (shared == ka && shared == kb) /* the same features: exactly 1 */
+	if (shared == a->n && shared == b->n) /* the same features: exactly 1 */
 		return 1.0;
-	dot /= na * nb;
+	dot /= a->norm * b->norm;
 	return dot < 0 ? 0 : dot > 1 ? 1 : dot;
+}
+
+void classify_vector_free(struct classify_vector **vec)
+{
+	if (*vec == NULL)
+		return;
+	free((*vec)->v);
+	free((*vec)->bare);
+	free(*vec);
+	*vec = NULL;
+}
+
+double classify_similarity(const struct classifier *cl, const char *a, const char *b)
+{
+	struct classify_vector *va = classify_vector_new(cl, a), *vb = classify_vector_new(cl, b);
+	double sim = classify_vector_similarity(va, vb);
+
+	classify_vector_free(&va);
+	classify_vector_free(&vb);
+	return sim;
 }
 
 size_t classify_n_categories(const struct classifier *cl)

@@ -192,8 +192,8 @@ struct classify_scratch {
 	size_t feat_row_cap;
 	uint32_t *rows; /* the known rows of doc[0], each once */
 	size_t rows_cap;
-	struct classify_sim_entry *sim[2]; /* hash sets, see classify_similarity() */
-	size_t sim_cap[2], sim_size[2];
+	struct classify_sim_entry *sim; /* a hash set, see sim_vector() in classify.c */
+	size_t sim_cap, sim_size;
 };
 
 struct classifier {
@@ -213,7 +213,31 @@ struct classifier {
 	struct classify_model model;
 	struct classify_memory memory;
 	struct classify_scratch *scratch; /* mutable behind const: see classify.c */
+	/* What a learned model depends on besides its training texts, set by
+	 * classify_new() (fingerprints() in classify.c): the setup (categories,
+	 * keywords, parameters) and the text pipeline (stopwords, libstemmer,
+	 * utf8proc). An exported model carries both; an import checks them. */
+	uint64_t setup_fingerprint, pipeline_fingerprint;
 };
+
+/* The head of an exported model (classify_model.c has the whole format):
+ * offsets of its little-endian fields, for the tests and the fuzzer. */
+enum classify_blob_head {
+	BLOB_MAGIC = 0,    /* 8 bytes, CLASSIFY_BLOB_MAGIC */
+	BLOB_VERSION = 8,  /* u32, CLASSIFY_MODEL_VERSION */
+	BLOB_N_CATEGORIES = 12,
+	BLOB_SETUP = 16,    /* u64, classifier->setup_fingerprint */
+	BLOB_PIPELINE = 24, /* u64, classifier->pipeline_fingerprint */
+	BLOB_N_ROWS = 32,  /* u32 each from here */
+	BLOB_N_DOCS = 36,
+	BLOB_N_EX = 40,
+	BLOB_N_EX_ROWS = 44,
+	BLOB_N_MEMOS = 48,
+	BLOB_RESERVED = 52, /* u32, 0 */
+	BLOB_HEAD = 56,    /* bytes of the head */
+	BLOB_CHECKSUM = 8, /* bytes of the trailing classify_checksum() */
+};
+#define CLASSIFY_BLOB_MAGIC "AGDMODEL"
 
 /* classify_conf.c: fills categories, keywords and patterns. */
 int classify_conf_parse(struct classifier *cl, const char *text, const char *filename,
@@ -236,6 +260,9 @@ void classify_model_step(struct classifier *cl, size_t e, float rate);
 /* Fits the model to every kept text from scratch. */
 void classify_model_fit(struct classifier *cl);
 void classify_model_free(struct classify_model *m);
+/* The checksum that ends an exported model (classify_export()): it changes
+ * whenever any one 8-byte word of data changes, so any one flipped byte. */
+uint64_t classify_checksum(const void *data, size_t len);
 const struct classify_memo *classify_memory_find(const struct classify_memory *mem, uint64_t key);
 void classify_memory_add(struct classify_memory *mem, uint64_t key, size_t category);
 

@@ -32,12 +32,38 @@
 #define LIST_BATCH 1000
 #define FETCH_BATCH_MESSAGES 250
 #define FETCH_BATCH_BYTES (4u << 20)
-/* Messages whose outcomes share one transaction (store_batch_begin). */
+/* Messages whose outcomes share one transaction (store_batch_begin): at most
+ * this many, and a batch ends after PROCESS_BATCH_MS, because the daemon
+ * holds the write lock meanwhile and agendactl waits for it (10 s at most). */
 #define PROCESS_BATCH 500
+#define PROCESS_BATCH_MS 500
 /* At most one acknowledgement per sender per hour (a burst of mails). */
 #define ACK_INTERVAL 3600
 /* The largest training file read at start-up. */
 #define TRAINING_MAX_BYTES (16u << 20)
+
+/* The similarity vectors of questions of a meeting, by question id: each new
+ * question is compared with every queued one of its meeting, and making the
+ * vectors is nearly all the cost of a comparison. An entry counts only while
+ * its question still has the text it was made from (agendactl may reprocess
+ * a mail between two batches); the memo is emptied whenever the classifier
+ * changes (vectors depend on its weights) and when it grows past
+ * SIM_MEMO_MAX entries. */
+#define SIM_MEMO_MAX 20000
+
+struct sim_entry {
+	int64_t id;
+	char *text;
+	struct classify_vector *all;
+	struct classify_vector *asking; /* NULL: no sentence of it asks */
+};
+
+struct sim_memo {
+	struct sim_entry *v; /* sorted by id */
+	size_t n, cap;
+};
+
+static void sim_memo_clear(struct sim_memo *memo);
 
 struct cycle {
 	const struct config *config;
@@ -51,6 +77,7 @@ struct cycle {
 	size_t n_own;
 	int lock_fd; /* the instance lock of a delivering daemon, or -1 */
 	int64_t trained_upto; /* the last correction (training row) the classifier has */
+	struct sim_memo sim_memo; /* see near_duplicate_item() */
 };
 
 /* ---- opening ------------------------------------------------------------------ */
@@ -64,6 +91,65 @@ static int train_cb(void *ctx, const char *text, const char *category, struct er
 	(void)error_r;
 	classify_train(ctx, text, category, &ignored);
 	return 0;
+}
+
+/* The cache key of a model: what it was fitted from, and the format. */
+static void model_key(const char *categories, const char *training, char key_r[65])
+{
+	char *all = xasprintf("agendad model %d\n%s%c%s", CLASSIFY_MODEL_VERSION, categories, 0,
+			      training);
+	size_t n = strlen(all) + 1 + strlen(training);
+
+	util_sha256_hex(all, n, key_r);
+	free(all);
+}
+
+/* Fits c to the shipped training set, or loads the fit an earlier start
+ * stored: fitting costs about a third of a second of CPU at every start of
+ * agendad and agendactl. A cache that cannot be read or written only costs
+ * that time, so its errors are logged here and not returned. */
+static int train_shipped(const struct config *config, struct store *store, struct classifier *c,
+			 const char *categories, struct error *error_r)
+{
+	char *path = config_data_path(config, "training.tsv"), *text = NULL, key[65];
+	struct error e = {0};
+	void *blob = NULL;
+	size_t size;
+	int rc = -1;
+
+	if (path == NULL) {
+		log_warn("classify: no training.tsv found; keywords only");
+		return 0;
+	}
+	if (util_read_file(path, TRAINING_MAX_BYTES, &text, NULL) != 0) {
+		err_set(error_r, ERR_FATAL, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	model_key(categories, text, key);
+	if (store_model_get(store, key, &blob, &size, &e) != 0) {
+		log_warn("classify: the stored model cannot be read (%s); fitting anew", e.text);
+	} else if (blob != NULL) {
+		if (classify_import(c, blob, size, &e) == 0) {
+			log_debug("classify: model of %s loaded from the database", path);
+			rc = 0;
+			goto out;
+		}
+		log_warn("classify: the stored model is refused (%s); fitting anew", e.text);
+	}
+	free(blob);
+	blob = NULL;
+	if (classify_train_tsv(c, text, path, error_r) != 0)
+		goto out;
+	classify_export(c, &blob, &size);
+	if (store_model_put(store, key, blob, size, &e) != 0)
+		log_warn("classify: the model cannot be stored (%s); the next start fits it again",
+			 e.text);
+	rc = 0;
+out:
+	free(blob);
+	free(text);
+	free(path);
+	return rc;
 }
 
 static int load_classifier(const struct config *config, struct store *store,
@@ -88,26 +174,15 @@ static int load_classifier(const struct config *config, struct store *store,
 		free(path);
 		return -1;
 	}
-	free(text);
 	free(path);
 
 	/* the shipped labelled set, then the secretary's corrections on top */
-	path = config_data_path(config, "training.tsv");
-	if (path != NULL) {
-		if (util_read_file(path, TRAINING_MAX_BYTES, &text, NULL) != 0 ||
-		    classify_train_tsv(c, text, path, error_r) != 0) {
-			if (text == NULL)
-				err_set(error_r, ERR_FATAL, "%s: %s", path, strerror(errno));
-			free(text);
-			free(path);
-			classify_free(&c);
-			return -1;
-		}
+	if (train_shipped(config, store, c, text, error_r) != 0) {
 		free(text);
-		free(path);
-	} else {
-		log_warn("classify: no training.tsv found; keywords only");
+		classify_free(&c);
+		return -1;
 	}
+	free(text);
 	if (store_training(store, 0, train_cb, c, trained_r, error_r) != 0) {
 		classify_free(&c);
 		return -1;
@@ -203,6 +278,8 @@ void cycle_close(struct cycle **cycle)
 	imap_close(&c->imap);
 	oauth2_cache_free(&c->oauth2);
 	render_templates_free(&c->templates);
+	sim_memo_clear(&c->sim_memo);
+	free(c->sim_memo.v);
 	classify_free(&c->classifier);
 	store_close(&c->store);
 	if (c->lock_fd >= 0)
@@ -265,6 +342,7 @@ int cycle_reload(struct cycle *c, const struct config *config, struct error *err
 		store_close(&c->store);
 		c->store = store;
 	}
+	sim_memo_clear(&c->sim_memo);
 	classify_free(&c->classifier);
 	c->classifier = classifier;
 	c->trained_upto = trained;
@@ -710,17 +788,79 @@ static char *asking_sentences(const char *text)
 	return b.len > 0 ? buf_steal(&b) : NULL;
 }
 
-static double question_similarity(const struct classifier *classifier, const char *a,
-				  const char *asking_a, const char *b)
+static void sim_entry_set(const struct classifier *classifier, struct sim_entry *e,
+			  const char *text)
 {
-	double sim = classify_similarity(classifier, a, b);
-	char *asking_b = asking_a != NULL ? asking_sentences(b) : NULL;
+	char *asking = asking_sentences(text);
 
-	if (asking_b != NULL) {
-		double asking = classify_similarity(classifier, asking_a, asking_b);
+	e->all = classify_vector_new(classifier, text);
+	e->asking = asking != NULL ? classify_vector_new(classifier, asking) : NULL;
+	free(asking);
+}
+
+static void sim_entry_free(struct sim_entry *e)
+{
+	free(e->text);
+	classify_vector_free(&e->all);
+	classify_vector_free(&e->asking);
+}
+
+static void sim_memo_clear(struct sim_memo *memo)
+{
+	for (size_t i = 0; i < memo->n; i++)
+		sim_entry_free(&memo->v[i]);
+	memo->n = 0;
+}
+
+/* The vectors of question id with text, made now if the memo lacks them. */
+static const struct sim_entry *sim_memo_get(struct cycle *c, int64_t id, const char *text)
+{
+	struct sim_memo *memo = &c->sim_memo;
+	size_t lo = 0, hi = memo->n;
+	struct sim_entry *e;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memo->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	e = &memo->v[lo];
+	if (lo < memo->n && e->id == id) {
+		if (strcmp(e->text, text) == 0)
+			return e;
+		sim_entry_free(e); /* another text under the same id */
+	} else {
+		if (memo->n == SIM_MEMO_MAX) {
+			sim_memo_clear(memo);
+			lo = 0;
+		}
+		if (memo->n == memo->cap) {
+			memo->cap = memo->cap > 0 ? memo->cap * 2 : 256;
+			memo->v = xreallocarray(memo->v, memo->cap, sizeof(*memo->v));
+		}
+		e = &memo->v[lo];
+		memmove(e + 1, e, (memo->n - lo) * sizeof(*e));
+		memo->n++;
+	}
+	e->id = id;
+	e->text = xstrdup(text);
+	sim_entry_set(c->classifier, e, text);
+	return e;
+}
+
+/* Two questions are as alike as their texts, or as the sentences that ask
+ * when those are more alike. */
+static double question_similarity(const struct sim_entry *a, const struct sim_entry *b)
+{
+	double sim = classify_vector_similarity(a->all, b->all);
+
+	if (a->asking != NULL && b->asking != NULL) {
+		double asking = classify_vector_similarity(a->asking, b->asking);
 		if (asking > sim)
 			sim = asking;
-		free(asking_b);
 	}
 	return sim;
 }
@@ -732,8 +872,8 @@ static int near_duplicate_item(struct cycle *c, const char *meeting, const char 
 			       struct error *error_r)
 {
 	struct store_question *existing;
+	struct sim_entry new = { 0 };
 	double *similarity;
-	char *asking;
 	size_t n;
 
 	*item_r = 0;
@@ -741,13 +881,15 @@ static int near_duplicate_item(struct cycle *c, const char *meeting, const char 
 	if (store_questions(c->store, meeting, &existing, &n, error_r) != 0)
 		return -1;
 	similarity = xcalloc(n + 1, sizeof(*similarity));
-	asking = asking_sentences(text);
+	sim_entry_set(c->classifier, &new, text);
 	for (size_t i = 0; i < n; i++) {
 		bool same_sender = association != NULL && existing[i].association != NULL &&
 				   strcmp(association, existing[i].association) == 0;
 		if (strcmp(existing[i].status, "queued") != 0)
 			continue;
-		similarity[i] = question_similarity(c->classifier, text, asking, existing[i].text);
+		similarity[i] = question_similarity(
+		    &new, sim_memo_get(c, existing[i].id,
+					existing[i].text != NULL ? existing[i].text : ""));
 		/* the same association asking the very same thing again is a
 		 * duplicate, not a second voice on the item */
 		if (same_sender) {
@@ -757,7 +899,7 @@ static int near_duplicate_item(struct cycle *c, const char *meeting, const char 
 		}
 	}
 	*item_r = schedule_join_item(existing, similarity, n);
-	free(asking);
+	sim_entry_free(&new);
 	free(similarity);
 	store_questions_free(existing, n);
 	return 0;
@@ -1034,13 +1176,17 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 	struct error ignored;
 	int64_t last = 0;
 	size_t n = 0, in_batch = 0;
+	int64_t batch_start = 0, trained;
 	bool open = false;
 
 	*n_r = 0;
 	/* corrections agendactl made since: the next classification follows them */
+	trained = c->trained_upto;
 	if (store_training(c->store, c->trained_upto, train_cb, c->classifier, &c->trained_upto,
 			   error_r) != 0)
 		return -1;
+	if (c->trained_upto != trained)
+		sim_memo_clear(&c->sim_memo);
 	while (!*stop) {
 		struct store_message *msg = NULL;
 		bool found;
@@ -1049,6 +1195,7 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 			if (store_batch_begin(c->store, error_r) != 0)
 				return -1;
 			open = true;
+			batch_start = util_now_ms();
 		}
 		if (store_next_new(c->store, last, &msg, &found, error_r) != 0)
 			goto fail;
@@ -1063,7 +1210,8 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 		n++;
 		/* one commit per batch; the stop flag is looked at between messages,
 		 * and a stop commits what is done */
-		if (++in_batch == PROCESS_BATCH) {
+		if (++in_batch == PROCESS_BATCH ||
+		    util_now_ms() - batch_start >= PROCESS_BATCH_MS) {
 			open = false;
 			in_batch = 0;
 			if (store_batch_end(c->store, true, error_r) != 0)

@@ -36,14 +36,6 @@ struct oauth2_cache {
 	int64_t expires_at_ms; /* monotonic: the server's expiry */
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void wipe_free(char *s)
 {
 	if (s != NULL) {
@@ -291,7 +283,7 @@ int oauth2_token(struct oauth2_cache *cache, const struct config *config, bool f
 			      o->client_id != NULL ? o->client_id : "",
 			      o->scope != NULL ? o->scope : "",
 			      o->client_secret_file != NULL ? o->client_secret_file : "");
-	int64_t start = now_ms();
+	int64_t start = util_now_ms();
 	long long expires_in;
 	char *token;
 
@@ -307,7 +299,7 @@ int oauth2_token(struct oauth2_cache *cache, const struct config *config, bool f
 		 * than nothing while the endpoint is down; after a forced
 		 * refresh (the server refused it) it is worth nothing */
 		if (!force && error_r != NULL && error_r->kind == ERR_TEMP && cache->token != NULL &&
-		    now_ms() < cache->expires_at_ms) {
+		    util_now_ms() < cache->expires_at_ms) {
 			free(key);
 			*token_r = cache->token;
 			return 0;

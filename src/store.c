@@ -191,9 +191,17 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  at INTEGER NOT NULL,"
 	"  rows INTEGER NOT NULL);",
+	/* version 2: the classifier fitted to the shipped training set, so that
+	 * a start does not fit it again (store_model_get()). It holds no mail:
+	 * the secretary's corrections are applied after loading it. */
+	"CREATE TABLE model_cache ("
+	"  key TEXT PRIMARY KEY,"
+	"  created INTEGER NOT NULL,"
+	"  blob BLOB NOT NULL);",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+_Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "a migration for every schema version");
 
 /* ---- statement helpers --------------------------------------------------- */
 
@@ -2260,6 +2268,62 @@ int store_state_get(struct store *st, const char *key, char **value_r, struct er
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(st, error_r, "state");
 	return 0;
+}
+
+int store_model_get(struct store *st, const char *key, void **blob_r, size_t *size_r,
+		    struct error *error_r)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT blob FROM model_cache WHERE key = ?1", error_r);
+	int rc;
+
+	*blob_r = NULL;
+	*size_r = 0;
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+		const void *data = sqlite3_column_blob(s, 0);
+
+		*blob_r = xmalloc(n > 0 ? n : 1);
+		if (n > 0)
+			memcpy(*blob_r, data, n);
+		*size_r = n;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, error_r, "model cache");
+	return 0;
+}
+
+int store_model_put(struct store *st, const char *key, const void *blob, size_t size,
+		    struct error *error_r)
+{
+	sqlite3_stmt *del, *ins;
+
+	assert(!st->batch); /* its own transaction, at loading */
+	if (begin(st, error_r) != 0)
+		return -1;
+	del = stmt(st, "DELETE FROM model_cache", error_r);
+	if (del == NULL || run(st, del, error_r) != 0)
+		goto fail;
+	ins = stmt(st, "INSERT INTO model_cache (key, created, blob) VALUES (?1, ?2, ?3)",
+		   error_r);
+	if (ins == NULL)
+		goto fail;
+	bind_text(ins, 1, key);
+	sqlite3_bind_int64(ins, 2, (sqlite3_int64)time(NULL));
+	sqlite3_bind_blob64(ins, 3, blob, size, SQLITE_STATIC);
+	if (run(st, ins, error_r) != 0)
+		goto fail;
+	/* a cache, not a commit point of the data flow: not counted */
+	if (exec(st, "COMMIT", error_r) != 0)
+		goto fail;
+	return 0;
+fail:
+	rollback(st);
+	return -1;
 }
 
 int store_counts(struct store *st, struct store_counts *c, struct error *error_r)

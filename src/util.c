@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agendad/log.h"
@@ -275,6 +276,14 @@ int util_read_file(const char *path, size_t max_size, char **data_r, size_t *siz
 		*size_r = b.len;
 	*data_r = buf_steal(&b);
 	return 0;
+}
+
+int64_t util_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void util_sha256_hex(const void *data, size_t len, char out[65])

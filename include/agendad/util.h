@@ -66,6 +66,10 @@ bool str_is_blank(const char *s);
  * Returns 0, or -1 with errno set (EFBIG when over max_size). */
 int util_read_file(const char *path, size_t max_size, char **data_r, size_t *size_r);
 
+/* Milliseconds of the monotonic clock: for intervals, which a change of the
+ * wall clock must not stretch or cut. */
+int64_t util_now_ms(void);
+
 /* Lowercase hex SHA-256 of data into out (65 bytes). */
 void util_sha256_hex(const void *data, size_t len, char out[65]);
 

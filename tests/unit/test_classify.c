@@ -5,15 +5,21 @@
  * The trained classifier is built once, as the daemon does: from
  * CONFIG_DIR/categories.conf and every TEST_DATA/classify .tsv file
  * concatenated. None of the questions below is in those files (a test
- * checks that). */
+ * checks that). The model export is checked against that classifier: the
+ * same results after an import, and every damaged blob refused. */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "unit.h"
 #include "agendad/classify.h"
 #include "agendad/util.h"
+/* the head of an exported model and its checksum, to make blobs that are
+ * wrong but whole */
+#include "../../src/classify_p.h"
 
 /* A table row that does not match is reported and counted, so that one run
  * shows every wrong row, not only the first. */
@@ -592,6 +598,472 @@ static void test_similarity(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Vectors made once and compared many times give what classify_similarity()
+ * gives, for every pair of the cases' texts in both orders, and vectors of
+ * texts without a content word are alike only when the texts are. */
+static void test_vectors(void **state)
+{
+	enum { N = 2 * N_ELEMENTS(similarity_cases) + 4 };
+	const char *texts[N];
+	struct classify_vector *v[N];
+	size_t n = 0;
+	int failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(similarity_cases); i++) {
+		texts[n++] = similarity_cases[i].a;
+		texts[n++] = similarity_cases[i].b;
+	}
+	texts[n++] = "";
+	texts[n++] = "och att det";
+	texts[n++] = "Och att det";
+	texts[n++] = NULL;
+	for (size_t i = 0; i < n; i++)
+		v[i] = classify_vector_new(trained, texts[i]);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			double want = classify_similarity(trained, texts[i], texts[j]);
+			double got = classify_vector_similarity(v[i], v[j]);
+
+			CHECK(got == want, "'%s' ~ '%s': vectors %.6f, texts %.6f", texts[i],
+			      texts[j], got, want);
+			CHECK(got == classify_vector_similarity(v[j], v[i]),
+			      "'%s' ~ '%s': not symmetric", texts[i], texts[j]);
+			if (i == j)
+				CHECK(got == 1.0, "'%s' with itself: %.6f", texts[i], got);
+		}
+	CHECK(classify_vector_similarity(v[n - 4], v[n - 1]) == 1.0, "empty and NULL differ");
+	CHECK(classify_vector_similarity(v[n - 3], v[n - 4]) == 0.0,
+	      "stopwords only and empty are alike");
+	for (size_t i = 0; i < n; i++) {
+		classify_vector_free(&v[i]);
+		CHECK(v[i] == NULL, "vector %zu not cleared", i);
+	}
+	classify_vector_free(&v[0]); /* twice: no-op */
+	assert_int_equal(failures, 0);
+}
+
+/* ---- model export and import ------------------------------------------- */
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct classifier *fitted(const char *conf, const char *tsv)
+{
+	struct classifier *cl = new_classifier(conf);
+	struct error error = {0};
+
+	if (classify_train_tsv(cl, tsv, "x.tsv", &error) < 0)
+		fail_msg("classify_train_tsv: %s", error.text);
+	return cl;
+}
+
+static bool same_export(const struct classifier *a, const struct classifier *b)
+{
+	void *x, *y;
+	size_t nx, ny;
+	bool same;
+
+	classify_export(a, &x, &nx);
+	classify_export(b, &y, &ny);
+	same = nx == ny && memcmp(x, y, nx) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+/* Texts the round trip is checked on: the questions of the other tables,
+ * texts of the labelled set itself (which the memory of trained texts
+ * answers), and the odd ones. */
+static void roundtrip_texts(struct strlist *texts)
+{
+	const char *p = training;
+	size_t line = 0;
+
+	for (size_t i = 0; i < N_ELEMENTS(unseen_cases); i++)
+		strlist_add(texts, unseen_cases[i].text);
+	for (size_t i = 0; i < N_ELEMENTS(keyword_cases); i++)
+		strlist_add(texts, keyword_cases[i].text);
+	for (size_t i = 0; i < N_ELEMENTS(similarity_cases); i++) {
+		strlist_add(texts, similarity_cases[i].a);
+		strlist_add(texts, similarity_cases[i].b);
+	}
+	for (; *p != '\0'; line++) {
+		const char *nl = strchr(p, '\n'), *tab = strchr(p, '\t');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+		if (line % 20 == 0 && tab != NULL && tab < p + len && p[0] != '#')
+			strlist_push(texts, xstrndup(tab + 1, len - (size_t)(tab + 1 - p)));
+		p += nl != NULL ? len + 1 : len;
+	}
+	strlist_add(texts, "Planering");
+	strlist_add(texts, "gruppbostad\xFF\xFEkö");
+	strlist_push(texts, xstrndup(training, 20000)); /* past CLASSIFY_MAX_TEXT */
+}
+
+/* Classifies and compares every text, and the similarity of each text with
+ * two others, on both classifiers; returns the number of differences. The
+ * values must be the same bits, not only close. */
+static int compare_classifiers(const struct classifier *a, const struct classifier *b,
+			       const struct strlist *texts)
+{
+	int failures = 0;
+
+	for (size_t i = 0; i < texts->n; i++) {
+		const char *t = texts->v[i];
+		struct classification x, y;
+
+		classify_text(a, t, &x);
+		classify_text(b, t, &y);
+		CHECK(strcmp(x.category, y.category) == 0 && memcmp(&x.score, &y.score, 8) == 0 &&
+			  x.confident == y.confident && strcmp(x.evidence, y.evidence) == 0,
+		      "'%.60s': %s %.17g %d [%s], after import %s %.17g %d [%s]", t, x.category,
+		      x.score, x.confident, x.evidence, y.category, y.score, y.confident,
+		      y.evidence);
+		for (size_t k = 1; k <= 7; k += 6) {
+			const char *u = texts->v[(i + k) % texts->n];
+			double sx = classify_similarity(a, t, u), sy = classify_similarity(b, t, u);
+
+			CHECK(memcmp(&sx, &sy, sizeof(sx)) == 0, "'%.40s' ~ '%.40s': %.17g, %.17g",
+			      t, u, sx, sy);
+		}
+	}
+	return failures;
+}
+
+static const struct {
+	const char *text, *category;
+} later_corrections[] = {
+    /* a text the model has not seen, and one of the labelled set relabelled */
+    {"Vem ansvarar för nycklarna till föreningens förråd?", "ekonomi"},
+    {"Hur lång är kön till gruppbostad idag?", "handlaggning"},
+    {"Lokalen för mötet har ingen hörslinga", "samverkan-delaktighet"},
+};
+
+static void test_model_roundtrip(void **state)
+{
+	struct classifier *fit, *copy = new_classifier(conf_text), *empty;
+	struct strlist texts = {0};
+	struct error error = {0};
+	double t0, fit_s, export_s = INFINITY, import_s = INFINITY;
+	void *blob = NULL;
+	size_t size = 0;
+	int failures = 0;
+
+	(void)state;
+	t0 = now();
+	fit = fitted(conf_text, training);
+	fit_s = now() - t0;
+	/* the best of a few: the machines are shared and noisy */
+	for (int i = 0; i < 5; i++) {
+		free(blob);
+		t0 = now();
+		classify_export(fit, &blob, &size);
+		if (now() - t0 < export_s)
+			export_s = now() - t0;
+		t0 = now();
+		assert_int_equal(classify_import(copy, blob, size, &error), 0);
+		if (now() - t0 < import_s)
+			import_s = now() - t0;
+	}
+	print_message("model: %zu bytes; fit %.1f ms, export %.2f ms, import %.2f ms "
+		      "(export+import %.1f%% of the fit)\n",
+		      size, fit_s * 1e3, export_s * 1e3, import_s * 1e3,
+		      100 * (export_s + import_s) / fit_s);
+	/* the target is 5 %; a loose bound here, for a loaded machine */
+	assert_true(import_s < fit_s / 4);
+
+	roundtrip_texts(&texts);
+	assert_true(texts.n >= 50);
+	/* the same bytes again, and the same answers to everything */
+	assert_true(same_export(fit, copy));
+	failures += compare_classifiers(fit, copy, &texts);
+	/* the same reaction to corrections, one at a time */
+	for (size_t i = 0; i < N_ELEMENTS(later_corrections); i++) {
+		struct classification r;
+
+		assert_int_equal(classify_train(fit, later_corrections[i].text,
+						later_corrections[i].category, &error),
+				 0);
+		assert_int_equal(classify_train(copy, later_corrections[i].text,
+						later_corrections[i].category, &error),
+				 0);
+		classify_text(copy, later_corrections[i].text, &r);
+		assert_string_equal(r.category, later_corrections[i].category);
+		failures += compare_classifiers(fit, copy, &texts);
+	}
+	assert_true(same_export(fit, copy));
+	/* and to a full fit again, which starts from the kept training texts */
+	assert_int_equal(classify_train_tsv(fit, "resor\tBussen till DV är sen\n", "x", &error), 0);
+	assert_int_equal(classify_train_tsv(copy, "resor\tBussen till DV är sen\n", "x", &error),
+			 0);
+	assert_true(same_export(fit, copy));
+	failures += compare_classifiers(fit, copy, &texts);
+
+	/* an untrained classifier exports too, and importing it unlearns */
+	empty = new_classifier(conf_text);
+	free(blob);
+	classify_export(empty, &blob, &size);
+	assert_int_equal(classify_import(copy, blob, size, &error), 0);
+	assert_true(same_export(empty, copy));
+	failures += compare_classifiers(empty, copy, &texts);
+
+	free(blob);
+	strlist_free(&texts);
+	classify_free(&empty);
+	classify_free(&copy);
+	classify_free(&fit);
+	assert_int_equal(failures, 0);
+}
+
+/* A small model, cheap enough to damage at every byte. */
+static const char small_tsv[] = "boende\tHur lång är kön till gruppbostad?\n"
+				"resor\tFärdtjänsten kommer för sent på morgonen\n"
+				"resor\tFärdtjänsten kommer för sent på morgonen\n"
+				"ekonomi\tAvgiften för trygghetslarmet höjs igen\n";
+
+/* Replaces the first from in text by to; the caller frees the result. */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+
+	assert_non_null(at);
+	return xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A blob made whole again after a change: its checksum recomputed. */
+static void fix_checksum(uint8_t *blob, size_t size)
+{
+	uint64_t ck = classify_checksum(blob, size - BLOB_CHECKSUM);
+
+	for (int i = 0; i < 8; i++)
+		blob[size - BLOB_CHECKSUM + (size_t)i] = (uint8_t)(ck >> (8 * i));
+}
+
+/* Refused with ERR_FATAL and a reason that names want. */
+static int refused(struct classifier *cl, const void *blob, size_t size, const char *want,
+		   const char *what)
+{
+	struct error error = {0};
+	int failures = 0;
+
+	CHECK(classify_import(cl, blob, size, &error) == -1 && error.kind == ERR_FATAL &&
+		  strstr(error.text, want) != NULL,
+	      "%s: not refused with '%s' (got '%s')", what, want, error.text);
+	return failures;
+}
+
+/* Variants of categories.conf that change what a model means. */
+static const struct {
+	const char *from, *to;
+} other_categories[] = {
+    {"3 = färdtjänst,", "2 = färdtjänst,"},      /* a weight */
+    {"3 = färdtjänst,", "3 = färdtjänst, tågluffning,"}, /* a keyword more */
+    {"|taxi, ", ""},                              /* a keyword less */
+    {"2.5 = trafiksäkerhet", "2.5 context = trafiksäkerhet"},
+    {NULL, "[ovrigt] first"}, /* the same categories in another order */
+};
+
+/* The shipped config with [ovrigt] moved to the front. */
+static char *ovrigt_first(void)
+{
+	const char *start = strstr(conf_text, "\n[ovrigt]\n"), *end;
+	char *rest = without_section("ovrigt"), *section, *conf;
+
+	assert_non_null(start);
+	end = strstr(start + 1, "\n[");
+	if (end == NULL)
+		end = start + strlen(start);
+	section = xasprintf("%.*s\n\n[boende]\n", (int)(end - start), start);
+	conf = replaced(rest, "\n[boende]\n", section);
+	free(section);
+	free(rest);
+	return conf;
+}
+
+static void test_model_refused(void **state)
+{
+	struct classifier *target = fitted(conf_text, small_tsv);
+	struct classifier *small = fitted(conf_text, "resor\tTaxi till dagverksamheten\n");
+	void *before, *big, *mini;
+	size_t before_size, big_size, mini_size;
+	uint8_t *copy;
+	uint64_t rng = 88172645463325252ULL;
+	int failures = 0;
+
+	(void)state;
+	classify_export(target, &before, &before_size);
+	classify_export(trained, &big, &big_size);
+	classify_export(small, &mini, &mini_size);
+	copy = xmalloc(big_size);
+
+	failures += refused(target, NULL, 0, "too short", "NULL");
+	failures += refused(target, big, 0, "too short", "empty");
+	failures += refused(target, "", 0, "too short", "empty string");
+	/* truncated: every length of the small one, a sample of the big one */
+	for (size_t n = 1; n < mini_size; n++)
+		failures += refused(target, mini, n, "classifier model: ", "truncated");
+	for (size_t n = 1; n < big_size; n += 1 + n / 3)
+		failures += refused(target, big, n, "classifier model: ", "truncated");
+	/* one byte changed: every byte of the small one, one bit and all bits */
+	memcpy(copy, mini, mini_size);
+	for (size_t i = 0; i < mini_size; i++)
+		for (int k = 0; k < 2; k++) {
+			uint8_t flip = k == 0 ? (uint8_t)(1u << (i % 8)) : 0xFF;
+
+			copy[i] ^= flip;
+			failures += refused(target, copy, mini_size, "classifier model: ", "flipped");
+			copy[i] ^= flip;
+		}
+	/* of the big one, the head, the tail and a sample in between */
+	memcpy(copy, big, big_size);
+	for (size_t j = 0; j < 400; j++) {
+		size_t i = j < BLOB_HEAD ? j : j < BLOB_HEAD + 16 ? big_size - (j - BLOB_HEAD) - 1 : 0;
+
+		if (j >= BLOB_HEAD + 16) {
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			i = (size_t)(rng % big_size);
+		}
+		copy[i] ^= 0x10;
+		failures += refused(target, copy, big_size, "classifier model: ", "flipped");
+		copy[i] ^= 0x10;
+	}
+	/* two blobs glued together, and one byte more */
+	{
+		uint8_t *two = xmalloc(mini_size * 2 + 1);
+
+		memcpy(two, mini, mini_size);
+		memcpy(two + mini_size, mini, mini_size);
+		failures += refused(target, two, mini_size * 2, "classifier model: ", "twice");
+		failures += refused(target, two, mini_size + 1, "classifier model: ", "one more");
+		free(two);
+	}
+	/* another format version, whole */
+	memcpy(copy, mini, mini_size);
+	put_u32(copy + BLOB_VERSION, CLASSIFY_MODEL_VERSION + 1);
+	fix_checksum(copy, mini_size);
+	failures += refused(target, copy, mini_size, "format version", "version");
+	/* made with other categories, either way round */
+	for (size_t i = 0; i < N_ELEMENTS(other_categories); i++) {
+		char *conf = other_categories[i].from == NULL
+				 ? ovrigt_first()
+				 : replaced(conf_text, other_categories[i].from, other_categories[i].to);
+		struct classifier *other = fitted(conf, small_tsv);
+		void *blob;
+		size_t size;
+
+		classify_export(other, &blob, &size);
+		failures += refused(target, blob, size, "other categories", other_categories[i].to);
+		failures += refused(other, mini, mini_size, "other categories",
+				    other_categories[i].to);
+		free(blob);
+		classify_free(&other);
+		free(conf);
+	}
+	/* none of it touched the classifier */
+	{
+		void *after;
+		size_t after_size;
+
+		classify_export(target, &after, &after_size);
+		CHECK(after_size == before_size && memcmp(after, before, after_size) == 0,
+		      "a refused import changed the classifier");
+		free(after);
+	}
+	/* what the model does not depend on may change: a heading, the threshold */
+	{
+		char *conf = replaced(conf_text, "heading = Resor och färdtjänst", "heading = Resor");
+		char *conf2 = replaced(conf, "threshold = 0.30", "threshold = 0.50");
+		struct classifier *other = new_classifier(conf2);
+		struct error error = {0};
+		struct classification r;
+
+		assert_int_equal(classify_import(other, big, big_size, &error), 0);
+		classify_text(other, "Planering", &r);
+		assert_string_equal(r.category, CLASSIFY_FALLBACK);
+		classify_text(other, "Färdtjänsten kommer för sent", &r);
+		assert_string_equal(r.category, "resor");
+		assert_string_equal(classify_category(other, "resor")->heading, "Resor");
+		classify_free(&other);
+		free(conf2);
+		free(conf);
+	}
+	free(copy);
+	free(before);
+	free(big);
+	free(mini);
+	classify_free(&small);
+	classify_free(&target);
+	assert_int_equal(failures, 0);
+}
+
+/* A blob that is wrong but whole (its checksum made right after the
+ * change), as a bug or a hostile database could give: at every byte it is
+ * refused, or imported and then usable, with answers in range. */
+static void test_model_whole_but_wrong(void **state)
+{
+	struct classifier *small = fitted(conf_text, small_tsv);
+	struct classifier *target = new_classifier(conf_text);
+	static const char *const probes[] = {
+	    "Hur lång är kön till gruppbostad?",
+	    "Färdtjänsten kommer för sent",
+	    "Avgiften höjs",
+	    "",
+	};
+	void *blob;
+	uint8_t *copy;
+	size_t size, accepted = 0;
+	int failures = 0;
+
+	(void)state;
+	classify_export(small, &blob, &size);
+	copy = xmalloc(size);
+	memcpy(copy, blob, size);
+	for (size_t i = 0; i < size - BLOB_CHECKSUM; i++) {
+		struct error error = {0};
+
+		copy[i] ^= (uint8_t)(0x81u << (i % 2));
+		fix_checksum(copy, size);
+		if (classify_import(target, copy, size, &error) == 0) {
+			accepted++;
+			for (size_t k = 0; k < N_ELEMENTS(probes); k++) {
+				struct classification r;
+				double s = classify_similarity(target, probes[k], probes[0]);
+
+				classify_text(target, probes[k], &r);
+				CHECK(classify_category(target, r.category) != NULL && r.score >= 0 &&
+					  r.score <= 1 && s >= 0 && s <= 1,
+				      "byte %zu: '%s' gave %s %g, similarity %g", i, probes[k],
+				      r.category, r.score, s);
+			}
+		} else {
+			CHECK(error.kind == ERR_FATAL, "byte %zu: refused as %d", i, error.kind);
+		}
+		memcpy(copy, blob, size);
+	}
+	/* most bytes are weights, which may change; the rest are checked */
+	print_message("model: %zu of %zu changed bytes imported\n", accepted, size);
+	assert_true(accepted > 0 && accepted < size);
+	free(copy);
+	free(blob);
+	classify_free(&target);
+	classify_free(&small);
+	assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +1072,9 @@ int main(void)
 	    cmocka_unit_test(test_tokenize),      cmocka_unit_test(test_keywords),
 	    cmocka_unit_test(test_unseen),        cmocka_unit_test(test_correction),
 	    cmocka_unit_test(test_fallback),      cmocka_unit_test(test_similarity),
+	    cmocka_unit_test(test_vectors),
+	    cmocka_unit_test(test_model_roundtrip), cmocka_unit_test(test_model_refused),
+	    cmocka_unit_test(test_model_whole_but_wrong),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

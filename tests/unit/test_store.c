@@ -296,7 +296,8 @@ static void sync_categories(struct fx *f, const char *order)
 /* ---- opening ---------------------------------------------------------------- */
 
 static const char *const tables[] = {"mailboxes", "messages", "categories", "meetings", "items",
-				     "questions", "outbox",   "training",   "state",    "erasures"};
+				     "questions", "outbox",   "training",   "state",    "erasures",
+				     "model_cache"};
 
 static void test_open(void **state)
 {
@@ -322,7 +323,7 @@ static void test_open(void **state)
 	free(f->db);
 	f->db = path;
 	fx_peek(f);
-	assert_int_equal(peek_int(f, "PRAGMA user_version", NULL), 1);
+	assert_int_equal(peek_int(f, "PRAGMA user_version", NULL), STORE_SCHEMA_VERSION);
 	{
 		char *mode = peek_text(f, "PRAGMA journal_mode", NULL);
 		assert_string_equal(mode, "wal");
@@ -337,7 +338,7 @@ static void test_open(void **state)
 
 	/* reopening migrates nothing and keeps the data */
 	OK(store_open(path, &f->st, &OKE));
-	assert_int_equal(peek_int(f, "PRAGMA user_version", NULL), 1);
+	assert_int_equal(peek_int(f, "PRAGMA user_version", NULL), STORE_SCHEMA_VERSION);
 	schema2 = peek_text(f, "SELECT group_concat(sql, ';') FROM sqlite_master", NULL);
 	assert_string_equal(schema, schema2);
 	OK(store_state_get(f->st, "probe", &value, &OKE));
@@ -376,11 +377,14 @@ static void test_open_refused(void **state)
 		switch (refuse_cases[i].kind) {
 		case NEWER_SCHEMA:
 			assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-			assert_int_equal(sqlite3_exec(db,
-						      "CREATE TABLE future (x); PRAGMA"
-						      " user_version = 2",
-						      NULL, NULL, NULL),
-					 SQLITE_OK);
+			{
+				char *sql = xasprintf("CREATE TABLE future (x);"
+						      " PRAGMA user_version = %d",
+						      STORE_SCHEMA_VERSION + 1);
+				assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+						 SQLITE_OK);
+				free(sql);
+			}
 			sqlite3_close(db);
 			break;
 		case NOT_A_DATABASE: {
@@ -406,7 +410,7 @@ static void test_open_refused(void **state)
 		      refuse_cases[i].what, error.text, refuse_cases[i].text);
 		store_close(&st);
 		if (refuse_cases[i].kind == NEWER_SCHEMA) {
-			/* untouched: still version 2, no tables of ours */
+			/* untouched: still the newer version, no tables of ours */
 			assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 			sqlite3_stmt *s;
 			sqlite3_prepare_v2(db,
@@ -414,7 +418,8 @@ static void test_open_refused(void **state)
 					   " (SELECT count(*) FROM sqlite_master)",
 					   -1, &s, NULL);
 			assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-			CHECK(sqlite3_column_int(s, 0) == 2, "newer schema: version changed");
+			CHECK(sqlite3_column_int(s, 0) == STORE_SCHEMA_VERSION + 1,
+			      "newer schema: version changed");
 			CHECK(sqlite3_column_int(s, 1) == 1, "newer schema: tables added");
 			sqlite3_finalize(s);
 			sqlite3_close(db);
@@ -1808,6 +1813,41 @@ static const struct {
     {"LAST_FETCH", NULL, NULL},
 };
 
+/* The model cache: a miss, a hit that gives back the bytes, one entry only. */
+static void test_model_cache(void **state)
+{
+	struct fx *f = *state;
+	unsigned char big[70000];
+	void *blob = (void *)1;
+	size_t size = 1;
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (unsigned char)(i * 7 + i / 256); /* NUL bytes included */
+	OK(store_model_get(f->st, "k1", &blob, &size, &OKE));
+	assert_null(blob);
+	assert_int_equal(size, 0);
+	OK(store_model_put(f->st, "k1", big, sizeof(big), &OKE));
+	OK(store_model_get(f->st, "k1", &blob, &size, &OKE));
+	assert_non_null(blob);
+	assert_int_equal(size, sizeof(big));
+	assert_memory_equal(blob, big, sizeof(big));
+	free(blob);
+	OK(store_model_get(f->st, "k2", &blob, &size, &OKE));
+	assert_null(blob);
+	/* another key replaces the entry */
+	OK(store_model_put(f->st, "k2", "abc", 3, &OKE));
+	OK(store_model_get(f->st, "k1", &blob, &size, &OKE));
+	assert_null(blob);
+	OK(store_model_get(f->st, "k2", &blob, &size, &OKE));
+	assert_int_equal(size, 3);
+	assert_memory_equal(blob, "abc", 3);
+	free(blob);
+	fx_peek(f);
+	assert_int_equal(peek_int(f, "SELECT count(*) FROM model_cache", NULL), 1);
+	/* a cache, not a commit point of the data flow */
+	assert_int_equal(store_commit_count(f->st), 0);
+}
+
 static void test_state(void **state)
 {
 	struct fx *f = *state;
@@ -2499,6 +2539,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_open, setup_dir, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_refused, setup_dir, teardown),
+	    cmocka_unit_test_setup_teardown(test_model_cache, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_next_new, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_record_outcome, setup, teardown),
