@@ -187,6 +187,11 @@ static int run_daemon(const char *path, struct config **config, struct cycle *cy
 		}
 		sd_notify(0, "WATCHDOG=1");
 		if (cycle_run(cycle, &stop_requested, &stats, &err) != 0) {
+			/* a stop cut a command short: no failure of the server's */
+			if (stop_requested) {
+				log_info("%s", err.text);
+				continue;
+			}
 			/* logged once per change of state, then only at debug level */
 			if (!failing)
 				log_err("%s", err.text);

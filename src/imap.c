@@ -92,7 +92,22 @@ enum stream_end {
 	STREAM_CLOSED,    /* end of file or a read error */
 	STREAM_TIMED_OUT, /* nothing for timeout_s */
 	STREAM_REFUSED,   /* the guard's verdict */
+	STREAM_STOPPED,   /* the process is stopping (imap_set_stop()) */
 };
+
+/* The stop flag of the process (imap_set_stop()): signals are the process's,
+ * so one flag serves every session. */
+static volatile sig_atomic_t *stop_flag;
+
+static bool stopping(void)
+{
+	return stop_flag != NULL && *stop_flag;
+}
+
+void imap_set_stop(volatile sig_atomic_t *stop)
+{
+	stop_flag = stop;
+}
 
 struct stream_watch {
 	struct imap_guard guard;
@@ -687,7 +702,7 @@ static int tcp_connect(const struct imap_url *url, int *fd_r, struct error *erro
 			pfd.events = POLLOUT;
 			do
 				r = poll(&pfd, 1, io_timeout() * 1000);
-			while (r < 0 && errno == EINTR);
+			while (r < 0 && errno == EINTR && !stopping());
 			if (r <= 0) {
 				saved = r == 0 ? ETIMEDOUT : errno;
 				close(fd);
@@ -737,14 +752,19 @@ static ssize_t watched_read(mailstream_low *low, void *buf, size_t count)
 		return -1;
 	/* A signal (SIGTERM, SIGHUP; agendad sets no SA_RESTART) cuts the
 	 * driver's poll() short with EINTR, which it reports like a dead
-	 * connection. The daemon acts on the signal after the command, so the
-	 * read goes on; each retry may wait a whole timeout again. errno is
-	 * cleared first because the drivers return -1 for a timeout without
-	 * setting it. */
+	 * connection. A SIGHUP is acted on after the command, so the read goes
+	 * on (each retry may wait a whole timeout again); a stop ends the
+	 * command at once, as a lost connection would, rather than after a
+	 * stalled server's timeout. errno is cleared first because the drivers
+	 * return -1 for a timeout without setting it. */
 	do {
 		errno = 0;
 		r = mailstream_low_read(w->inner, buf, count);
-	} while (r < 0 && errno == EINTR && now_s() - start < (double)timeout);
+	} while (r < 0 && errno == EINTR && !stopping() && now_s() - start < (double)timeout);
+	if (r < 0 && errno == EINTR && stopping()) {
+		watch->end = STREAM_STOPPED;
+		return -1;
+	}
 	if (r <= 0) {
 		/* the drivers say -1 for a timeout and an error, 0 (or -1) for
 		 * the end of the stream, which libetpan would read again and
@@ -782,7 +802,9 @@ static ssize_t watched_write(mailstream_low *low, const void *buf, size_t count)
 	do {
 		errno = 0;
 		r = mailstream_low_write(w->inner, buf, count);
-	} while (r == -1 && errno == EINTR && now_s() - start < (double)timeout);
+	} while (r == -1 && errno == EINTR && !stopping() && now_s() - start < (double)timeout);
+	if (r == -1 && errno == EINTR && stopping())
+		w->watch->end = STREAM_STOPPED;
 	return r;
 }
 
@@ -907,6 +929,9 @@ static bool watch_error(const struct imap_session *s, const char *what, struct e
 	case STREAM_TIMED_OUT:
 		err_set(error_r, ERR_TEMP, "%s: %s sent nothing for %d s (timed out)", what,
 			s->url.host, s->watch.timeout_s);
+		return true;
+	case STREAM_STOPPED:
+		err_set(error_r, ERR_TEMP, "%s: interrupted, agendad is stopping", what);
 		return true;
 	default:
 		return false;

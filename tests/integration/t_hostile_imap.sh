@@ -16,6 +16,8 @@
 # PRAGMA integrity_check.
 # The stall costs agendad's I/O timeout: AGENDAD_TEST_IMAP_TIMEOUT (default 5 s here)
 # shortens it from 60 s (imap.c), and the stalled run goes on beside the others.
+# SIGTERM to the daemon during the same stall, with the real 60 s timeout: it ends at
+# once with exit 0 and no error logged.
 # RSS_LIMIT_MB (default 200, 600 for an ASan build: a legitimate fetch holds at most a
 # batch or one mail of max_message_bytes = 25M) bounds agendad's peak RSS in every
 # scenario; ENDLESS_MB
@@ -231,6 +233,43 @@ read -r RC SECS RSS <"$T_DIR/log/body-stall.stat"
 check_run body-stall "$H/stall/agendad.db"
 grep -a -q 'timed out' "$T_DIR/log/body-stall.log" && pass "body-stall: the log says it timed out" ||
 	fail "body-stall: the log does not say 'timed out'"
+
+# SIGTERM to the daemon while the server stalls, with the real 60 s I/O timeout: it
+# stops at once, exit 0, logs no error, and the database holds no part of the mail
+n_stalls=$(grep -c 'stalling in the middle' "$T_DIR/log/hostile-stall.log")
+AGENDAD_TEST_IMAP_TIMEOUT= "$AGENDAD_BUILD/agendad" -c "$H/stall/agendad.conf" >"$T_DIR/log/stall-daemon.log" 2>&1 &
+DPID=$!
+t=0
+until [ "$(grep -c 'stalling in the middle' "$T_DIR/log/hostile-stall.log")" -gt "$n_stalls" ]; do
+	t=$((t + 1))
+	[ $t -le 200 ] || break
+	sleep 0.1
+done
+[ $t -le 200 ] || fail "stop during a stall: the daemon never reached the stall"
+sleep 0.5
+t0=$(date +%s%N)
+kill -TERM "$DPID"
+t=0
+while kill -0 "$DPID" 2>/dev/null && [ $t -lt 150 ]; do
+	t=$((t + 1))
+	sleep 0.1
+done
+if kill -0 "$DPID" 2>/dev/null; then
+	fail "stop during a stall: agendad still runs 15 s after SIGTERM"
+	kill -KILL "$DPID"
+fi
+wait "$DPID"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+expect_rc 0 $rc "stop during a stall: agendad exits 0 on SIGTERM"
+[ "$ms" -lt 10000 ] && pass "stop during a stall: agendad ended ${ms} ms after SIGTERM (I/O timeout 60 s)" ||
+	fail "stop during a stall: agendad took ${ms} ms to end after SIGTERM"
+echo "#   stop during a stall: exit $rc ${ms} ms after SIGTERM"
+grep -a -E '^<[0-3]>' "$T_DIR/log/stall-daemon.log" >/dev/null &&
+	fail "stop during a stall: an error is logged: $(grep -a -m1 -E '^<[0-3]>' "$T_DIR/log/stall-daemon.log")" ||
+	pass "stop during a stall: no error logged"
+n=$(stored_whole "$H/stall/agendad.db") && pass "stop during a stall: $n whole message(s) stored" ||
+	fail "stop during a stall: a stored message is not whole"
 
 # and the same database takes a real server's mail
 bash "$T_HARNESS/mailserver.sh" load "$T_DIR/mail" INBOX "$T_ROOT"/config/examples/*.eml >/dev/null ||

@@ -1842,7 +1842,6 @@ static void test_model_cache(void **state)
 	assert_int_equal(size, 3);
 	assert_memory_equal(blob, "abc", 3);
 	free(blob);
-	fx_peek(f);
 	assert_int_equal(peek_int(f, "SELECT count(*) FROM model_cache", NULL), 1);
 	/* a cache, not a commit point of the data flow */
 	assert_int_equal(store_commit_count(f->st), 0);
