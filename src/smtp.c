@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "agendad/smtp.h"
+#include "agendad/util.h"
 
 /* RFC 5321 4.5.3.2 lets a relay wait up to 10 minutes for the reply to the
  * end of data; a submission server answers in seconds. A limit that is too
@@ -28,6 +29,30 @@
 #define TRANSFER_TIMEOUT 300L
 #define LOW_SPEED_BYTES 1L
 #define LOW_SPEED_SECONDS 120L
+
+/* see smtp_set_stop(); signals are the process's, so one flag serves all */
+static volatile sig_atomic_t *stop_flag;
+
+void smtp_set_stop(volatile sig_atomic_t *stop)
+{
+	stop_flag = stop;
+}
+
+/* libcurl's progress callback, called at least once a second even while the
+ * server says nothing: non-zero gives the transfer up. *stop_seen_ms is when
+ * it first saw the stop flag set. */
+static int progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		    curl_off_t ulnow)
+{
+	int64_t *stop_seen_ms = clientp;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	if (stop_flag == NULL || !*stop_flag)
+		return 0;
+	if (*stop_seen_ms == 0)
+		*stop_seen_ms = util_now_ms();
+	return util_now_ms() - *stop_seen_ms >= SMTP_STOP_GRACE_S * 1000;
+}
 
 struct upload {
 	const char *data;
@@ -152,6 +177,10 @@ static enum outbox_result verdict(CURLcode res, long code, const struct dialogue
 	*why_r = NULL;
 	if (res == CURLE_OK)
 		return OUTBOX_SENT;
+	if (res == CURLE_ABORTED_BY_CALLBACK) {
+		*why_r = "interrupted, agendad is stopping";
+		return OUTBOX_TEMPFAIL;
+	}
 	if (res == CURLE_LOGIN_DENIED) {
 		*why_r = SMTP_REPLY_AUTH_FAILED;
 		return OUTBOX_TEMPFAIL;
@@ -192,6 +221,7 @@ enum outbox_result smtp_send(const struct config_smtp *cfg, const struct smtp_cr
 	struct buf reply = { 0 };
 	enum outbox_result result;
 	const char *why;
+	int64_t stop_seen_ms = 0;
 	long code = 0;
 	CURLcode res;
 	CURL *curl;
@@ -251,6 +281,9 @@ enum outbox_result smtp_send(const struct config_smtp *cfg, const struct smtp_cr
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, TRANSFER_TIMEOUT);
 	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_BYTES);
 	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, LOW_SPEED_SECONDS);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &stop_seen_ms);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	/* the debug callback sees the dialogue only when verbose is on; with a
 	 * callback set nothing is printed */
 	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, follow_dialogue);
@@ -268,6 +301,8 @@ enum outbox_result smtp_send(const struct config_smtp *cfg, const struct smtp_cr
 		if (why != NULL)
 			buf_printf(&reply, "%s; ", why);
 		buf_printf(&reply, "%s: %s", d.reply_to, d.reply);
+	} else if (res == CURLE_ABORTED_BY_CALLBACK) {
+		buf_append_str(&reply, why); /* curl's "Callback aborted" says less */
 	} else {
 		if (why != NULL)
 			buf_printf(&reply, "%s: ", why);

@@ -17,7 +17,8 @@ whoever sees an .eml also sees its .json.
 Rules for fault tests:
   RCPT to a local part starting with "reject" gets 550, "tempfail" gets 451;
   DIR/smtp-mode, read at every MAIL FROM: "ok" (or missing), "tempfail" (451 to
-  every transaction) or "reject" (550 to every transaction).
+  every transaction), "reject" (550 to every transaction) or "stall" (no answer to
+  MAIL FROM for 10 minutes, the connection open).
 """
 import argparse
 import asyncio
@@ -154,6 +155,10 @@ class Sink:
         if m == 'tempfail':
             log('MAIL FROM:<%s> 451 (smtp-mode tempfail)' % address)
             return '451 4.3.2 Service temporarily unavailable (test sink: smtp-mode tempfail)'
+        if m == 'stall':
+            log('MAIL FROM:<%s> stalling (smtp-mode stall)' % address)
+            await asyncio.sleep(600)
+            return '451 4.3.2 Too late (test sink: smtp-mode stall)'
         if m == 'reject':
             log('MAIL FROM:<%s> 550 (smtp-mode reject)' % address)
             return '550 5.7.1 Not accepted (test sink: smtp-mode reject)'
