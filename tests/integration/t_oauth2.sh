@@ -71,12 +71,21 @@ mail_use mail
 RAW=$MAILSERVER_DIR/rawlog
 
 # tok PATH [JSON]: GET PATH, or POST JSON to PATH, at the token server; prints the answer
+# (Python's urllib: the curl program is not on a fresh machine, only libcurl)
 tok() {
-	if [ $# -gt 1 ]; then
-		curl -sS --max-time 5 -H 'Content-Type: application/json' --data "$2" "$TOKEN_URL$1"
-	else
-		curl -sS --max-time 5 "$TOKEN_URL$1"
-	fi
+	"$PY" - "$TOKEN_URL$1" "${2-}" "$#" <<'EOF'
+import sys, urllib.error, urllib.request
+url, body, argc = sys.argv[1], sys.argv[2], int(sys.argv[3])
+req = urllib.request.Request(url, data=body.encode() if argc > 1 else None,
+                             headers={"Content-Type": "application/json"} if argc > 1 else {})
+try:
+    with urllib.request.urlopen(req, timeout=5) as r:
+        sys.stdout.write(r.read().decode())
+except urllib.error.HTTPError as e:
+    sys.stdout.write(e.read().decode())
+except OSError as e:
+    sys.exit("tok: %s: %s" % (url, e))
+EOF
 }
 tok_stat() { tok /stats | "$PY" -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
