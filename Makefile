@@ -217,9 +217,12 @@ fuzz: $(FUZZ_BINS)
 fuzz-smoke: $(FUZZ_BINS)
 	@bash tests/fuzz/run.sh $(FUZZ_DIR) 30 $(FUZZ_NAMES)
 
-# Cross-validated accuracy, macro-F1 and throughput of the classifier.
+# Cross-validated accuracy, macro-F1 and throughput of the classifier, then its
+# accuracy on questions it was never trained on (tests/data/classify_holdout).
 eval: $(BUILD)/tests/eval_classify
 	@$(BUILD)/tests/eval_classify
+	@echo
+	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout.tsv
 
 $(BUILD)/tests/eval_classify: tests/eval/eval_classify.c $(call mod_objs,base classify)
 	@mkdir -p $(dir $@)

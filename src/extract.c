@@ -974,7 +974,8 @@ static bool is_forward_marker(const char *t)
 		"vidarebefordrat mejl", "forwarded message", "begin forwarded message",
 		"start of forwarded message", "weitergeleitete nachricht",
 		"anfang der weitergeleiteten nachricht", "videresendt melding", "videresendt besked",
-		"message transféré", NULL
+		"message transféré", "början på vidarebefordrat brev",
+		"början på vidarebefordrat meddelande", NULL
 	};
 	char text[80];
 
@@ -1593,7 +1594,10 @@ static const char *const ask_phrases[] = {
 	"önskar att kommunen", "ber kommunen", "ber förvaltningen", "vill att förvaltningen",
 	"önskar att förvaltningen", "vill ta upp frågan", "vill lyfta frågan", "önskar ta upp",
 	"vill diskutera", "önskar diskutera", "vill bjuda in", "vill gärna bjuda in", "föreslår att",
-	"yrkar", NULL
+	"yrkar", "vill gärna att kommunen", "önskar gärna att kommunen",
+	"vill gärna att förvaltningen", "vänligen förklara", "vänligen redogör",
+	"vänligen beskriv", "vänligen redovisa", "förklara gärna", "redogör gärna",
+	"beskriv gärna", "ber er förklara", "ber er redogöra", NULL
 };
 
 static bool is_meta(const char *s)
@@ -1656,7 +1660,28 @@ static bool is_intro(const char *s)
 		return true;
 	if (contains_any(s, following))
 		return true;
-	return contains_word(s, "frågor") && contains_any(s, plural_cues);
+	return (contains_word(s, "frågor") || contains_word(s, "punkter")) &&
+	       contains_any(s, plural_cues);
+}
+
+/* Who stands behind the mail: "FUB och RBU står gemensamt bakom den här
+ * frågan." */
+static bool is_backing(const char *s)
+{
+	static const char *const backed[] = { "fråg", "punkt", "skrivelse", NULL };
+
+	return !has_question_mark(s) && count_words(s) <= 15 && sentence_asks(s) == 0 &&
+	       contains_word(s, "bakom") && contains_any(s, backed);
+}
+
+/* "Se rubrik.", "Frågan står i ämnesraden.": the body points at the Subject,
+ * which then is the question. */
+static bool is_subject_ref(const char *s)
+{
+	static const char *const cues[] = { "rubrik", "ämnesrad", "se ämne", "enligt ämne", NULL };
+
+	return !has_question_mark(s) && sentence_asks(s) == 0 && count_words(s) <= 6 &&
+	       contains_any(s, cues);
 }
 
 static bool is_attachment_ref(const char *s)
@@ -1859,7 +1884,10 @@ static bool is_aside(const char *s)
 					      NULL };
 	static const char *const mail_acts[] = { "mejl", "mail", "meddelande", "brevet", "bifoga",
 						 "bilaga", "skicka", "dröj", "sent svar",
-						 "svarar sent", "dubbel", "stavfel", NULL };
+						 "svarar sent", "dubbel", "stavfel",
+						 /* "Förlåt min dåliga svenska" */
+						 "svenska", "engelska", "english", "swedish",
+						 NULL };
 	/* what one forgets to write: "Jag glömde skriva själva frågan" */
 	static const char *const writing[] = { "skriva", "skrev", "få med", "ta med", "nämna",
 					       "frågan", "frågorna", NULL };
@@ -2057,7 +2085,7 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 			kinds[i] = SENT_DROP;
 		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || attendance ||
 			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
-			 is_ps_ds(s))
+			 is_ps_ds(s) || is_subject_ref(s) || is_backing(s))
 			kinds[i] = SENT_DROP;
 		else if (attachments && n == 1 && last_char(s) == ':' && sentence_asks(s) == 0 &&
 			 count_words(s) <= 20)

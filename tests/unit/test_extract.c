@@ -282,6 +282,25 @@ static const struct inline_case inline_cases[] = {
 	  "Hej, är det sant att korttidsboendet Solgläntan ska stänga?",
 	  NULL, NULL,
 	  { "Är det sant att korttidsboendet Solgläntan ska stänga?" }, false, NULL },
+	{ "a body pointing at the subject",
+	  "Hur lång är kön till boendestöd?",
+	  "Se rubrik. Tack!\n\nMvh Anna",
+	  NULL, NULL,
+	  { "Hur lång är kön till boendestöd?" }, false, NULL },
+	{ "requests with vänligen, one paragraph each",
+	  "Till mötet",
+	  "Hej!\n\nFUB har två punkter till dagordningen.\n\nVänligen förklara varför avgiften "
+	  "för korttids har höjts.\n\nVänligen redogör för väntetiden till gruppbostad.\n\n"
+	  "Hälsningar\nLena",
+	  NULL, NULL,
+	  { "Vänligen förklara varför avgiften för korttids har höjts.",
+	    "Vänligen redogör för väntetiden till gruppbostad." }, false, NULL },
+	{ "an apology for the language and a joint sender are no question",
+	  "Färdtjänst",
+	  "FUB och RBU står gemensamt bakom den här frågan.\n\nFörlåt min dåliga svenska. "
+	  "Varför har färdtjänsten blivit dyrare?",
+	  NULL, NULL,
+	  { "Varför har färdtjänsten blivit dyrare?" }, false, NULL },
 };
 
 static void test_inline_cases(void **state)
