@@ -2750,6 +2750,11 @@ static const char *const title_fillers[] = {
 	"vi skulle vilja fråga", "vi önskar få veta", "föreningen undrar", NULL
 };
 
+/* Words between a lead-in and what is asked: "Vi undrar därför om ...". */
+static const char *const title_connectives[] = {
+	"därför", "alltså", "också", "även", "nu", "återigen", "fortfarande", "dessutom", NULL
+};
+
 static const char *const dangling_words[] = {
 	"och", "i", "på", "till", "för", "att", "som", "med", "av", "om", "en", "ett", "det",
 	"den", "eller", "från", "vid", "är", "de", "så", "hur", "när", "men", "samt", "under",
@@ -2785,26 +2790,40 @@ static const char *const title_lead_ins[] = {
 	" önskar svar på ", NULL
 };
 
-/* The sentence a title is made from: the first that asks (ends in '?'),
- * else the first. Background sentences before the question ("Flera
- * medlemmar har väntat ...") make poor agenda lines. */
+/* The sentence a title is made from: the first that ends in '?', else the
+ * first that asks in words ("Vi undrar därför om kommunen kan ..."), else
+ * the first. Background sentences before the question ("Flera medlemmar
+ * har väntat ...") make poor agenda lines. */
 static const char *title_sentence(const char *text)
 {
-	const char *start = text;
+	const char *start = text, *asking = NULL;
 
-	for (const char *p = text; *p != '\0'; p++) {
+	for (const char *p = text;; p++) {
+		bool end = *p == '\0';
+
 		if (*p == '?')
 			return start;
 		/* a new sentence starts with a capital: "t.ex. med" and "kl. 17"
 		 * do not end one */
-		if ((*p == '.' || *p == '!') && (p[1] == ' ' || p[1] == '\n')) {
+		if (!end && (*p == '.' || *p == '!') && (p[1] == ' ' || p[1] == '\n')) {
 			const char *next = skip_blanks(p + 1);
 			size_t len;
 			if (*next != '\0' && cp_is_upper(u8_next(next, &len)))
-				start = next;
+				end = true;
 		}
+		if (end && asking == NULL) {
+			char *sentence = xstrndup(start, (size_t)(p - start));
+
+			if (sentence_asks(sentence) > 0)
+				asking = start;
+			free(sentence);
+		}
+		if (*p == '\0')
+			break;
+		if (end)
+			start = skip_blanks(p + 1);
 	}
-	return text;
+	return asking != NULL ? asking : text;
 }
 
 /* The first clause of a question (cut to TITLE_MAX_WORDS words when it is
@@ -2823,6 +2842,13 @@ static char *title_from_text(const char *text)
 			const char *at = ci_find(s, *l);
 			if (at != NULL && at - s < 80) {
 				const char *r = skip_blanks(at + strlen(*l));
+				for (const char *const *c = title_connectives; *c != NULL; c++) {
+					const char *after = ci_word_prefix(r, *c);
+					if (after != NULL) {
+						r = skip_blanks(after);
+						break;
+					}
+				}
 				if (*r != '\0')
 					s = r;
 				break;

@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "agendad/store.h"
@@ -372,6 +373,28 @@ bool store_error(const struct error *error)
 int store_commit_count(const struct store *store)
 {
 	return store->commits;
+}
+
+int store_check_reserve(struct store *st, struct error *error_r)
+{
+	char *dir = xstrdup(st->path), *slash = strrchr(dir, '/');
+	struct statvfs vfs;
+	unsigned long long avail;
+	int rc;
+
+	if (slash != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	rc = statvfs(slash != NULL ? dir : ".", &vfs);
+	free(dir);
+	if (rc != 0)
+		return 0; /* cannot tell: the commits will say */
+	avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	if (avail >= STORE_WRITE_RESERVE)
+		return 0;
+	return err_set(error_r, ERR_TEMP,
+		       "database %s: only %llu kB free on its disk, less than the %u kB kept to "
+		       "record what is sent; no mail is sent until there is more",
+		       st->path, avail / 1024, STORE_WRITE_RESERVE / 1024);
 }
 
 /* Reads the current row of s into row, an element of the array that

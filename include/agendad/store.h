@@ -42,6 +42,15 @@ void store_close(struct store **store);
  * Nth commit point (counted across every store in the process). */
 int store_commit_count(const struct store *store);
 
+/* Free space the disk of the database must have before a mail is handed to
+ * the SMTP server: recording that it was sent must not fail for want of
+ * space, or it would be sent again (outbox.c rule 4). */
+#define STORE_WRITE_RESERVE (1024u * 1024u)
+/* ERR_TEMP ("database ...") when the database's file system has less than
+ * STORE_WRITE_RESERVE bytes free for this user; 0 when it has more or the
+ * space cannot be read. */
+int store_check_reserve(struct store *store, struct error *error_r);
+
 /* ---- intake: the IMAP watermark and raw messages ------------------------- */
 
 struct store_mailbox_state {

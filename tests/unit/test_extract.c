@@ -580,6 +580,13 @@ static const struct {
 	  "- Hur arbetar kommunen med att förbättra tillgängligheten i alla kommunens lokaler "
 	  "och på webben?\n- Varför?\n",
 	  { "Hur arbetar kommunen med att förbättra tillgängligheten", "Varför" } },
+	/* background first, the question asked in words and without '?': the
+	 * title comes from the sentence that asks */
+	{ "Frågor till LSS-samverkan",
+	  "Funktionsrätt har under hösten samlat in erfarenheter från medlemmar. Många beskriver "
+	  "långa väntetider. Vi undrar därför om kommunen kan utse en särskild handläggare för "
+	  "unga vuxna.",
+	  { "Om kommunen kan utse en särskild handläggare för unga vuxna" } },
 };
 
 static void test_titles(void **state)
