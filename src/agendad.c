@@ -61,6 +61,8 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a stop also cuts short a wait for a stalled server (imap, smtp) */
+	util_set_stop_flag(&stop_requested);
 }
 
 static void usage(FILE *out)

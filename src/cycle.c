@@ -1639,8 +1639,6 @@ int cycle_run(struct cycle *c, volatile sig_atomic_t *stop, struct cycle_stats *
 
 	memset(stats_r, 0, sizeof(*stats_r));
 	err_clear(error_r);
-	imap_set_stop(stop);
-	smtp_set_stop(stop);
 	/* a fetch failure does not stop the rest: what is stored is processed
 	 * and what is due is delivered */
 	if (cycle_fetch(c, stop, &stats_r->fetched, &err) != 0) {

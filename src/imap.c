@@ -92,22 +92,8 @@ enum stream_end {
 	STREAM_CLOSED,    /* end of file or a read error */
 	STREAM_TIMED_OUT, /* nothing for timeout_s */
 	STREAM_REFUSED,   /* the guard's verdict */
-	STREAM_STOPPED,   /* the process is stopping (imap_set_stop()) */
+	STREAM_STOPPED,   /* the process is stopping (util_stopping()) */
 };
-
-/* The stop flag of the process (imap_set_stop()): signals are the process's,
- * so one flag serves every session. */
-static volatile sig_atomic_t *stop_flag;
-
-static bool stopping(void)
-{
-	return stop_flag != NULL && *stop_flag;
-}
-
-void imap_set_stop(volatile sig_atomic_t *stop)
-{
-	stop_flag = stop;
-}
 
 struct stream_watch {
 	struct imap_guard guard;
@@ -662,10 +648,7 @@ static int io_timeout(void)
 
 static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)util_now_ms() / 1e3;
 }
 
 /* A connected, blocking TCP socket: libetpan's TLS handshake spins on a
@@ -702,7 +685,7 @@ static int tcp_connect(const struct imap_url *url, int *fd_r, struct error *erro
 			pfd.events = POLLOUT;
 			do
 				r = poll(&pfd, 1, io_timeout() * 1000);
-			while (r < 0 && errno == EINTR && !stopping());
+			while (r < 0 && errno == EINTR && !util_stopping());
 			if (r <= 0) {
 				saved = r == 0 ? ETIMEDOUT : errno;
 				close(fd);
@@ -760,8 +743,8 @@ static ssize_t watched_read(mailstream_low *low, void *buf, size_t count)
 	do {
 		errno = 0;
 		r = mailstream_low_read(w->inner, buf, count);
-	} while (r < 0 && errno == EINTR && !stopping() && now_s() - start < (double)timeout);
-	if (r < 0 && errno == EINTR && stopping()) {
+	} while (r < 0 && errno == EINTR && !util_stopping() && now_s() - start < (double)timeout);
+	if (r < 0 && errno == EINTR && util_stopping()) {
 		watch->end = STREAM_STOPPED;
 		return -1;
 	}
@@ -802,8 +785,8 @@ static ssize_t watched_write(mailstream_low *low, const void *buf, size_t count)
 	do {
 		errno = 0;
 		r = mailstream_low_write(w->inner, buf, count);
-	} while (r == -1 && errno == EINTR && !stopping() && now_s() - start < (double)timeout);
-	if (r == -1 && errno == EINTR && stopping())
+	} while (r == -1 && errno == EINTR && !util_stopping() && now_s() - start < (double)timeout);
+	if (r == -1 && errno == EINTR && util_stopping())
 		w->watch->end = STREAM_STOPPED;
 	return r;
 }

@@ -30,14 +30,6 @@
 #define LOW_SPEED_BYTES 1L
 #define LOW_SPEED_SECONDS 120L
 
-/* see smtp_set_stop(); signals are the process's, so one flag serves all */
-static volatile sig_atomic_t *stop_flag;
-
-void smtp_set_stop(volatile sig_atomic_t *stop)
-{
-	stop_flag = stop;
-}
-
 /* libcurl's progress callback, called at least once a second even while the
  * server says nothing: non-zero gives the transfer up. *stop_seen_ms is when
  * it first saw the stop flag set. */
@@ -47,7 +39,7 @@ static int progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_of
 	int64_t *stop_seen_ms = clientp;
 
 	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	if (stop_flag == NULL || !*stop_flag)
+	if (!util_stopping())
 		return 0;
 	if (*stop_seen_ms == 0)
 		*stop_seen_ms = util_now_ms();

@@ -278,6 +278,18 @@ int util_read_file(const char *path, size_t max_size, char **data_r, size_t *siz
 	return 0;
 }
 
+static volatile sig_atomic_t *stop_flag;
+
+void util_set_stop_flag(volatile sig_atomic_t *stop)
+{
+	stop_flag = stop;
+}
+
+bool util_stopping(void)
+{
+	return stop_flag != NULL && *stop_flag;
+}
+
 int64_t util_now_ms(void)
 {
 	struct timespec ts;

@@ -84,10 +84,8 @@ int imap_mark_imported(struct imap_session *session, const uint32_t *uids, size_
 
 bool imap_has_idle(const struct imap_session *session);
 
-/* The process's stop flag: once a signal has set it, a command waiting for
- * the server fails at once ("interrupted") instead of after the I/O timeout
- * of a stalled server. NULL (the default) never stops. */
-void imap_set_stop(volatile sig_atomic_t *stop);
+/* Once util_stopping(), a command waiting for the server fails at once
+ * ("interrupted") instead of after the I/O timeout of a stalled server. */
 
 /* Waits in IDLE (or sleeps, when the server lacks it) until the mailbox
  * changes, timeout_s passes, or *stop becomes non-zero. *changed_r tells

@@ -3,7 +3,6 @@
 #ifndef AGENDAD_SMTP_H
 #define AGENDAD_SMTP_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "agendad/config.h"
@@ -33,12 +32,10 @@ enum outbox_result smtp_send(const struct config_smtp *cfg, const struct smtp_cr
 			     const char *mail_from, const char *rcpt, const void *raw,
 			     size_t size, char reply_r[256]);
 
-/* The process's stop flag: once a signal has set it, a mail in transfer gets
- * SMTP_STOP_GRACE_S more seconds to finish, then the transfer is given up
- * (OUTBOX_TEMPFAIL, reply "interrupted, agendad is stopping"; the mail is
- * sent at the next start) instead of waiting out a stalled server's
- * timeouts. NULL (the default) never stops. */
+/* Once util_stopping(), a mail in transfer gets SMTP_STOP_GRACE_S more
+ * seconds to finish, then the transfer is given up (OUTBOX_TEMPFAIL, reply
+ * "interrupted, agendad is stopping"; the mail is sent at the next start)
+ * instead of waiting out a stalled server's timeouts. */
 #define SMTP_STOP_GRACE_S 10
-void smtp_set_stop(volatile sig_atomic_t *stop);
 
 #endif

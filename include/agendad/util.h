@@ -6,6 +6,7 @@
 #ifndef AGENDAD_UTIL_H
 #define AGENDAD_UTIL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +66,13 @@ bool str_is_blank(const char *s);
 /* Reads a whole file (at most max_size bytes); the caller frees *data_r.
  * Returns 0, or -1 with errno set (EFBIG when over max_size). */
 int util_read_file(const char *path, size_t max_size, char **data_r, size_t *size_r);
+
+/* The process's stop flag, set by its main (agendad's SIGTERM handler):
+ * imap and smtp give up a wait for a stalled server once it is set, rather
+ * than after their timeouts. Signals are the process's, so one flag serves
+ * every session. NULL (the default, agendactl) never stops. */
+void util_set_stop_flag(volatile sig_atomic_t *stop);
+bool util_stopping(void);
 
 /* Milliseconds of the monotonic clock: for intervals, which a change of the
  * wall clock must not stretch or cut. */

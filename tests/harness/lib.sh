@@ -12,6 +12,9 @@
 #   ad LOG ARGS...              agendad -c $CONF ARGS, output in $T_DIR/log/LOG.log
 #   actl LOG ARGS...            agendactl -c $CONF ARGS, stdout in $T_DIR/log/LOG.out
 #   pass MSG / fail MSG / fatal MSG / expect_rc WANT GOT MSG / t_done
+#   e2e_mail NAME WHEN [K=V...] tests/data/e2e/NAME dated WHEN into $T_DIR/in; prints the path
+#   force_due DB                every queued outbox row due now
+#   term_wait PID SECONDS       SIGTERM, wait; sets TERM_RC and TERM_MS
 #   json_assert FILE EXPR MSG   EXPR: Python over d (the parsed JSON)
 #   json_get FILE EXPR          prints EXPR (str as is, anything else as JSON)
 #   pycheck [ARGS...] <<'EOF'   Python checks; ok(cond, msg) becomes pass or fail; see
@@ -183,6 +186,68 @@ actl() {
 	shift
 	timeout -k 5 "${T_TIMEOUT:-120}" "$AGENDAD_BUILD/agendactl" -c "$CONF" "$@" \
 		>"$T_DIR/log/$log.out" 2>"$T_DIR/log/$log.err"
+}
+
+# e2e_mail NAME WHEN [KEY=VALUE...]: tests/data/e2e/NAME with every @DATE@ set to WHEN
+# ("D HH:MM": today + D days at HH:MM in Europe/Stockholm; "now-M": M minutes ago) and
+# every other @KEY@ replaced, into $T_DIR/in/; prints the path. Fixtures must be CRLF.
+e2e_mail() {
+	mkdir -p "$T_DIR/in"
+	"$PY" - "$T_ROOT/tests/data/e2e/$1" "$T_DIR/in/$1" "${@:2}" <<'EOF' || fatal "e2e_mail $*"
+import datetime, email.utils, re, sys
+from zoneinfo import ZoneInfo
+src, dst, when = sys.argv[1:4]
+pairs = dict(a.split("=", 1) for a in sys.argv[4:])
+raw = open(src, "rb").read()
+if b"\n" in raw.replace(b"\r\n", b""):
+    sys.exit("%s: not CRLF" % src)
+tz = ZoneInfo("Europe/Stockholm")
+now = datetime.datetime.now(tz).replace(microsecond=0)
+if when.startswith("now-"):
+    t = now - datetime.timedelta(minutes=int(when[4:]))
+else:
+    days, hhmm = when.split()
+    d = now.date() + datetime.timedelta(days=int(days))
+    h, m = map(int, hhmm.split(":"))
+    t = datetime.datetime(d.year, d.month, d.day, h, m, 17, tzinfo=tz)
+pairs.setdefault("DATE", email.utils.format_datetime(t))
+for k, v in pairs.items():
+    raw = raw.replace(("@%s@" % k).encode(), v.encode())
+left = re.findall(rb"@[A-Z_]+@", raw)
+if left:
+    sys.exit("%s: no value for %s" % (src, left[0].decode()))
+open(dst, "wb").write(raw)
+print(dst)
+EOF
+}
+
+# force_due DB: every queued outbox row becomes due now, as it would be once its backoff
+# is over: time passes in a test by editing the database (agendad never does this)
+force_due() {
+	sqlite3 "$1" "UPDATE outbox SET next_attempt = strftime('%s', 'now') - 1 WHERE status = 'queued'" ||
+		fatal "sqlite3 could not make the outbox due"
+}
+
+# term_wait PID SECONDS: SIGTERM to PID (a child of this shell), and wait for its end; a
+# failure and SIGKILL after SECONDS. Sets TERM_RC (its exit status) and TERM_MS (ms from
+# the signal to its end).
+term_wait() {
+	local pid=$1 t=0 t0
+	t0=$(date +%s%N)
+	kill -TERM "$pid"
+	while kill -0 "$pid" 2>/dev/null && [ $t -lt $(($2 * 10)) ]; do
+		t=$((t + 1))
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "process $pid still runs $2 s after SIGTERM"
+		kill -KILL "$pid"
+	fi
+	wait "$pid"
+	# shellcheck disable=SC2034 # for the caller
+	TERM_RC=$?
+	# shellcheck disable=SC2034
+	TERM_MS=$((($(date +%s%N) - t0) / 1000000))
 }
 
 json_assert() { # json_assert FILE EXPR MSG

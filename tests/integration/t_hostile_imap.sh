@@ -247,20 +247,8 @@ until [ "$(grep -c 'stalling in the middle' "$T_DIR/log/hostile-stall.log")" -gt
 done
 [ $t -le 200 ] || fail "stop during a stall: the daemon never reached the stall"
 sleep 0.5
-t0=$(date +%s%N)
-kill -TERM "$DPID"
-t=0
-while kill -0 "$DPID" 2>/dev/null && [ $t -lt 150 ]; do
-	t=$((t + 1))
-	sleep 0.1
-done
-if kill -0 "$DPID" 2>/dev/null; then
-	fail "stop during a stall: agendad still runs 15 s after SIGTERM"
-	kill -KILL "$DPID"
-fi
-wait "$DPID"
-rc=$?
-ms=$((($(date +%s%N) - t0) / 1000000))
+term_wait "$DPID" 15
+rc=$TERM_RC ms=$TERM_MS
 expect_rc 0 $rc "stop during a stall: agendad exits 0 on SIGTERM"
 [ "$ms" -lt 10000 ] && pass "stop during a stall: agendad ended ${ms} ms after SIGTERM (I/O timeout 60 s)" ||
 	fail "stop during a stall: agendad took ${ms} ms to end after SIGTERM"

@@ -33,40 +33,6 @@ set -uo pipefail
 t_init meetings
 # the classifier with the shipped training set of the build (as make runs the tests)
 export AGENDAD_DATADIR=$T_ROOT/config:$AGENDAD_BUILD/share
-E2E=$T_ROOT/tests/data/e2e
-mkdir -p "$T_DIR/in"
-
-# e2e_mail NAME WHEN [KEY=VALUE...]: tests/data/e2e/NAME with every @DATE@ set to WHEN
-# ("D HH:MM": today + D days at HH:MM in Europe/Stockholm; "now-M": M minutes ago) and
-# every other @KEY@ replaced, into $T_DIR/in/; prints the path. Fixtures must be CRLF.
-e2e_mail() {
-	"$PY" - "$E2E/$1" "$T_DIR/in/$1" "${@:2}" <<'EOF' || fatal "e2e_mail $*"
-import datetime, email.utils, re, sys
-from zoneinfo import ZoneInfo
-src, dst, when = sys.argv[1:4]
-pairs = dict(a.split("=", 1) for a in sys.argv[4:])
-raw = open(src, "rb").read()
-if b"\n" in raw.replace(b"\r\n", b""):
-    sys.exit("%s: not CRLF" % src)
-tz = ZoneInfo("Europe/Stockholm")
-now = datetime.datetime.now(tz).replace(microsecond=0)
-if when.startswith("now-"):
-    t = now - datetime.timedelta(minutes=int(when[4:]))
-else:
-    days, hhmm = when.split()
-    d = now.date() + datetime.timedelta(days=int(days))
-    h, m = map(int, hhmm.split(":"))
-    t = datetime.datetime(d.year, d.month, d.day, h, m, 17, tzinfo=tz)
-pairs.setdefault("DATE", email.utils.format_datetime(t))
-for k, v in pairs.items():
-    raw = raw.replace(("@%s@" % k).encode(), v.encode())
-left = re.findall(rb"@[A-Z_]+@", raw)
-if left:
-    sys.exit("%s: no value for %s" % (src, left[0].decode()))
-open(dst, "wb").write(raw)
-print(dst)
-EOF
-}
 
 load() { # load FILE...: into the council's INBOX
 	bash "$T_HARNESS/mailserver.sh" load "$T_DIR/mail" INBOX "$@" >/dev/null ||

@@ -34,21 +34,9 @@ until grep -q 'stalling (smtp-mode stall)' "$SMTP_LOG" 2>/dev/null; do
 	sleep 0.1
 done
 sleep 1
-t0=$(date +%s%N)
-kill -TERM "$DAEMON_PID"
-t=0
-while kill -0 "$DAEMON_PID" 2>/dev/null && [ $t -lt 600 ]; do
-	t=$((t + 1))
-	sleep 0.1
-done
-if kill -0 "$DAEMON_PID" 2>/dev/null; then
-	fail "agendad still runs 60 s after SIGTERM"
-	kill -KILL "$DAEMON_PID"
-fi
-wait "$DAEMON_PID"
-rc=$?
+term_wait "$DAEMON_PID" 60
 DAEMON_PID=""
-ms=$((($(date +%s%N) - t0) / 1000000))
+rc=$TERM_RC ms=$TERM_MS
 echo "# SIGTERM during a stalled SMTP transfer: exit $rc after $ms ms"
 expect_rc 0 $rc "agendad exits 0 on SIGTERM during a stalled SMTP transfer"
 [ "$ms" -ge 9000 ] && pass "the mail in transfer had its grace (${ms} ms >= 9 s)" ||
@@ -67,8 +55,7 @@ esac
 
 # the server answers again; the backoff is skipped in the database
 echo ok >"$SMTP_MODE_FILE"
-sqlite3 "$DB" "UPDATE outbox SET next_attempt = strftime('%s', 'now') - 1 WHERE status = 'queued'" ||
-	fatal "sqlite3 could not make the outbox due"
+force_due "$DB"
 ad again --once
 expect_rc 0 $? "the next agendad --once"
 n=$(grep -l "$RCPT" "$SMTP_OUT"/*.json 2>/dev/null | wc -l)
