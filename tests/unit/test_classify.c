@@ -21,17 +21,6 @@
  * wrong but whole */
 #include "../../src/classify_p.h"
 
-/* A table row that does not match is reported and counted, so that one run
- * shows every wrong row, not only the first. */
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			print_error(__VA_ARGS__);                                                  \
-			print_error("\n");                                                         \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
 #define MAX_FILE (16 * 1024 * 1024)
 
 static char *conf_text;

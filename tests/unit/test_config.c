@@ -20,17 +20,6 @@
 #include "agendad/config.h"
 #include "agendad/util.h"
 
-/* A table row that does not match is reported and counted, so that one run
- * shows every wrong row, not only the first. */
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			print_error(__VA_ARGS__);                                                  \
-			print_error("\n");                                                         \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
 /* The smallest valid file: every required key, nothing else. Lines 1-11;
  * text appended to it starts at line 12. */
 #define IMAP_OK                                                                                    \

@@ -10,17 +10,6 @@
 #include "agendad/schedule.h"
 #include "agendad/util.h"
 
-/* A table row that does not match is reported and counted, so that one run
- * shows every wrong row, not only the first. */
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			print_error(__VA_ARGS__);                                                  \
-			print_error("\n");                                                         \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
 /* Seconds since the epoch of a Stockholm wall-clock time. */
 static time_t local(int y, int mo, int d, int h, int mi)
 {

@@ -23,17 +23,6 @@
 #include "agendad/store.h"
 #include "agendad/util.h"
 
-/* A table row that does not match is reported and counted, so that one run
- * shows every wrong row, not only the first. */
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			print_error(__VA_ARGS__);                                                  \
-			print_error("\n");                                                         \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
 #define DEC "2026-12-10"
 #define MAR "2027-03-11"
 

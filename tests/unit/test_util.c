@@ -18,17 +18,6 @@
 #include "agendad/log.h"
 #include "agendad/util.h"
 
-/* A table row that does not match is reported and counted, so that one run
- * shows every wrong row, not only the first. */
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			print_error(__VA_ARGS__);                                                  \
-			print_error("\n");                                                         \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
-
 static void set_tz(const char *zone)
 {
 	setenv("TZ", zone, 1);
