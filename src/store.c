@@ -1298,11 +1298,46 @@ int store_reset_all(struct store *st, int *n_r, struct error *error_r)
 
 /* ---- categories ------------------------------------------------------------- */
 
+/* Whether the categories table already holds ids and headings in this order:
+ * then every start of agendactl (status, backup...) stays a reader, and does
+ * not wait for the daemon's write lock. */
+static int categories_match(struct store *st, const char *const *ids,
+			    const char *const *headings, size_t n, bool *match_r,
+			    struct error *error_r)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT id, heading FROM categories ORDER BY position", error_r);
+	size_t i = 0;
+	int rc;
+
+	*match_r = false;
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+		const char *heading = (const char *)sqlite3_column_text(s, 1);
+
+		if (i >= n || id == NULL || heading == NULL || strcmp(id, ids[i]) != 0 ||
+		    strcmp(heading, headings[i]) != 0)
+			break;
+		i++;
+	}
+	*match_r = rc == SQLITE_DONE && i == n;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, error_r, "categories");
+	return 0;
+}
+
 int store_sync_categories(struct store *st, const char *const *ids, const char *const *headings,
 			  size_t n, struct error *error_r)
 {
+	bool match;
 	int rc;
 
+	if (categories_match(st, ids, headings, n, &match, error_r) != 0)
+		return -1;
+	if (match)
+		return 0;
 	if (begin(st, error_r) != 0)
 		return -1;
 	rc = exec(st, "DELETE FROM categories", error_r);

@@ -1802,6 +1802,25 @@ static const struct {
     {"LAST_FETCH", NULL, NULL},
 };
 
+/* Categories as they already are need no write: a start of agendactl while
+ * the daemon holds the write lock goes on (here the peek connection holds
+ * it); a change is written, in the new order. */
+static void test_sync_categories_reader(void **state)
+{
+	struct fx *f = *state;
+
+	sync_categories(f, "boende,korttid,ovrigt");
+	assert_int_equal(sqlite3_exec(f->peek, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	sync_categories(f, "boende,korttid,ovrigt");
+	assert_int_equal(sqlite3_exec(f->peek, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sync_categories(f, "korttid,boende,daglig-verksamhet,ovrigt");
+	assert_int_equal(peek_int(f, "SELECT count(*) FROM categories", NULL), 4);
+	assert_int_equal(peek_int(f, "SELECT position FROM categories WHERE id = 'korttid'", NULL),
+			 0);
+	sync_categories(f, "korttid,boende");
+	assert_int_equal(peek_int(f, "SELECT count(*) FROM categories", NULL), 2);
+}
+
 /* The model cache: a miss, a hit that gives back the bytes, one entry only. */
 static void test_model_cache(void **state)
 {
@@ -2528,6 +2547,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(test_open, setup_dir, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_refused, setup_dir, teardown),
 	    cmocka_unit_test_setup_teardown(test_model_cache, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sync_categories_reader, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_next_new, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_record_outcome, setup, teardown),
