@@ -1635,6 +1635,7 @@ int cycle_run(struct cycle *c, volatile sig_atomic_t *stop, struct cycle_stats *
 {
 	struct error err;
 	time_t now;
+	int64_t t0 = util_now_ms(), t1, t2;
 	int rc = 0;
 
 	memset(stats_r, 0, sizeof(*stats_r));
@@ -1650,10 +1651,15 @@ int cycle_run(struct cycle *c, volatile sig_atomic_t *stop, struct cycle_stats *
 		if (store_state_set(c->store, "last_fetch", stamp, &err) != 0)
 			log_warn("store: %s", err.text);
 	}
+	t1 = util_now_ms();
 	if (cycle_process(c, stop, &stats_r->processed, &err) != 0) {
 		*error_r = err;
 		return -1;
 	}
+	t2 = util_now_ms();
+	/* where a slow cycle spends its time (make bench reads it) */
+	log_debug("cycle: fetch %lld ms, process %lld ms", (long long)(t1 - t0),
+		  (long long)(t2 - t1));
 	now = time(NULL);
 	if (*stop)
 		return rc;

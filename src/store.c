@@ -111,9 +111,7 @@ static const char *const migrations[] = {
 	"  ack TEXT NOT NULL DEFAULT 'none' CHECK (ack IN ('none', 'pending', 'queued', 'skipped')),"
 	"  ack_reason TEXT,"
 	"  processed INTEGER,"
-	/* the raw bytes come last: SQLite reads a row's columns up to the one
-	 * asked for, and a blob in front would make every lookup walk its
-	 * overflow pages */
+	/* the raw bytes: moved to message_raw by version 3 */
 	"  raw BLOB,"
 	"  UNIQUE (mailbox, uidvalidity, uid));"
 	"CREATE INDEX messages_message_id ON messages (message_id);"
@@ -199,6 +197,15 @@ static const char *const migrations[] = {
 	"  key TEXT PRIMARY KEY,"
 	"  created INTEGER NOT NULL,"
 	"  blob BLOB NOT NULL);",
+	/* version 3: the raw bytes in a table of their own. Recording a
+	 * message's outcome updates its row, and SQLite rewrites a whole row on
+	 * UPDATE: with the raw mail in it every message was written twice (and
+	 * its old overflow pages zeroed, secure_delete). */
+	"CREATE TABLE message_raw ("
+	"  message INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,"
+	"  raw BLOB NOT NULL);"
+	"INSERT INTO message_raw (message, raw) SELECT id, raw FROM messages WHERE raw IS NOT NULL;"
+	"ALTER TABLE messages DROP COLUMN raw;",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -667,11 +674,17 @@ int store_import_batch(struct store *st, const char *mailbox, uint32_t uidvalidi
 		else
 			snprintf(hash, sizeof(hash), "%s", "-");
 		/* rule 3: the same message under an older uidvalidity */
-		s = stmt(st,
-			 "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity <> ?2 AND"
-			 " (CASE WHEN ?3 IS NOT NULL THEN message_id = ?3 ELSE raw_hash = ?4 END)"
-			 " ORDER BY id LIMIT 1",
-			 error_r);
+		/* two statements, not one with a CASE: each predicate must be a
+		 * plain equality for SQLite to search its index instead of
+		 * walking every row of the mailbox (O(n^2) over an import) */
+		s = msgid != NULL ? stmt(st,
+					 "SELECT id FROM messages WHERE message_id = ?3 AND"
+					 " mailbox = ?1 AND uidvalidity <> ?2 ORDER BY id LIMIT 1",
+					 error_r)
+				  : stmt(st,
+					 "SELECT id FROM messages WHERE raw_hash = ?3 AND"
+					 " mailbox = ?1 AND uidvalidity <> ?2 ORDER BY id LIMIT 1",
+					 error_r);
 		if (s == NULL) {
 			free(msgid);
 			rc = -1;
@@ -679,8 +692,7 @@ int store_import_batch(struct store *st, const char *mailbox, uint32_t uidvalidi
 		}
 		bind_text(s, 1, mailbox);
 		sqlite3_bind_int64(s, 2, uidvalidity);
-		bind_text(s, 3, msgid);
-		bind_text(s, 4, hash);
+		bind_text(s, 3, msgid != NULL ? msgid : hash);
 		if (sqlite3_step(s) == SQLITE_ROW)
 			existing = sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
@@ -701,9 +713,9 @@ int store_import_batch(struct store *st, const char *mailbox, uint32_t uidvalidi
 			continue;
 		}
 		s = stmt(st,
-			 "INSERT INTO messages (mailbox, uidvalidity, uid, message_id, raw_hash, raw,"
-			 " size, truncated, received, imported) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-			 " ?8, ?9, ?10)",
+			 "INSERT INTO messages (mailbox, uidvalidity, uid, message_id, raw_hash,"
+			 " size, truncated, received, imported) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+			 " ?7, ?8, ?9)",
 			 error_r);
 		if (s == NULL) {
 			free(msgid);
@@ -715,13 +727,23 @@ int store_import_batch(struct store *st, const char *mailbox, uint32_t uidvalidi
 		sqlite3_bind_int64(s, 3, m->uid);
 		bind_text(s, 4, msgid);
 		bind_text(s, 5, hash);
-		sqlite3_bind_blob64(s, 6, m->raw, m->size, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 7, (sqlite3_int64)(m->truncated ? m->full_size : m->size));
-		sqlite3_bind_int(s, 8, m->truncated);
-		sqlite3_bind_int64(s, 9, m->internaldate);
-		sqlite3_bind_int64(s, 10, now);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)(m->truncated ? m->full_size : m->size));
+		sqlite3_bind_int(s, 7, m->truncated);
+		sqlite3_bind_int64(s, 8, m->internaldate);
+		sqlite3_bind_int64(s, 9, now);
 		rc = run(st, s, error_r);
 		free(msgid);
+		if (rc == 0) {
+			s = stmt(st, "INSERT INTO message_raw (message, raw) VALUES (?1, ?2)",
+				 error_r);
+			if (s == NULL) {
+				rc = -1;
+				break;
+			}
+			sqlite3_bind_int64(s, 1, sqlite3_last_insert_rowid(st->db));
+			sqlite3_bind_blob64(s, 2, m->raw, m->size, SQLITE_STATIC);
+			rc = run(st, s, error_r);
+		}
 		if (rc == 0)
 			n_new++;
 	}
@@ -867,19 +889,22 @@ void store_messages_free(struct store_message *messages, size_t n)
 
 static int load_raw(struct store *st, struct store_message *m, struct error *error_r)
 {
-	sqlite3_stmt *s = stmt(st, "SELECT raw FROM messages WHERE id = ?1", error_r);
-	const void *blob;
-	int n;
+	sqlite3_stmt *s = stmt(st, "SELECT raw FROM message_raw WHERE message = ?1", error_r);
+	const void *blob = NULL;
+	int n = 0, rc;
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, m->id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		blob = sqlite3_column_blob(s, 0);
+		n = sqlite3_column_bytes(s, 0);
+	} else if (rc != SQLITE_DONE) {
+		/* SQLITE_DONE: expired by the retention, an empty message */
 		sqlite3_reset(s);
 		return db_error(st, error_r, "raw message");
 	}
-	blob = sqlite3_column_blob(s, 0);
-	n = sqlite3_column_bytes(s, 0);
 	m->raw = xmalloc((size_t)n + 1);
 	if (n > 0)
 		memcpy(m->raw, blob, (size_t)n);
@@ -1279,7 +1304,7 @@ int store_reset_all(struct store *st, int *n_r, struct error *error_r)
 	s = stmt(st,
 		 "UPDATE messages SET status = 'new', reason = NULL,"
 		 " ack = CASE WHEN ack = 'queued' THEN 'queued' ELSE 'none' END"
-		 " WHERE status <> 'new' AND raw IS NOT NULL",
+		 " WHERE status <> 'new' AND id IN (SELECT message FROM message_raw)",
 		 error_r);
 	rc = s == NULL ? -1 : run(st, s, error_r);
 	if (rc == 0 && n_r != NULL)
@@ -2435,14 +2460,24 @@ int store_expire(struct store *st, const char *before_day, int *n_r, struct erro
 		/* raw mail and sender details of messages none of whose questions is
 		 * still current */
 		s = stmt(st,
-			 "UPDATE messages SET raw = NULL, from_name = NULL, subject = NULL,"
-			 " from_addr = NULL WHERE raw IS NOT NULL AND status <> 'new' AND"
+			 "UPDATE messages SET from_name = NULL, subject = NULL, from_addr = NULL"
+			 " WHERE id IN (SELECT message FROM message_raw) AND status <> 'new' AND"
 			 " date(received, 'unixepoch', 'localtime') < ?1 AND NOT EXISTS (SELECT 1"
 			 " FROM questions q WHERE q.message = messages.id AND"
 			 " coalesce(q.meeting, '9999-12-31') >= ?1)",
 			 error_r);
 		rc = s == NULL ? -1 : (bind_text(s, 1, before_day), run(st, s, error_r));
 		n += sqlite3_changes(st->db);
+	}
+	if (rc == 0) {
+		/* the same messages (their sender is gone now); not counted twice */
+		s = stmt(st,
+			 "DELETE FROM message_raw WHERE message IN (SELECT id FROM messages WHERE"
+			 " status <> 'new' AND date(received, 'unixepoch', 'localtime') < ?1 AND"
+			 " NOT EXISTS (SELECT 1 FROM questions q WHERE q.message = messages.id AND"
+			 " coalesce(q.meeting, '9999-12-31') >= ?1))",
+			 error_r);
+		rc = s == NULL ? -1 : (bind_text(s, 1, before_day), run(st, s, error_r));
 	}
 	if (rc == 0) {
 		s = stmt(st,
@@ -2470,8 +2505,8 @@ int store_erase_address(struct store *st, const char *addr, int *n_r, struct err
 		" from_addr = ?1 COLLATE NOCASE)",
 		"DELETE FROM messages WHERE from_addr = ?1 COLLATE NOCASE",
 		/* not processed yet, so no from_addr: the raw header is all there is */
-		"DELETE FROM messages WHERE from_addr IS NULL AND raw IS NOT NULL AND"
-		" instr(lower(CAST(raw AS TEXT)), lower(?1)) > 0",
+		"DELETE FROM messages WHERE from_addr IS NULL AND id IN (SELECT message FROM"
+		" message_raw WHERE instr(lower(CAST(raw AS TEXT)), lower(?1)) > 0)",
 	};
 	int rc = 0, n = 0;
 

@@ -21,7 +21,7 @@
 struct store;
 
 /* PRAGMA user_version of a database this program made or migrated. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* ---- opening ------------------------------------------------------------ */
 

@@ -120,7 +120,7 @@ spec = importlib.util.spec_from_file_location("hostile", sys.argv[2])
 h = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(h)
 rows = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True).execute(
-    "SELECT uid, raw FROM messages").fetchall()
+    "SELECT uid, raw FROM messages JOIN message_raw ON message = id").fetchall()
 print(len(rows))
 good = all(1 <= u <= len(h.MAILS) and bytes(r) == h.MAILS[u - 1] for u, r in rows)
 sys.exit(0 if good and len({u for u, _ in rows}) == len(rows) else 1)
@@ -221,7 +221,7 @@ spec = importlib.util.spec_from_file_location("hostile", sys.argv[2])
 h = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(h)
 rows = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True).execute(
-    "SELECT uid, raw FROM messages ORDER BY uid").fetchall()
+    "SELECT uid, raw FROM messages JOIN message_raw ON message = id ORDER BY uid").fetchall()
 sys.exit(0 if [(u, bytes(r)) for u, r in rows] == list(enumerate(h.MAILS, 1)) else 1)
 EOF
 	fail "recovered: the stored mails differ from what the server holds"

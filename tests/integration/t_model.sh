@@ -114,15 +114,23 @@ KEY2=$(sqlite3 "$DB" "SELECT key FROM model_cache")
 grep -q 'refused' "$T_DIR/log/other.err" && fail "another training set is refused, not a miss" ||
 	pass "another training set is a miss, not a refusal"
 
-# 5. a database of schema version 1
-sqlite3 "$DB" "DROP TABLE model_cache; PRAGMA user_version = 1;
-	INSERT INTO state (key, value) VALUES ('probe', 'kvar')" || fatal "making a v1 database"
+# 5. a database of schema version 1 (no model cache, the raw mail in messages.raw)
+sqlite3 "$DB" "DROP TABLE model_cache; DROP TABLE message_raw;
+	ALTER TABLE messages ADD COLUMN raw BLOB; PRAGMA user_version = 1;
+	INSERT INTO state (key, value) VALUES ('probe', 'kvar');
+	INSERT INTO messages (mailbox, uidvalidity, uid, raw_hash, size, received, imported, raw)
+	VALUES ('INBOX', 1, 1, '-', 5, 0, 0, X'68656A0D0A')" || fatal "making a v1 database"
 classify v1
 same_answers v1 "schema version 1"
-[ "$(sqlite3 "$DB" "PRAGMA user_version")" = 2 ] && pass "migrated to schema version 2" ||
+[ "$(sqlite3 "$DB" "PRAGMA user_version")" = 3 ] && pass "migrated to schema version 3" ||
 	fail "schema version $(sqlite3 "$DB" "PRAGMA user_version") after the migration"
 [ "$(sqlite3 "$DB" "SELECT value FROM state WHERE key = 'probe'")" = kvar ] &&
 	pass "the migration keeps the data" || fail "the migration lost the state row"
+[ "$(sqlite3 "$DB" "SELECT hex(r.raw) FROM messages m JOIN message_raw r ON r.message = m.id
+	WHERE m.uid = 1")" = 68656A0D0A ] && pass "the migration moves the raw mail to message_raw" ||
+	fail "the raw mail was not moved to message_raw"
+sqlite3 "$DB" "SELECT raw FROM messages" >/dev/null 2>&1 &&
+	fail "messages still has its raw column" || pass "messages has no raw column any more"
 [ "$(rows)" = 1 ] && pass "the migrated database has the model" || fail "$(rows) models"
 
 # 6. a database that cannot be written (the cache is refused by a trigger)

@@ -119,7 +119,7 @@ wait_mails 2 30 || fail "the acknowledgements did not reach the sink"
 OLD_ID=$(q "SELECT id FROM messages WHERE message_id LIKE '%t-privacy.example' AND received < strftime('%s', 'now', '-60 days')")
 [ -n "$OLD_ID" ] || fatal "the old mail is not in the database"
 # the expiry runs after delivery in the same cycle
-if wait_for 30 "SELECT raw IS NULL FROM messages WHERE id = $OLD_ID" 1; then
+if wait_for 30 "SELECT count(*) FROM message_raw WHERE message = $OLD_ID" 0; then
 	pass "retention: the raw mail of a question for a meeting 60 days ago is removed"
 else
 	fail "retention: the old mail's raw bytes are still stored"
@@ -133,7 +133,7 @@ fi
 [ "$(q "SELECT count(*) FROM questions q JOIN items i ON i.id = q.item WHERE q.message = $OLD_ID AND q.meeting = '$PAST' AND i.title <> ''")" = 1 ] &&
 	pass "retention: the agenda item of the past meeting keeps its title" ||
 	fail "retention: the past meeting's agenda item or its title is gone"
-[ "$(q "SELECT count(*) FROM messages WHERE id <> $OLD_ID AND raw IS NOT NULL AND from_addr IS NOT NULL")" = 2 ] &&
+[ "$(q "SELECT count(*) FROM messages WHERE id <> $OLD_ID AND id IN (SELECT message FROM message_raw) AND from_addr IS NOT NULL")" = 2 ] &&
 	pass "retention: the current mails are untouched" ||
 	fail "retention: a current mail lost data"
 if q "SELECT text FROM questions" | grep -qF "$KEEP_WORDS"; then
