@@ -289,6 +289,14 @@ void classify_free(struct classifier **classifier)
 		sb_stemmer_delete(cl->stemmer);
 	classify_model_free(&cl->model);
 	free(cl->memory.slots);
+	if (cl->corrections != NULL) {
+		for (size_t i = 0; i < cl->corrections->n; i++) {
+			free(cl->corrections->v[i].text);
+			classify_vector_free(&cl->corrections->v[i].vec);
+		}
+		free(cl->corrections->v);
+		free(cl->corrections);
+	}
 	if (cl->scratch != NULL) {
 		classify_doc_free(&cl->scratch->doc[0]);
 		classify_doc_free(&cl->scratch->doc[1]);
@@ -347,6 +355,65 @@ int classify_train(struct classifier *cl, const char *text, const char *category
 	classify_model_keep(cl, s->rows, n_rows, n_key, feature_value(doc), kw, (size_t)c);
 	classify_memory_add(&cl->memory, memory_key(doc), (size_t)c);
 	return 0;
+}
+
+int classify_correct(struct classifier *cl, const char *text, const char *category,
+		     struct error *error_r)
+{
+	struct classify_corrections *cs;
+	struct classify_correction *c;
+
+	if (classify_train(cl, text, category, error_r) != 0)
+		return -1;
+	if (cl->corrections == NULL) {
+		cl->corrections = xcalloc(1, sizeof(*cl->corrections));
+		cl->corrections->made_at = SIZE_MAX;
+	}
+	cs = cl->corrections;
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? cs->cap * 2 : 16;
+		cs->v = xreallocarray(cs->v, cs->cap, sizeof(*cs->v));
+	}
+	c = &cs->v[cs->n++];
+	c->text = xstrdup(text);
+	c->category = (size_t)classify_category_index(cl, category);
+	c->vec = NULL;
+	cs->made_at = SIZE_MAX;
+	return 0;
+}
+
+/* The correction most similar to text, or NULL when none is at least
+ * CLASSIFY_CORRECTION_NEAR. Uses scratch->doc[0]: call before analyze(). */
+static const struct classify_correction *nearest_correction(const struct classifier *cl,
+							    const char *text, double *sim_r)
+{
+	struct classify_corrections *cs = cl->corrections;
+	const struct classify_correction *best = NULL;
+	struct classify_vector *vec;
+	double best_sim = CLASSIFY_CORRECTION_NEAR;
+
+	if (cs == NULL || cs->n == 0)
+		return NULL;
+	if (cs->made_at != cl->model.n_docs) {
+		for (size_t i = 0; i < cs->n; i++) {
+			classify_vector_free(&cs->v[i].vec);
+			cs->v[i].vec = classify_vector_new(cl, cs->v[i].text);
+		}
+		cs->made_at = cl->model.n_docs;
+	}
+	vec = classify_vector_new(cl, text);
+	for (size_t i = 0; i < cs->n; i++) {
+		double sim = classify_vector_similarity(vec, cs->v[i].vec);
+
+		/* the latest correction wins a tie: the secretary changed her mind */
+		if (sim >= best_sim) {
+			best_sim = sim;
+			best = &cs->v[i];
+		}
+	}
+	classify_vector_free(&vec);
+	*sim_r = best_sim;
+	return best;
 }
 
 /* Splits one TSV line into category and text; false when it is not one. */
@@ -543,7 +610,10 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 	/* calibrated for the trained model; keywords alone are not overconfident */
 	float temperature = cl->model.n_docs > 0 ? p->temperature : 1.0f;
 	const struct classify_memo *memo;
+	const struct classify_correction *near;
+	double near_sim = 0;
 
+	near = nearest_correction(cl, text, &near_sim);
 	analyze(cl, doc, text);
 	keyword_scores(cl, doc, kw);
 	n_rows = known_rows(cl, doc);
@@ -567,11 +637,20 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 		z[c] = expf(z[c] - z_max);
 		sum += z[c];
 	}
-	for (size_t c = 0; c < nc; c++) {
+	for (size_t c = 0; c < nc; c++)
 		z[c] /= sum;
+	if (near != NULL) {
+		/* a text like one the secretary corrected leans to where she put
+		 * it, the more the more alike: at CLASSIFY_CORRECTION_SAME her
+		 * category is the answer */
+		float a = (float)fmin(1.0, near_sim / CLASSIFY_CORRECTION_SAME);
+
+		for (size_t c = 0; c < nc; c++)
+			z[c] = (1.0f - a) * z[c] + (c == near->category ? a : 0.0f);
+	}
+	for (size_t c = 0; c < nc; c++)
 		if (z[c] > z[best])
 			best = c;
-	}
 	second = best == 0 ? 1 : 0;
 	for (size_t c = 0; c < nc; c++)
 		if (c != best && z[c] > z[second])
@@ -595,6 +674,20 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 		result_r->confident = true;
 	}
 	evidence(cl, doc, best, second, result_r->evidence, sizeof(result_r->evidence));
+	if (memo == NULL && near != NULL && near->category == best) {
+		/* the reason first; the words after it as far as they fit */
+		char words[sizeof(result_r->evidence)];
+
+		memcpy(words, result_r->evidence, sizeof(words));
+		snprintf(result_r->evidence, sizeof(result_r->evidence), "som en rättad fråga");
+		for (char *w = words, *end; *w != '\0'; w = *end ? end + 2 : end) {
+			end = strstr(w, ", ");
+			if (end == NULL)
+				end = w + strlen(w);
+			evidence_add(result_r->evidence, sizeof(result_r->evidence), w,
+				     (size_t)(end - w));
+		}
+	}
 	result_r->category = cl->categories[result_r->confident ? best : cl->fallback].id;
 }
 

@@ -183,6 +183,22 @@ struct classify_sim_entry {
 	float weight;
 };
 
+/* The secretary's corrections (classify_correct()), with their similarity
+ * vectors. A vector depends on the document frequencies, which every
+ * training changes: they are made again, lazily, when model.n_docs is no
+ * longer the one they were made with. */
+struct classify_correction {
+	char *text;
+	size_t category;
+	struct classify_vector *vec;
+};
+
+struct classify_corrections {
+	struct classify_correction *v;
+	size_t n, cap;
+	size_t made_at; /* model.n_docs when the vectors were made; SIZE_MAX: never */
+};
+
 struct classify_scratch {
 	struct classify_doc doc[2];
 	uint32_t *stamp; /* per model row: the epoch that last saw it */
@@ -213,6 +229,7 @@ struct classifier {
 	struct classify_model model;
 	struct classify_memory memory;
 	struct classify_scratch *scratch; /* mutable behind const: see classify.c */
+	struct classify_corrections *corrections; /* mutable behind const: vectors */
 	/* What a learned model depends on besides its training texts, set by
 	 * classify_new() (fingerprints() in classify.c): the setup (categories,
 	 * keywords, parameters) and the text pipeline (stopwords, libstemmer,

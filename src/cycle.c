@@ -90,7 +90,7 @@ static int train_cb(void *ctx, const char *text, const char *category, struct er
 	struct error ignored;
 
 	(void)error_r;
-	classify_train(ctx, text, category, &ignored);
+	classify_correct(ctx, text, category, &ignored);
 	return 0;
 }
 

@@ -50,6 +50,16 @@ void classify_free(struct classifier **classifier);
  * when category is not a known id. */
 int classify_train(struct classifier *classifier, const char *text, const char *category,
 		   struct error *error_r);
+/* A secretary's correction: trained as classify_train() does, and
+ * remembered, because one example among a thousand moves the model little.
+ * For a later text whose similarity (classify_similarity()) to the nearest
+ * corrected one is sim >= CLASSIFY_CORRECTION_NEAR, the probabilities become
+ * (1 - a) * p + a * [her category], a = min(1, sim / CLASSIFY_CORRECTION_SAME):
+ * above SAME / 2 her category wins, at SAME it is the answer. */
+#define CLASSIFY_CORRECTION_NEAR 0.2
+#define CLASSIFY_CORRECTION_SAME 0.55
+int classify_correct(struct classifier *classifier, const char *text, const char *category,
+		     struct error *error_r);
 /* Parses "category<TAB>text" lines (blank lines and # comments skipped) and
  * trains on each. */
 int classify_train_tsv(struct classifier *classifier, const char *tsv, const char *filename,

@@ -501,6 +501,68 @@ static void test_correction(void **state)
 	classify_free(&cl);
 }
 
+/* classify_correct(): one correction pulls a question like it (a paraphrase,
+ * similarity about 0.29) where the secretary put it, which the same example
+ * given to classify_train() does not do; an unrelated question is not moved
+ * at all. */
+static void test_correction_near(void **state)
+{
+	static const char *const corrected = "Hur arbetar kommunen för att bryta ensamheten för"
+					     " dem som bor i gruppbostad, särskilt på helger och"
+					     " kvällar?";
+	/* a title and its question, as the daemon classifies them */
+	static const char *const similar = "Ensamhet i gruppbostäderna på helgerna Vad gör"
+					   " förvaltningen för att minska ensamheten bland de"
+					   " boende på gruppbostäderna under helgerna?";
+	static const char *const other = "Hur lång är kön till en plats i gruppbostad för vuxna i dag?";
+	static const char *const target = "samverkan-delaktighet";
+	struct classifier *cl = new_classifier(conf_text), *plain = new_classifier(conf_text);
+	struct classification before, after, control;
+	struct error error = {0};
+	double sim;
+
+	(void)state;
+	assert_int_equal(classify_train_tsv(cl, training, "cat *.tsv", &error), 0);
+	assert_int_equal(classify_train_tsv(plain, training, "cat *.tsv", &error), 0);
+	sim = classify_similarity(cl, corrected, similar);
+	assert_true(sim >= CLASSIFY_CORRECTION_NEAR && sim < CLASSIFY_CORRECTION_SAME);
+	assert_true(classify_similarity(cl, corrected, other) < CLASSIFY_CORRECTION_NEAR);
+	classify_text(cl, similar, &before);
+	assert_string_not_equal(before.category, target); /* premise */
+
+	/* an unknown category: refused, nothing remembered */
+	assert_int_equal(classify_correct(cl, corrected, "ingen-sadan", &error), -1);
+	classify_text(cl, similar, &after);
+	assert_string_equal(after.category, before.category);
+
+	assert_int_equal(classify_correct(cl, corrected, target, &error), 0);
+	assert_int_equal(classify_train(plain, corrected, target, &error), 0);
+	classify_text(cl, similar, &after);
+	classify_text(plain, similar, &control);
+	assert_string_equal(after.category, target);
+	assert_true(after.confident);
+	assert_non_null(strstr(after.evidence, "som en rättad fråga"));
+	assert_string_not_equal(control.category, target);
+
+	/* unrelated: the same answer, to the bit, as without the memory */
+	classify_text(cl, other, &after);
+	classify_text(plain, other, &control);
+	assert_string_equal(after.category, control.category);
+	assert_true(after.score == control.score);
+	assert_null(strstr(after.evidence, "rättad"));
+
+	/* more training changes the weights of the vectors: made again */
+	assert_int_equal(classify_train(cl, other, "boende", &error), 0);
+	classify_text(cl, similar, &after);
+	assert_string_equal(after.category, target);
+	/* corrected back: the latest correction wins */
+	assert_int_equal(classify_correct(cl, corrected, before.category, &error), 0);
+	classify_text(cl, similar, &after);
+	assert_string_equal(after.category, before.category);
+	classify_free(&cl);
+	classify_free(&plain);
+}
+
 static void test_fallback(void **state)
 {
 	char *strict = xasprintf("threshold = 0.99\n%s", strstr(conf_text, "\n[boende]"));
@@ -1060,6 +1122,7 @@ int main(void)
 	    cmocka_unit_test(test_conf_official), cmocka_unit_test(test_train_tsv),
 	    cmocka_unit_test(test_tokenize),      cmocka_unit_test(test_keywords),
 	    cmocka_unit_test(test_unseen),        cmocka_unit_test(test_correction),
+	    cmocka_unit_test(test_correction_near),
 	    cmocka_unit_test(test_fallback),      cmocka_unit_test(test_similarity),
 	    cmocka_unit_test(test_vectors),
 	    cmocka_unit_test(test_model_roundtrip), cmocka_unit_test(test_model_refused),
