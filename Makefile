@@ -28,7 +28,7 @@ ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude -I/usr/include/libxml2 -DUTF8PROC_EXPORTS
 # libetpan's pkg-config output may carry -specs=... that only exists with
 # dpkg-dev installed, so the libraries are named by hand (FACTS.md).
 LIBS = -letpan -lcurl -lsqlite3 -linih -ljansson -lxml2 -lutf8proc -lsystemd -lzip \
-       -lgnutls -lstemmer -lm
+       -lgnutls -lstemmer -lm -pthread
 ifeq ($(SAN),1)
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_CFLAGS += $(SANFLAGS) -O1

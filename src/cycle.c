@@ -7,6 +7,7 @@
  * server that cannot be reached ends the step and is retried later. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,12 @@
  * commit points of a run are the same on a fast and a slow machine (the
  * crash test names them). */
 #define PROCESS_BATCH 50
+/* A group of messages analysed at once: ANALYZE_GROUP of them, or fewer
+ * when their raw bytes reach ANALYZE_GROUP_BYTES (a group's decoded text is
+ * in memory at the same time). */
+#define ANALYZE_GROUP 16
+#define ANALYZE_GROUP_BYTES (8u << 20)
+#define ANALYZE_THREADS_MAX 4
 /* At most one acknowledgement per sender per hour (a burst of mails). */
 #define ACK_INTERVAL 3600
 /* The largest training file read at start-up. */
@@ -79,6 +86,7 @@ struct cycle {
 	int lock_fd; /* the instance lock of a delivering daemon, or -1 */
 	int64_t trained_upto; /* the last correction (training row) the classifier has */
 	struct sim_memo sim_memo; /* see near_duplicate_item() */
+	size_t analyze_threads; /* see analyze_group() */
 };
 
 /* ---- opening ------------------------------------------------------------------ */
@@ -255,6 +263,12 @@ int cycle_open(const struct config *config, struct store *store, struct cycle **
 	c->config = config;
 	c->store = store;
 	c->lock_fd = -1;
+	{
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		c->analyze_threads = cores < 1 ? 1 : cores > ANALYZE_THREADS_MAX ? ANALYZE_THREADS_MAX
+										 : (size_t)cores;
+	}
 	set_own_addresses(c);
 	/* dates are the council's local days (cutoffs, "received" days) */
 	setenv("TZ", config->council.timezone, 1);
@@ -1032,8 +1046,23 @@ static bool is_own_address(const struct cycle *c, const char *addr)
 	return false;
 }
 
-/* One message through the pure stages into one store transaction. */
-static int process_message(struct cycle *c, const struct store_message *msg, struct error *error_r)
+/* What the pure stages (mime, extract, triage) make of one message. They
+ * touch neither the store nor the classifier nor any other shared state, so
+ * the messages of a group are analysed at once on every core
+ * (analyze_group()); what follows them is done in order, one message at a
+ * time, in the store's transaction (process_message()). */
+struct analysis {
+	const struct store_message *msg;
+	bool mime_failed; /* mail is NULL; error says why */
+	bool extract_failed; /* ex is NULL; error says why */
+	struct mail_text *mail;
+	struct extraction *ex;
+	struct triage_result tr;
+	char *hash;
+	struct error error;
+};
+
+static void analyze_message(const struct cycle *c, struct analysis *a)
 {
 	const struct config *cfg = c->config;
 	struct mime_limits limits = {
@@ -1052,15 +1081,43 @@ static int process_message(struct cycle *c, const struct store_message *msg, str
 		.own_addresses = c->own,
 		.n_own_addresses = c->n_own,
 	};
+	const struct store_message *msg = a->msg;
+
+	if (msg->truncated)
+		return;
+	if (mime_decode(msg->raw, msg->raw_size, &limits, &a->mail, &a->error) != 0) {
+		a->mime_failed = true;
+		return;
+	}
+	a->hash = body_hash(a->mail->body);
+	if (extract_questions(a->mail, &ex_limits, &a->ex, &a->error) != 0) {
+		a->extract_failed = true;
+		return;
+	}
+	triage_message(a->mail, a->ex, &tin, &a->tr);
+}
+
+static void analysis_clear(struct analysis *a)
+{
+	extract_free(&a->ex);
+	mime_free(&a->mail);
+	free(a->hash);
+	a->hash = NULL;
+}
+
+/* One analysed message into one store transaction. */
+static int process_message(struct cycle *c, struct analysis *a, struct error *error_r)
+{
+	const struct config *cfg = c->config;
+	const struct store_message *msg = a->msg;
 	struct store_outcome out = { .message = msg->id };
-	struct mail_text *mail = NULL;
-	struct extraction *ex = NULL;
-	struct triage_result tr;
+	struct mail_text *mail = a->mail;
+	struct extraction *ex = a->ex;
+	struct triage_result tr = a->tr;
 	struct pending_question *pq = NULL;
 	struct store_new_question *questions = NULL;
-	struct error perr;
 	char reason[512];
-	char *hash = NULL, *attachments = NULL;
+	char *attachments = NULL;
 	size_t n_pq = 0;
 	int64_t dup = 0;
 	int rc;
@@ -1074,11 +1131,11 @@ static int process_message(struct cycle *c, const struct store_message *msg, str
 		out.reason = reason;
 		return store_record_outcome(c->store, &out, error_r);
 	}
-	if (mime_decode(msg->raw, msg->raw_size, &limits, &mail, &perr) != 0) {
+	if (a->mime_failed) {
 		out.status = "unparseable";
-		snprintf(reason, sizeof(reason), "%s", perr.text);
+		snprintf(reason, sizeof(reason), "%s", a->error.text);
 		out.reason = reason;
-		log_info("cycle: message %lld unparseable: %s", (long long)msg->id, perr.text);
+		log_info("cycle: message %lld unparseable: %s", (long long)msg->id, a->error.text);
 		return store_record_outcome(c->store, &out, error_r);
 	}
 	out.message_id = mail->message_id;
@@ -1087,17 +1144,14 @@ static int process_message(struct cycle *c, const struct store_message *msg, str
 	out.subject = mail->subject;
 	out.in_reply_to = mime_header(mail, "In-Reply-To");
 	out.references = mime_header(mail, "References");
-	hash = body_hash(mail->body);
-	out.body_hash = hash;
+	out.body_hash = a->hash;
 
-	if (extract_questions(mail, &ex_limits, &ex, &perr) != 0) {
+	if (a->extract_failed) {
 		out.status = "unparseable";
-		snprintf(reason, sizeof(reason), "%s", perr.text);
+		snprintf(reason, sizeof(reason), "%s", a->error.text);
 		out.reason = reason;
-		rc = store_record_outcome(c->store, &out, error_r);
-		goto done;
+		return store_record_outcome(c->store, &out, error_r);
 	}
-	triage_message(mail, ex, &tin, &tr);
 	if (msg->forced_association != NULL &&
 	    (tr.verdict == TRIAGE_UNKNOWN_SENDER || tr.verdict == TRIAGE_QUESTION)) {
 		/* the secretary approved this sender for an association */
@@ -1114,18 +1168,15 @@ static int process_message(struct cycle *c, const struct store_message *msg, str
 	/* the same mail again: by Message-ID, or the same text from the same sender */
 	if (tr.verdict == TRIAGE_QUESTION || tr.verdict == TRIAGE_UNKNOWN_SENDER) {
 		if (mail->message_id != NULL &&
-		    store_find_message_id(c->store, mail->message_id, msg->id, &dup, error_r) != 0) {
-			rc = -1;
-			goto done;
-		}
+		    store_find_message_id(c->store, mail->message_id, msg->id, &dup, error_r) != 0)
+			return -1;
 		if (dup != 0) {
 			snprintf(reason, sizeof(reason), "samma Message-ID som meddelande %lld",
 				 (long long)dup);
 		} else if (mail->from_addr != NULL &&
-			   store_find_same_body(c->store, mail->from_addr, hash, msg->id, &dup,
+			   store_find_same_body(c->store, mail->from_addr, a->hash, msg->id, &dup,
 						error_r) != 0) {
-			rc = -1;
-			goto done;
+			return -1;
 		} else if (dup != 0) {
 			snprintf(reason, sizeof(reason),
 				 "samma avsändare och samma text som meddelande %lld (skickat igen)",
@@ -1134,8 +1185,7 @@ static int process_message(struct cycle *c, const struct store_message *msg, str
 		if (dup != 0) {
 			out.status = "duplicate";
 			out.reason = reason;
-			rc = store_record_outcome(c->store, &out, error_r);
-			goto done;
+			return store_record_outcome(c->store, &out, error_r);
 		}
 	}
 	if (tr.verdict == TRIAGE_QUESTION || tr.verdict == TRIAGE_UNKNOWN_SENDER) {
@@ -1166,19 +1216,72 @@ done:
 	free(questions);
 	free_built(pq, n_pq);
 	free(attachments);
-	free(hash);
-	extract_free(&ex);
-	mime_free(&mail);
 	return rc;
+}
+
+static void group_clear(struct analysis *group, struct store_message **msgs, size_t *n_r,
+			size_t *done_r)
+{
+	for (size_t i = 0; i < *n_r; i++) {
+		analysis_clear(&group[i]);
+		store_message_free(&msgs[i]);
+	}
+	*n_r = 0;
+	*done_r = 0;
+}
+
+struct analyze_work {
+	const struct cycle *c;
+	struct analysis *a;
+	size_t n;
+	size_t next; /* the next message to take, under lock */
+	pthread_mutex_t lock;
+};
+
+static void *analyze_worker(void *arg)
+{
+	struct analyze_work *w = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&w->lock);
+		i = w->next++;
+		pthread_mutex_unlock(&w->lock);
+		if (i >= w->n)
+			return NULL;
+		analyze_message(w->c, &w->a[i]);
+	}
+}
+
+/* Analyses a[0..n) on up to c->analyze_threads threads, this one included;
+ * where a thread cannot be started the others (at least this one) do its
+ * share. The results do not depend on how many ran. */
+static void analyze_group(const struct cycle *c, struct analysis *a, size_t n)
+{
+	struct analyze_work w = { .c = c, .a = a, .n = n };
+	pthread_t threads[ANALYZE_THREADS_MAX];
+	size_t started = 0;
+
+	pthread_mutex_init(&w.lock, NULL);
+	for (size_t i = 1; i < c->analyze_threads && i < n; i++)
+		if (pthread_create(&threads[started], NULL, analyze_worker, &w) == 0)
+			started++;
+	analyze_worker(&w);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&w.lock);
 }
 
 int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, struct error *error_r)
 {
 	struct error ignored;
+	struct analysis group[ANALYZE_GROUP];
+	struct store_message *msgs[ANALYZE_GROUP];
 	int64_t last = 0;
-	size_t n = 0, in_batch = 0;
+	size_t n = 0, in_batch = 0, n_group = 0, done = 0;
 	int64_t trained;
-	bool open = false;
+	bool open = false, more = true;
 
 	*n_r = 0;
 	/* corrections agendactl made since: the next classification follows them */
@@ -1189,24 +1292,39 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 	if (c->trained_upto != trained)
 		sim_memo_clear(&c->sim_memo);
 	while (!*stop) {
-		struct store_message *msg = NULL;
-		bool found;
-
 		if (!open) {
 			if (store_batch_begin(c->store, error_r) != 0)
-				return -1;
+				goto fail;
 			open = true;
 		}
-		if (store_next_new(c->store, last, &msg, &found, error_r) != 0)
-			goto fail;
-		if (!found)
-			break;
-		last = msg->id;
-		if (process_message(c, msg, error_r) != 0) {
-			store_message_free(&msg);
-			goto fail;
+		if (done == n_group) {
+			/* the next group: never past the end of the transaction's batch */
+			size_t bytes = 0;
+
+			group_clear(group, msgs, &n_group, &done);
+			while (more && n_group < ANALYZE_GROUP && in_batch + n_group < PROCESS_BATCH &&
+			       bytes < ANALYZE_GROUP_BYTES) {
+				bool found;
+
+				if (store_next_new(c->store, last, &msgs[n_group], &found, error_r) != 0)
+					goto fail;
+				if (!found) {
+					more = false;
+					break;
+				}
+				last = msgs[n_group]->id;
+				bytes += msgs[n_group]->raw_size;
+				memset(&group[n_group], 0, sizeof(group[n_group]));
+				group[n_group].msg = msgs[n_group];
+				n_group++;
+			}
+			if (n_group == 0)
+				break;
+			analyze_group(c, group, n_group);
 		}
-		store_message_free(&msg);
+		if (process_message(c, &group[done], error_r) != 0)
+			goto fail;
+		done++;
 		n++;
 		/* one commit per batch; the stop flag is looked at between messages,
 		 * and a stop commits what is done */
@@ -1214,17 +1332,21 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 			open = false;
 			in_batch = 0;
 			if (store_batch_end(c->store, true, error_r) != 0)
-				return -1;
+				goto fail;
 			sd_notify(0, "WATCHDOG=1");
 		}
 	}
+	/* a stop leaves the rest of a group "new": it is analysed again */
+	group_clear(group, msgs, &n_group, &done);
 	if (open && store_batch_end(c->store, true, error_r) != 0)
 		return -1;
 	*n_r = n;
 	return 0;
 fail:
+	group_clear(group, msgs, &n_group, &done);
 	/* what was processed in this batch stays "new" and is processed again */
-	store_batch_end(c->store, false, &ignored);
+	if (open)
+		store_batch_end(c->store, false, &ignored);
 	return -1;
 }
 

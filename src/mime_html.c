@@ -24,6 +24,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,8 @@ struct tag_def {
 };
 
 /* Sorted by name (strcmp) for bsearch(). */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
 static const struct tag_def tag_defs[] = {
     {"address", T_OTHER, 2},
     {"applet", T_SKIP, 0},
@@ -640,6 +643,9 @@ void mime_html_to_text(const char *html, size_t len, struct buf *out)
 	}
 	/* SAX, not a tree: a tree costs some 20 times the size of dense
 	 * markup, and a hostile 25 MB part must not cost half a gigabyte */
+	/* libxml2 sets up its globals on first use: once, since mime_decode()
+	 * runs on several threads (cycle.c, analyze_group()) */
+	pthread_once(&xml_once, xmlInitParser);
 	ctxt = htmlCreateMemoryParserCtxt(src.data, (int)src.len);
 	if (ctxt == NULL) {
 		buf_free(&src);

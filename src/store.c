@@ -1180,7 +1180,7 @@ int store_record_outcome(struct store *st, const struct store_outcome *o, struct
 {
 	sqlite3_stmt *s;
 	time_t received = 0;
-	int rc;
+	int rc, deleted = 0;
 
 	if (begin(st, error_r) != 0)
 		return -1;
@@ -1229,6 +1229,7 @@ int store_record_outcome(struct store *st, const struct store_outcome *o, struct
 		else {
 			sqlite3_bind_int64(s, 1, o->message);
 			rc = run(st, s, error_r);
+			deleted = sqlite3_changes(st->db);
 		}
 	}
 	for (size_t i = 0; i < o->n_questions && rc == 0; i++) {
@@ -1256,10 +1257,23 @@ int store_record_outcome(struct store *st, const struct store_outcome *o, struct
 			rc = insert_question(st, o->message, (int)i + 1, o->association, received, q,
 					     item, error_r);
 	}
-	if (rc == 0)
+	/* rule 6 for the meetings this changed: all of them when earlier
+	 * questions of the message were replaced, else only those its new
+	 * questions went to (renumbering every meeting for every mail made a
+	 * long history cost O(items) per mail) */
+	if (rc == 0 && deleted > 0)
 		rc = drop_empty_items(st, error_r);
-	if (rc == 0)
+	if (rc == 0 && deleted > 0)
 		rc = renumber_all(st, error_r);
+	for (size_t i = 0; i < o->n_questions && rc == 0 && deleted == 0; i++) {
+		const char *m = o->questions[i].meeting;
+		bool seen = m == NULL;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = o->questions[j].meeting != NULL && strcmp(o->questions[j].meeting, m) == 0;
+		if (!seen)
+			rc = renumber(st, m, error_r);
+	}
 	return finish(st, rc, error_r);
 }
 
