@@ -267,6 +267,19 @@ int classify_new(const char *categories_text, const char *filename,
 	return 0;
 }
 
+static void scratch_free(struct classify_scratch *s)
+{
+	if (s == NULL)
+		return;
+	classify_doc_free(&s->doc[0]);
+	classify_doc_free(&s->doc[1]);
+	free(s->stamp);
+	free(s->feat_row);
+	free(s->rows);
+	free(s->sim);
+	free(s);
+}
+
 void classify_free(struct classifier **classifier)
 {
 	struct classifier *cl = classifier != NULL ? *classifier : NULL;
@@ -289,6 +302,7 @@ void classify_free(struct classifier **classifier)
 		sb_stemmer_delete(cl->stemmer);
 	classify_model_free(&cl->model);
 	free(cl->memory.slots);
+	scratch_free(cl->scratch);
 	if (cl->corrections != NULL) {
 		for (size_t i = 0; i < cl->corrections->n; i++) {
 			free(cl->corrections->v[i].text);
@@ -296,15 +310,6 @@ void classify_free(struct classifier **classifier)
 		}
 		free(cl->corrections->v);
 		free(cl->corrections);
-	}
-	if (cl->scratch != NULL) {
-		classify_doc_free(&cl->scratch->doc[0]);
-		classify_doc_free(&cl->scratch->doc[1]);
-		free(cl->scratch->stamp);
-		free(cl->scratch->feat_row);
-		free(cl->scratch->rows);
-		free(cl->scratch->sim);
-		free(cl->scratch);
 	}
 	free(cl);
 	*classifier = NULL;
@@ -382,6 +387,22 @@ int classify_correct(struct classifier *cl, const char *text, const char *catego
 	return 0;
 }
 
+/* Makes the corrections' vectors again when training changed the weights
+ * (a reader never does: classify_reader_new() refreshes first, and nothing
+ * trains while a reader lives). */
+static void corrections_refresh(const struct classifier *cl)
+{
+	struct classify_corrections *cs = cl->corrections;
+
+	if (cs == NULL || cs->made_at == cl->model.n_docs)
+		return;
+	for (size_t i = 0; i < cs->n; i++) {
+		classify_vector_free(&cs->v[i].vec);
+		cs->v[i].vec = classify_vector_new(cl, cs->v[i].text);
+	}
+	cs->made_at = cl->model.n_docs;
+}
+
 /* The correction most similar to text, or NULL when none is at least
  * CLASSIFY_CORRECTION_NEAR. Uses scratch->doc[0]: call before analyze(). */
 static const struct classify_correction *nearest_correction(const struct classifier *cl,
@@ -394,13 +415,7 @@ static const struct classify_correction *nearest_correction(const struct classif
 
 	if (cs == NULL || cs->n == 0)
 		return NULL;
-	if (cs->made_at != cl->model.n_docs) {
-		for (size_t i = 0; i < cs->n; i++) {
-			classify_vector_free(&cs->v[i].vec);
-			cs->v[i].vec = classify_vector_new(cl, cs->v[i].text);
-		}
-		cs->made_at = cl->model.n_docs;
-	}
+	corrections_refresh(cl);
 	vec = classify_vector_new(cl, text);
 	for (size_t i = 0; i < cs->n; i++) {
 		double sim = classify_vector_similarity(vec, cs->v[i].vec);
@@ -874,4 +889,43 @@ void classify_tokenize(const struct classifier *cl, const char *text, struct str
 					 w->fold_len, &len);
 		strlist_push(tokens_r, xstrndup(stem, len));
 	}
+}
+
+/* A reader is a copy of the classifier's struct: the tables it points to are
+ * shared (and only read), the working space and the stemmer (which keeps
+ * state between calls) are its own. */
+struct classify_reader {
+	struct classifier view;
+};
+
+struct classify_reader *classify_reader_new(const struct classifier *cl)
+{
+	struct classify_reader *r;
+	struct sb_stemmer *stemmer = sb_stemmer_new("swedish", "UTF_8");
+
+	if (stemmer == NULL)
+		return NULL;
+	corrections_refresh(cl);
+	r = xcalloc(1, sizeof(*r));
+	r->view = *cl;
+	r->view.stemmer = stemmer;
+	r->view.scratch = xcalloc(1, sizeof(*r->view.scratch));
+	return r;
+}
+
+void classify_read(struct classify_reader *r, const char *text, struct classification *result_r)
+{
+	classify_text(&r->view, text, result_r);
+}
+
+void classify_reader_free(struct classify_reader **reader)
+{
+	struct classify_reader *r = reader != NULL ? *reader : NULL;
+
+	if (r == NULL)
+		return;
+	sb_stemmer_delete(r->view.stemmer);
+	scratch_free(r->view.scratch);
+	free(r);
+	*reader = NULL;
 }

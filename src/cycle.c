@@ -931,17 +931,40 @@ static void free_built(struct pending_question *pq, size_t n)
 }
 
 /* Builds the questions of a mail (classified, scheduled) into *pq_r. */
+/* The title and text of question i of an extraction: its questions, then
+ * for a mail whose questions are in an attachment one that points there. */
+static void question_texts(const struct extraction *ex, size_t i, const char *attachments,
+			   char **title_r, char **text_r)
+{
+	if (i < ex->n_questions) {
+		*title_r = xstrdup(ex->questions[i].title);
+		*text_r = xstrdup(ex->questions[i].text);
+	} else {
+		/* the questions are in the attachment: the secretary must look */
+		*title_r = xstrdup(*ex->clean_subject ? ex->clean_subject : "Bifogade frågor");
+		*text_r = xasprintf("Frågorna finns troligen i bifogad fil: %s",
+				    attachments ? attachments : "(bilaga)");
+	}
+}
+
+static size_t n_question_texts(const struct extraction *ex)
+{
+	return ex->n_questions + (ex->attachment_only ? 1 : 0);
+}
+
+/* cls: the classification of each question_texts() (analyze_message()) */
 static int build_questions(struct cycle *c, const struct store_message *msg,
 			   const struct mail_text *mail, const struct extraction *ex,
 			   const char *association, bool held, const char *attachments,
-			   struct pending_question **pq_r, size_t *n_r, struct error *error_r)
+			   const struct classification *cls, struct pending_question **pq_r,
+			   size_t *n_r, struct error *error_r)
 {
 	struct pending_question *pq;
 	struct strlist ids = { 0 };
 	char meeting[11];
 	bool has_meeting = false;
 	int64_t thread_item = 0;
-	size_t n = ex->n_questions + (ex->attachment_only ? 1 : 0);
+	size_t n = n_question_texts(ex);
 	int rc = 0;
 
 	pq = xcalloc(n + 1, sizeof(*pq));
@@ -971,29 +994,15 @@ static int build_questions(struct cycle *c, const struct store_message *msg,
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct pending_question *p = &pq[i];
-		struct classification cl;
 		int64_t near = 0, exact = 0;
 
-		if (i < ex->n_questions) {
-			p->title = xstrdup(ex->questions[i].title);
-			p->text = xstrdup(ex->questions[i].text);
-		} else {
-			/* the questions are in the attachment: the secretary must look */
-			p->title = xstrdup(*ex->clean_subject ? ex->clean_subject : "Bifogade frågor");
-			p->text = xasprintf("Frågorna finns troligen i bifogad fil: %s",
-					    attachments ? attachments : "(bilaga)");
-		}
-		{
-			char *both = xasprintf("%s\n%s", p->title, p->text);
-			classify_text(c->classifier, both, &cl);
-			free(both);
-		}
-		snprintf(p->evidence, sizeof(p->evidence), "%s", cl.evidence);
+		question_texts(ex, i, attachments, &p->title, &p->text);
+		snprintf(p->evidence, sizeof(p->evidence), "%s", cls[i].evidence);
 		p->q.title = p->title;
 		p->q.text = p->text;
-		p->q.category = cl.category;
-		p->q.score = cl.score;
-		p->q.confident = cl.confident;
+		p->q.category = cls[i].category;
+		p->q.score = cls[i].score;
+		p->q.confident = cls[i].confident;
 		p->q.evidence = p->evidence;
 		p->q.attachments = attachments;
 		p->q.status = held || i >= ex->n_questions ? "held" : "queued";
@@ -1059,10 +1068,16 @@ struct analysis {
 	struct extraction *ex;
 	struct triage_result tr;
 	char *hash;
+	/* for a mail that asks (or may ask: an unknown sender's) */
+	char *attachments;
+	struct classification *cls; /* one per question_texts() */
 	struct error error;
 };
 
-static void analyze_message(const struct cycle *c, struct analysis *a)
+/* reader: this thread's (classify_reader_new()), or NULL on the thread
+ * that owns the classifier */
+static void analyze_message(const struct cycle *c, struct classify_reader *reader,
+			    struct analysis *a)
 {
 	const struct config *cfg = c->config;
 	struct mime_limits limits = {
@@ -1095,6 +1110,23 @@ static void analyze_message(const struct cycle *c, struct analysis *a)
 		return;
 	}
 	triage_message(a->mail, a->ex, &tin, &a->tr);
+	if (a->tr.verdict != TRIAGE_QUESTION && a->tr.verdict != TRIAGE_UNKNOWN_SENDER)
+		return;
+	a->attachments = attachment_lines(a->mail);
+	a->cls = xcalloc(n_question_texts(a->ex) + 1, sizeof(*a->cls));
+	for (size_t i = 0; i < n_question_texts(a->ex); i++) {
+		char *title, *text, *both;
+
+		question_texts(a->ex, i, a->attachments, &title, &text);
+		both = xasprintf("%s\n%s", title, text);
+		if (reader != NULL)
+			classify_read(reader, both, &a->cls[i]);
+		else
+			classify_text(c->classifier, both, &a->cls[i]);
+		free(both);
+		free(title);
+		free(text);
+	}
 }
 
 static void analysis_clear(struct analysis *a)
@@ -1103,6 +1135,10 @@ static void analysis_clear(struct analysis *a)
 	mime_free(&a->mail);
 	free(a->hash);
 	a->hash = NULL;
+	free(a->attachments);
+	a->attachments = NULL;
+	free(a->cls);
+	a->cls = NULL;
 }
 
 /* One analysed message into one store transaction. */
@@ -1117,7 +1153,6 @@ static int process_message(struct cycle *c, struct analysis *a, struct error *er
 	struct pending_question *pq = NULL;
 	struct store_new_question *questions = NULL;
 	char reason[512];
-	char *attachments = NULL;
 	size_t n_pq = 0;
 	int64_t dup = 0;
 	int rc;
@@ -1189,10 +1224,9 @@ static int process_message(struct cycle *c, struct analysis *a, struct error *er
 		}
 	}
 	if (tr.verdict == TRIAGE_QUESTION || tr.verdict == TRIAGE_UNKNOWN_SENDER) {
-		attachments = attachment_lines(mail);
 		if (build_questions(c, msg, mail, ex, out.association,
-				    tr.verdict == TRIAGE_UNKNOWN_SENDER, attachments, &pq, &n_pq,
-				    error_r) != 0) {
+				    tr.verdict == TRIAGE_UNKNOWN_SENDER, a->attachments, a->cls, &pq,
+				    &n_pq, error_r) != 0) {
 			rc = -1;
 			goto done;
 		}
@@ -1215,8 +1249,13 @@ static int process_message(struct cycle *c, struct analysis *a, struct error *er
 done:
 	free(questions);
 	free_built(pq, n_pq);
-	free(attachments);
 	return rc;
+}
+
+static void readers_free(struct classify_reader **readers, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		classify_reader_free(&readers[i]);
 }
 
 static void group_clear(struct analysis *group, struct store_message **msgs, size_t *n_r,
@@ -1238,9 +1277,15 @@ struct analyze_work {
 	pthread_mutex_t lock;
 };
 
+struct analyze_thread {
+	struct analyze_work *work;
+	struct classify_reader *reader; /* NULL: the thread that owns the classifier */
+};
+
 static void *analyze_worker(void *arg)
 {
-	struct analyze_work *w = arg;
+	struct analyze_thread *t = arg;
+	struct analyze_work *w = t->work;
 
 	for (;;) {
 		size_t i;
@@ -1250,24 +1295,30 @@ static void *analyze_worker(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (i >= w->n)
 			return NULL;
-		analyze_message(w->c, &w->a[i]);
+		analyze_message(w->c, t->reader, &w->a[i]);
 	}
 }
 
-/* Analyses a[0..n) on up to c->analyze_threads threads, this one included;
- * where a thread cannot be started the others (at least this one) do its
- * share. The results do not depend on how many ran. */
-static void analyze_group(const struct cycle *c, struct analysis *a, size_t n)
+/* Analyses a[0..n) on this thread and one more for each reader (readers[i]
+ * NULL: none for it); where a thread cannot be started the others (at least
+ * this one) do its share. The results do not depend on how many ran. */
+static void analyze_group(const struct cycle *c, struct classify_reader *const *readers,
+			  size_t n_readers, struct analysis *a, size_t n)
 {
 	struct analyze_work w = { .c = c, .a = a, .n = n };
+	struct analyze_thread self = { .work = &w }, others[ANALYZE_THREADS_MAX];
 	pthread_t threads[ANALYZE_THREADS_MAX];
 	size_t started = 0;
 
 	pthread_mutex_init(&w.lock, NULL);
-	for (size_t i = 1; i < c->analyze_threads && i < n; i++)
-		if (pthread_create(&threads[started], NULL, analyze_worker, &w) == 0)
+	for (size_t i = 0; i < n_readers && i + 1 < n; i++) {
+		if (readers[i] == NULL)
+			continue;
+		others[started] = (struct analyze_thread){ .work = &w, .reader = readers[i] };
+		if (pthread_create(&threads[started], NULL, analyze_worker, &others[started]) == 0)
 			started++;
-	analyze_worker(&w);
+	}
+	analyze_worker(&self);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	pthread_mutex_destroy(&w.lock);
@@ -1278,6 +1329,10 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 	struct error ignored;
 	struct analysis group[ANALYZE_GROUP];
 	struct store_message *msgs[ANALYZE_GROUP];
+	/* for the other threads of analyze_group(); made after training, since
+	 * training must not happen while they live */
+	struct classify_reader *readers[ANALYZE_THREADS_MAX] = { 0 };
+	size_t n_readers = 0;
 	int64_t last = 0;
 	size_t n = 0, in_batch = 0, n_group = 0, done = 0;
 	int64_t trained;
@@ -1291,6 +1346,8 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 		return -1;
 	if (c->trained_upto != trained)
 		sim_memo_clear(&c->sim_memo);
+	while (n_readers + 1 < c->analyze_threads)
+		readers[n_readers++] = classify_reader_new(c->classifier);
 	while (!*stop) {
 		if (!open) {
 			if (store_batch_begin(c->store, error_r) != 0)
@@ -1320,7 +1377,7 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 			}
 			if (n_group == 0)
 				break;
-			analyze_group(c, group, n_group);
+			analyze_group(c, readers, n_readers, group, n_group);
 		}
 		if (process_message(c, &group[done], error_r) != 0)
 			goto fail;
@@ -1338,12 +1395,14 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 	}
 	/* a stop leaves the rest of a group "new": it is analysed again */
 	group_clear(group, msgs, &n_group, &done);
+	readers_free(readers, n_readers);
 	if (open && store_batch_end(c->store, true, error_r) != 0)
 		return -1;
 	*n_r = n;
 	return 0;
 fail:
 	group_clear(group, msgs, &n_group, &done);
+	readers_free(readers, n_readers);
 	/* what was processed in this batch stays "new" and is processed again */
 	if (open)
 		store_batch_end(c->store, false, &ignored);

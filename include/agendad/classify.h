@@ -84,6 +84,18 @@ int classify_import(struct classifier *classifier, const void *blob, size_t size
 void classify_text(const struct classifier *classifier, const char *text,
 		   struct classification *result_r);
 
+/* A reader classifies with a classifier's learned state on another thread:
+ * it has its own working space and stemmer and only reads the classifier's
+ * tables, so readers (and classify_text() on the classifier itself) may run
+ * at the same time, each on one thread. Its answers are those of
+ * classify_text(). It must be freed before the classifier is trained again
+ * or freed. */
+struct classify_reader;
+struct classify_reader *classify_reader_new(const struct classifier *classifier);
+void classify_read(struct classify_reader *reader, const char *text,
+		   struct classification *result_r);
+void classify_reader_free(struct classify_reader **reader);
+
 /* Similarity of two questions in [0,1], for near-duplicates: the cosine of
  * their idf-weighted stems and n-grams, 1 for the same features. */
 double classify_similarity(const struct classifier *classifier, const char *a, const char *b);

@@ -9,6 +9,7 @@
  * same results after an import, and every damaged blob refused. */
 #include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -561,6 +562,83 @@ static void test_correction_near(void **state)
 	assert_string_equal(after.category, before.category);
 	classify_free(&cl);
 	classify_free(&plain);
+}
+
+/* Readers on other threads give classify_text()'s answers, to the bit, while
+ * the classifier itself classifies on this one (a correction included, whose
+ * vectors a reader must not make again). */
+struct reader_run {
+	struct classify_reader *reader;
+	const struct strlist *texts;
+	struct classification *out;
+};
+
+static void *reader_thread(void *arg)
+{
+	struct reader_run *r = arg;
+
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < r->texts->n; i++)
+			classify_read(r->reader, r->texts->v[i], &r->out[i]);
+	return NULL;
+}
+
+static void test_reader(void **state)
+{
+	struct classifier *cl = new_classifier(conf_text);
+	struct strlist texts = {0};
+	struct classification *want, *got[2];
+	struct reader_run runs[2];
+	pthread_t threads[2];
+	struct error error = {0};
+	char *copy = xstrdup(training);
+	int failures = 0;
+
+	(void)state;
+	assert_int_equal(classify_train_tsv(cl, training, "cat *.tsv", &error), 0);
+	assert_int_equal(classify_correct(cl,
+					  "Hur arbetar kommunen för att bryta ensamheten för dem"
+					  " som bor i gruppbostad?",
+					  "samverkan-delaktighet", &error),
+			 0);
+	/* every labelled text, as a new question */
+	for (char *line = strtok(copy, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		char *tab = strchr(line, '\t');
+
+		if (*line != '#' && tab != NULL)
+			strlist_push(&texts, xstrdup(tab + 1));
+	}
+	strlist_push(&texts, xstrdup("Vad gör förvaltningen mot ensamheten i gruppbostäderna?"));
+	want = xcalloc(texts.n, sizeof(*want));
+	for (size_t k = 0; k < 2; k++) {
+		got[k] = xcalloc(texts.n, sizeof(*got[k]));
+		runs[k] = (struct reader_run){ classify_reader_new(cl), &texts, got[k] };
+		assert_non_null(runs[k].reader);
+		assert_int_equal(pthread_create(&threads[k], NULL, reader_thread, &runs[k]), 0);
+	}
+	for (size_t i = 0; i < texts.n; i++)
+		classify_text(cl, texts.v[i], &want[i]);
+	for (size_t k = 0; k < 2; k++) {
+		pthread_join(threads[k], NULL);
+		for (size_t i = 0; i < texts.n; i++) {
+			CHECK(strcmp(got[k][i].category, want[i].category) == 0 &&
+				  got[k][i].score == want[i].score &&
+				  strcmp(got[k][i].evidence, want[i].evidence) == 0,
+			      "reader %zu: %s: %s %.17g [%s], classify_text %s %.17g [%s]", k,
+			      texts.v[i], got[k][i].category, got[k][i].score, got[k][i].evidence,
+			      want[i].category, want[i].score, want[i].evidence);
+		}
+		classify_reader_free(&runs[k].reader);
+		assert_null(runs[k].reader);
+		free(got[k]);
+	}
+	assert_int_equal(failures, 0);
+	assert_string_equal(want[texts.n - 1].category, "samverkan-delaktighet");
+	classify_reader_free(NULL);
+	free(want);
+	free(copy);
+	strlist_free(&texts);
+	classify_free(&cl);
 }
 
 static void test_fallback(void **state)
@@ -1122,7 +1200,7 @@ int main(void)
 	    cmocka_unit_test(test_conf_official), cmocka_unit_test(test_train_tsv),
 	    cmocka_unit_test(test_tokenize),      cmocka_unit_test(test_keywords),
 	    cmocka_unit_test(test_unseen),        cmocka_unit_test(test_correction),
-	    cmocka_unit_test(test_correction_near),
+	    cmocka_unit_test(test_correction_near), cmocka_unit_test(test_reader),
 	    cmocka_unit_test(test_fallback),      cmocka_unit_test(test_similarity),
 	    cmocka_unit_test(test_vectors),
 	    cmocka_unit_test(test_model_roundtrip), cmocka_unit_test(test_model_refused),
