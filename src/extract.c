@@ -303,6 +303,26 @@ static bool contains_word_any(const char *s, const char *const *list)
 	return hit;
 }
 
+/* Like contains_word_any(), but a pattern may end inside a word: "bifoga"
+ * matches "bifogad", not "obifogad". */
+static bool contains_stem_any(const char *s, const char *const *list)
+{
+	char stack[FOLD_STACK], *f = fold_dup(s, SIZE_MAX, stack, sizeof(stack));
+	bool hit = false;
+
+	for (; *list != NULL && !hit; list++)
+		for (const char *p = strstr(f, *list); p != NULL && !hit; p = strstr(p + 1, *list)) {
+			const char *q = p - 1;
+
+			while (q > f && ((unsigned char)*q & 0xC0) == 0x80)
+				q--;
+			hit = p == f || !at_alnum(q);
+		}
+	if (f != stack)
+		free(f);
+	return hit;
+}
+
 static bool contains_word(const char *s, const char *word)
 {
 	const char *const list[] = { word, NULL };
@@ -1063,6 +1083,7 @@ struct extract_ctx {
 	bool in_reply_to; /* the mail has In-Reply-To: a reply unless it says otherwise */
 	bool from_html; /* line breaks are the writer's paragraphs, not a wrap */
 	bool attachments; /* the mail has a file worth opening */
+	bool file_questions; /* the text says questions are in the file */
 };
 
 static void clean_and_split(struct extract_ctx *ctx, struct lines *own, bool forwarding_note);
@@ -1597,7 +1618,13 @@ static const char *const ask_phrases[] = {
 	"yrkar", "vill gärna att kommunen", "önskar gärna att kommunen",
 	"vill gärna att förvaltningen", "vänligen förklara", "vänligen redogör",
 	"vänligen beskriv", "vänligen redovisa", "förklara gärna", "redogör gärna",
-	"beskriv gärna", "ber er förklara", "ber er redogöra", NULL
+	"beskriv gärna", "ber er förklara", "ber er redogöra",
+	/* "vi vill också veta", "vi skulle gärna höra vad kommunen tänker" */
+	"vill också veta", "vill även veta", "vill dessutom veta", "vill också gärna veta",
+	"skulle också vilja veta", "skulle gärna vilja veta", "vill också fråga",
+	"vill även fråga", "vill höra", "vill gärna höra", "vill också höra",
+	"skulle vilja höra", "skulle gärna höra", "skulle också gärna höra",
+	"skulle också vilja höra", "vill få svar", "vill också ha svar", NULL
 };
 
 static bool is_meta(const char *s)
@@ -1638,6 +1665,21 @@ static int sentence_asks(const char *s)
 	return contains_word_any(s, ask_phrases) ? 1 : 0;
 }
 
+/* "Har ni läst artikeln i tidningen i fredags?": a question that points at
+ * what the next one is about, asked of nobody on the agenda. */
+static bool is_pointer_question(const char *s)
+{
+	static const char *const starts[] = { "har ni läst", "har ni sett", "har ni hört",
+					      "har ni tagit del av", "läste ni", "såg ni", "hörde ni",
+					      "har du läst", "har du sett", "har ni noterat", NULL };
+	static const char *const media[] = { "artikel", "reportage", "inslag", "insändare",
+					     "tidning", "nyhet", "debattartikel", "radio", "tv",
+					     "p4", "sändning", "granskning", "länk", "http", NULL };
+
+	return has_question_mark(s) && count_words(s) <= 20 && starts_any(s, starts) &&
+	       contains_any(s, media);
+}
+
 /* "Här kommer våra frågor:", "Inför nästa möte vill FUB ställa följande
  * frågor:", "Vi har några frågor som vi vill ta upp:" */
 static bool is_intro(const char *s)
@@ -1652,6 +1694,9 @@ static bool is_intro(const char *s)
 		"till nästa", "till lss", "till samverkan", "till er", "till dagordningen",
 		"på dagordningen", NULL
 	};
+	static const char *const presenting[] = { "här kommer", "här är", "lyfta", "ta upp",
+						  "ställa", "till mötet", "inför", "på mötet",
+						  "till dagordningen", NULL };
 	size_t words = count_words(s);
 
 	if (has_question_mark(s) || words > 30)
@@ -1660,8 +1705,13 @@ static bool is_intro(const char *s)
 		return true;
 	if (contains_any(s, following))
 		return true;
-	return (contains_word(s, "frågor") || contains_word(s, "punkter")) &&
-	       contains_any(s, plural_cues);
+	if ((contains_word(s, "frågor") || contains_word(s, "punkter")) &&
+	    contains_any(s, plural_cues))
+		return true;
+	/* "Här kommer två saker som NEURO vill lyfta på mötet." */
+	return (contains_word(s, "saker") || contains_word(s, "ämnen") ||
+		contains_word(s, "frågeställningar")) &&
+	       contains_any(s, presenting);
 }
 
 /* Who stands behind the mail: "FUB och RBU står gemensamt bakom den här
@@ -1684,13 +1734,19 @@ static bool is_subject_ref(const char *s)
 	       contains_any(s, cues);
 }
 
+/* "Se bifogad fil.", "Frågorna finns i bilagan." Cues start a word, and
+ * "pdf" alone is not one: "brister i dokumentationen" and "beslutet kom
+ * som pdf utan förklaring" are about the matter, not a file of this mail. */
 static bool is_attachment_ref(const char *s)
 {
-	static const char *const cues[] = { "bifoga", "bilag", "attached", "attachment", "i filen",
-					    "i dokumentet", "se fil", "pdf", "word-fil", "wordfil",
-					    "worddokument", "i dokument", NULL };
+	static const char *const stems[] = { "bifoga", "bilag", "attached", "attachment",
+					     "word-fil", "wordfil", "worddokument", "pdf-fil",
+					     "pdf:en", NULL };
+	static const char *const words[] = { "i filen", "i dokumentet", "se fil", "se filen",
+					     "se pdf", "i pdf", "se dokumentet", NULL };
 
-	return !has_question_mark(s) && count_words(s) <= 20 && contains_any(s, cues);
+	return !has_question_mark(s) && count_words(s) <= 20 &&
+	       (contains_stem_any(s, stems) || contains_word_any(s, words));
 }
 
 static bool word_in(const char *w, const char *end, const char *const *list);
@@ -1812,7 +1868,16 @@ static bool is_attendance(const char *s)
 	static const char *const anywhere[] = { "kan tyvärr inte", "kan inte närvara",
 						"kan inte delta", "kan inte komma",
 						"har förhinder", "får förhinder", "lämnar återbud",
-						"meddelar återbud", "anmäler återbud", NULL };
+						"meddelar återbud", "anmäler återbud",
+						/* "Vår vice ordförande Eva Lund kommer i
+						 * mitt ställe." */
+						"i mitt ställe", "i mitt istället", "i stället för mig",
+						"istället för mig", "ersätter mig", "i vårt ställe",
+						NULL };
+	/* "Eva har med sig mer information till mötet." */
+	static const char *const bringing[] = { "har med sig", "tar med sig", "tar med", NULL };
+	static const char *const to_meeting[] = { "till mötet", "på mötet", "till nästa möte",
+						  NULL };
 	static const char *const presence[] = {
 		"närvara", "närvarar", "deltar", "delta på", "delta vid", "delta i mötet", "deltaga",
 		"kommer på mötet", "kommer till mötet", "komma på mötet", "komma till mötet",
@@ -1831,6 +1896,9 @@ static bool is_attendance(const char *s)
 		return true;
 	if (starts_any(s, persons) && contains_any(s, presence) &&
 	    !contains_word_any(s, not_attendance))
+		return true;
+	if (count_words(s) <= 14 && contains_word_any(s, bringing) &&
+	    contains_word_any(s, to_meeting) && !contains_word_any(s, not_attendance))
 		return true;
 	return names_attend(s, not_attendance);
 }
@@ -2043,6 +2111,7 @@ enum sentence_kind {
 struct filtered {
 	char *text; /* owned; "" when nothing is left */
 	int asks; /* the strongest sentence_asks() of a sentence that is no meta request */
+	bool file_questions; /* "Se bifogad fil med våra frågor." */
 };
 
 /* Drops intros, thanks, attendance and attachment notes from a paragraph. A
@@ -2059,6 +2128,8 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 	struct buf one = { 0 };
 	int asks = 0;
 	bool after_label = false, after_attendance = false, file_ref = false;
+
+	f->file_questions = false;
 	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
 	 * closing "DS" goes (elsewhere "barn med DS" is Down's syndrome) */
 	bool postscript = n > 0 && ps_rest(text + sv[0].start) != NULL;
@@ -2092,13 +2163,20 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 			kinds[i] = SENT_DROP; /* a line of its own announcing the file */
 		else if (is_meta(s))
 			kinds[i] = SENT_META;
+		else if (is_pointer_question(s))
+			kinds[i] = SENT_TEXT;
 		else if (sentence_asks(s) > 0)
 			kinds[i] = SENT_ASK;
 		else
 			kinds[i] = SENT_TEXT;
 		if (kinds[i] == SENT_ASK && sentence_asks(s) > asks)
 			asks = sentence_asks(s);
-		file_ref = file_ref || is_attachment_ref(s);
+		if (is_attachment_ref(s)) {
+			static const char *const asked[] = { "fråg", "punkt", "synpunkt", NULL };
+
+			file_ref = true;
+			f->file_questions = f->file_questions || contains_any(s, asked);
+		}
 		after_label = last_char(s) == ':' && attendance;
 		after_attendance = attendance || (after_attendance && kinds[i] == SENT_DROP);
 	}
@@ -2255,13 +2333,14 @@ static void blocks_free(struct blocks *bs)
 
 /* Paragraphs are filtered sentence by sentence only when they may matter:
  * most text around a list is background that goes anyway. */
-static void block_filter(const struct extract_ctx *ctx, struct block *b, bool forwarding_note)
+static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwarding_note)
 {
 	struct filtered f;
 
 	if (!b->raw)
 		return;
 	filter_sentences(b->text, forwarding_note, ctx->attachments, &f);
+	ctx->file_questions = ctx->file_questions || f.file_questions;
 	free(b->text);
 	b->text = f.text;
 	b->strength = f.asks;
@@ -2632,10 +2711,26 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 			emit_question(ctx, &bs->v[i]);
 }
 
+/* A heading over points that tell, not ask: "*Information från oss*",
+ * "För kännedom:", "Nytt från föreningen". */
+static bool is_notice_heading(const struct block *b)
+{
+	static const char *const starts[] = { "information", "info", "för kännedom", "för info",
+					      "meddelande", "nytt från", "nyheter", "aktuellt",
+					      "kort om", "kalendarium", "att notera", "övrig information",
+					      "övriga upplysningar", "upplysning", NULL };
+	const char *t = b->text;
+
+	while (*t == '*' || *t == '_' || *t == ' ' || *t == '#')
+		t++;
+	return !b->item && !b->qmark && b->words <= 6 && starts_any(t, starts);
+}
+
 static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
 {
 	size_t first = bs->n, last = 0;
 	struct block *prev_item = NULL;
+	bool notice = false; /* the items are under a notice heading */
 
 	for (size_t i = 0; i < bs->n; i++)
 		if (bs->v[i].item) {
@@ -2648,11 +2743,15 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 		bool between = i > first && i < last;
 
 		if (b->item) {
-			b->asks = true;
-			prev_item = b;
+			b->used = notice;
+			b->asks = !notice;
+			prev_item = notice ? NULL : b;
 			continue;
 		}
 		b->used = true;
+		notice = is_notice_heading(b);
+		if (notice)
+			continue;
 		/* beside a list only a real question mark makes a question;
 		 * other text before or after it is introduction or closing */
 		if (!between && !b->qmark && !b->indented)
@@ -2677,17 +2776,28 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 
 static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
 {
-	bool items = false, items_ask = false, prose_asks = false;
+	bool items = false, items_ask = false, items_long = false, prose_asks = false;
+	bool statements = true, prose_qmark = false;
 
 	for (size_t i = 0; i < bs->n; i++) {
 		const struct block *b = &bs->v[i];
 
 		if (b->item) {
 			items = true;
-			if (b->strength > 0 || b->words >= 6)
-				items_ask = true;
+			items_ask = items_ask || b->strength > 0;
+			items_long = items_long || b->words >= 6;
+			statements = statements && last_char(b->text) == '.';
+		} else if (b->qmark && last_char(b->text) != ':') {
+			prose_qmark = true;
 		}
 	}
+	/* Long points are agenda items even without a '?' ("1. Bättre
+	 * information till föräldrar om korttids"); but sentences that state
+	 * facts, under a paragraph that asks with a '?', are its background
+	 * ("1. Tre av fem gruppbostäder saknar hörslinga. [...] Vår fråga:
+	 * Hur säkerställer kommunen ...?"). */
+	if (items_long && !(statements && prose_qmark))
+		items_ask = true;
 	if (items && items_ask) {
 		split_list(ctx, bs, forwarding_note);
 		return;
@@ -3084,6 +3194,10 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		if (real_attachments(mail) > 0)
 			ex->attachment_only = true;
 	}
+	/* "Se bifogad fil med våra frågor. Vi vill dessutom veta ...": the
+	 * secretary must open the file as well */
+	if (ctx.file_questions && real_attachments(mail) > 0)
+		ex->attachment_only = true;
 
 	if (ctx.questions.n > (size_t)max_questions) {
 		struct buf tail = { 0 };

@@ -156,7 +156,28 @@ static const struct inline_case inline_cases[] = {
 	  "Hej,\n\nBifogar våra frågor inför mötet. Dessutom undrar vi när hissen i stadshuset "
 	  "lagas?\n\n/Lena",
 	  "fragor.pdf", "application/pdf",
+	  /* the file holds questions too: the secretary is told to open it */
+	  { "Dessutom undrar vi när hissen i stadshuset lagas?" }, true, NULL },
+	{ "a file that is not the questions, beside a question",
+	  "Fråga",
+	  "Hej,\n\nBifogar protokollet från vårt årsmöte. Dessutom undrar vi när hissen i "
+	  "stadshuset lagas?\n\n/Lena",
+	  "protokoll.pdf", "application/pdf",
 	  { "Dessutom undrar vi när hissen i stadshuset lagas?" }, false, NULL },
+	{ "documentation and pdf in the matter are not the attachment",
+	  "Fråga",
+	  "Hej!\n\nIVO har riktat kritik för brister i dokumentationen. Familjerna har fått "
+	  "beslutet som pdf utan förklaring. Vad gör förvaltningen åt det?\n\n/Lena",
+	  NULL, NULL,
+	  { "IVO har riktat kritik för brister i dokumentationen. Familjerna har fått beslutet "
+	    "som pdf utan förklaring. Vad gör förvaltningen åt det?" }, false, NULL },
+	{ "also wants to know, without a question mark",
+	  "Frågor",
+	  "Hej!\n\nVi vill veta hur många som väntar på plats i daglig verksamhet.\n\n"
+	  "Vi vill också veta när den nya verksamheten på Söder öppnar.\n\n/Lena",
+	  NULL, NULL,
+	  { "Vi vill veta hur många som väntar på plats i daglig verksamhet.",
+	    "Vi vill också veta när den nya verksamheten på Söder öppnar." }, false, NULL },
 	{ "sent from my iphone, english",
 	  "Fråga",
 	  "Varför har habiliteringsersättningen inte höjts sedan 2019?\n\nSent from my iPhone",
