@@ -2897,22 +2897,94 @@ static bool word_in(const char *w, const char *end, const char *const *list)
 static const char *const title_lead_ins[] = {
 	" vill fråga om ", " vill fråga ", " vill ta upp ", " vill lyfta ", " vill veta ",
 	" undrar över ", " undrar ", " skulle vilja veta ", " skulle vilja fråga om ",
-	" önskar svar på ", NULL
+	" önskar svar på ", " vill också veta ", " vill även veta ", " vill dessutom veta ",
+	" skulle också gärna höra ", " skulle gärna höra ", " vill gärna höra ", " vill höra ",
+	" skulle också vilja veta ", " skulle gärna vilja veta ", NULL
 };
 
 /* The sentence a title is made from: the first that ends in '?', else the
  * first that asks in words ("Vi undrar därför om kommunen kan ..."), else
  * the first. Background sentences before the question ("Flera medlemmar
  * har väntat ...") make poor agenda lines. */
+/* "En annan sak: ...", "Glömde nästan: ...", "Vi har också en fråga som vi
+ * vill ha med: ..." announce a question; a topic before ':' ("Färdtjänst:
+ * Varför ...?") is its title. */
+static bool is_title_lead_in(const char *s)
+{
+	static const char *const starts[] = {
+		"en annan sak", "en sak till", "en till sak", "en sak", "en fråga", "en annan fråga",
+		"ytterligare", "glömde", "och så", "slutligen", "till sist", "sist", "dessutom",
+		"vår fråga", "våra frågor", "min fråga", "frågan", "fråga", "vi har", "vi vill",
+		"jag vill", "vi undrar", "jag undrar", "vi skulle", "jag skulle", "också", "ps",
+		"p.s", "sedan", "sen", "därtill", "en följdfråga", "följdfråga", NULL
+	};
+
+	return starts_any(s, starts);
+}
+
+/* Where a sentence starting at s (ending before end) says what it is
+ * about: after a lead-in and its ':'. */
+static const char *after_lead_in(const char *s, const char *end)
+{
+	for (const char *c = s; c < end; c++)
+		if (*c == ':' && is_blank_char(c[1]) && is_title_lead_in(s)) {
+			char *head = xstrndup(s, (size_t)(c - s));
+			size_t words = count_words(head);
+
+			free(head);
+			return words <= 10 ? skip_blanks(c + 1) : s;
+		}
+	return s;
+}
+
+/* Words in [s, end). */
+static size_t words_between(const char *s, const char *end)
+{
+	char *t = xstrndup(s, (size_t)(end - s));
+	size_t n = count_words(t);
+
+	free(t);
+	return n;
+}
+
+/* A short question that only points back at the sentence before it: "Hur
+ * ser ni på det?", "Vet förvaltningen om det?", "Räcker det för att kunna
+ * handla?" */
+static bool points_back(const char *s, const char *qmark)
+{
+	static const char *const last[] = { "det", "detta", "dessa", "dem", "den", "så", NULL };
+	static const char *const first[] = { "räcker det", "stämmer det", "gäller det",
+					     "fungerar det", "hjälper det", "är det rimligt",
+					     "är det så", NULL };
+	const char *w = qmark;
+
+	size_t words = words_between(s, qmark);
+
+	while (w > s && !is_blank_char(w[-1]))
+		w--;
+	return (words <= 8 && word_in(w, qmark, last)) || (words <= 16 && starts_any(s, first));
+}
+
+/* The sentence a question's title comes from: the first that asks with a
+ * '?' (after a short lead-in ending in ':', "En annan sak: Hur ...?"; the
+ * sentence before it when it only points back), else the first that asks
+ * in words, else the first. */
 static const char *title_sentence(const char *text)
 {
-	const char *start = text, *asking = NULL;
+	const char *start = text, *asking = NULL, *prev = NULL;
 
 	for (const char *p = text;; p++) {
 		bool end = *p == '\0';
 
-		if (*p == '?')
+		if (*p == '?') {
+			start = after_lead_in(start, p);
+			/* the topic of a question that points back is where its
+			 * text starts ("Habiliteringsersättningen har inte höjts
+			 * sedan 2018. I dag får de 35 kronor. Hur ser ni på det?") */
+			if (prev != NULL && words_between(text, start) >= 4 && points_back(start, p))
+				return after_lead_in(text, start);
 			return start;
+		}
 		/* a new sentence starts with a capital: "t.ex. med" and "kl. 17"
 		 * do not end one */
 		if (!end && (*p == '.' || *p == '!') && (p[1] == ' ' || p[1] == '\n')) {
@@ -2930,8 +3002,10 @@ static const char *title_sentence(const char *text)
 		}
 		if (*p == '\0')
 			break;
-		if (end)
+		if (end) {
+			prev = start;
 			start = skip_blanks(p + 1);
+		}
 	}
 	return asking != NULL ? asking : text;
 }

@@ -608,6 +608,23 @@ static const struct {
 	  "långa väntetider. Vi undrar därför om kommunen kan utse en särskild handläggare för "
 	  "unga vuxna.",
 	  { "Om kommunen kan utse en särskild handläggare för unga vuxna" } },
+	/* a short lead-in before ':' is not the title */
+	{ "Frågor",
+	  "En annan sak: hur många platser i daglig verksamhet finns det på Söder?",
+	  { "Hur många platser i daglig verksamhet finns det på Söder" } },
+	/* a question that only points back: the sentence before it */
+	{ "Frågor till LSS-samverkan",
+	  "Många synskadade medlemmar har fått sin ledsagarservice minskad till tio timmar i "
+	  "månaden. Räcker det för att kunna handla och gå till vården?",
+	  { "Många synskadade medlemmar har fått sin ledsagarservice minskad" } },
+	{ "Fråga",
+	  "Kommunen planerar att stänga korttidshemmet Solrosen under sommaren. Hur ser ni på "
+	  "det?",
+	  { "Kommunen planerar att stänga korttidshemmet Solrosen under sommaren" } },
+	/* a question whose own words say it all keeps them */
+	{ "Fråga",
+	  "Vi har väntat länge. Hur går det med bygget av den nya gruppbostaden på Ekvägen?",
+	  { "Hur går det med bygget av den nya gruppbostaden på Ekvägen" } },
 };
 
 static void test_titles(void **state)
