@@ -8,12 +8,10 @@
  * checks that). The model export is checked against that classifier: the
  * same results after an import, and every damaged blob refused. */
 #include <dirent.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "unit.h"
 #include "agendad/classify.h"
@@ -774,14 +772,6 @@ static void test_vectors(void **state)
 
 /* ---- model export and import ------------------------------------------- */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static struct classifier *fitted(const char *conf, const char *tsv)
 {
 	struct classifier *cl = new_classifier(conf);
@@ -879,33 +869,17 @@ static void test_model_roundtrip(void **state)
 	struct classifier *fit, *copy = new_classifier(conf_text), *empty;
 	struct strlist texts = {0};
 	struct error error = {0};
-	double t0, fit_s, export_s = INFINITY, import_s = INFINITY;
 	void *blob = NULL;
 	size_t size = 0;
 	int failures = 0;
 
 	(void)state;
-	t0 = now();
 	fit = fitted(conf_text, training);
-	fit_s = now() - t0;
-	/* the best of a few: the machines are shared and noisy */
-	for (int i = 0; i < 5; i++) {
-		free(blob);
-		t0 = now();
-		classify_export(fit, &blob, &size);
-		if (now() - t0 < export_s)
-			export_s = now() - t0;
-		t0 = now();
-		assert_int_equal(classify_import(copy, blob, size, &error), 0);
-		if (now() - t0 < import_s)
-			import_s = now() - t0;
-	}
-	print_message("model: %zu bytes; fit %.1f ms, export %.2f ms, import %.2f ms "
-		      "(export+import %.1f%% of the fit)\n",
-		      size, fit_s * 1e3, export_s * 1e3, import_s * 1e3,
-		      100 * (export_s + import_s) / fit_s);
-	/* the target is 5 %; a loose bound here, for a loaded machine */
-	assert_true(import_s < fit_s / 4);
+	/* how long export and import take is make bench's to say (a test
+	 * asserts no times): here, that they give the same classifier */
+	classify_export(fit, &blob, &size);
+	assert_int_equal(classify_import(copy, blob, size, &error), 0);
+	print_message("model: %zu bytes\n", size);
 
 	roundtrip_texts(&texts);
 	assert_true(texts.n >= 50);
