@@ -401,9 +401,26 @@ static char last_char(const char *s)
 	return n > 0 ? s[n - 1] : '\0';
 }
 
+/* A '?' that ends a question: followed by a space, the end or closing
+ * punctuation. Not one inside a link ("safelinks.protection.outlook.com/
+ * ?url=", which Microsoft 365 writes into every link), nor one that closes
+ * quoted speech ("En mamma skrev: \u201dVad ska vi göra?\u201d"). */
 static bool has_question_mark(const char *s)
 {
-	return strchr(s, '?') != NULL;
+	for (const char *q = strchr(s, '?'); q != NULL; q = strchr(q + 1, '?')) {
+		unsigned char next = (unsigned char)q[1];
+
+		if (next == '"' || (next == 0xE2 && (unsigned char)q[2] == 0x80 &&
+				    ((unsigned char)q[3] == 0x9D || (unsigned char)q[3] == 0x9C)) ||
+		    (next == 0xC2 && (unsigned char)q[2] == 0xBB))
+			continue; /* " \u201d \u201c \u00bb */
+		if (next == '\0' || next == ' ' || next == '\t' || next == '\n' || next == '\r' ||
+		    next == ')' || next == '!' || next == '?' || next == '.' || next == ',' ||
+		    next == ']' || next == '*' || next == '_' || next == '\'' || next == '<' ||
+		    next == ':' || next == ';' || next == 0xC2)
+			return true;
+	}
+	return false;
 }
 
 static bool has_digit(const char *s)
@@ -1353,6 +1370,25 @@ static bool is_disclaimer(const char *t)
 	return starts_any(t, starts) || contains_any_within(t, 400, anywhere);
 }
 
+/* What a mail gateway or Microsoft 365 writes above the mail: "EXTERN
+ * AVSÄNDARE: Det här meddelandet kommer från en avsändare utanför ...",
+ * "Du får inte ofta e-post från ... Läs om varför det här är viktigt". */
+static bool is_banner(const char *t)
+{
+	static const char *const anywhere[] = {
+		"avsändare utanför", "kommer från en extern", "från en extern avsändare",
+		"extern avsändare", "externt meddelande", "externt mejl", "externt mail",
+		"utanför organisationen", "utanför vår organisation", "klicka inte på länkar",
+		"öppna inte bilagor", "du får inte ofta e-post från", "du får sällan e-post från",
+		"läs om varför det här är viktigt", "originated from outside",
+		"outside of the organization", "outside your organization",
+		"you don't often get email from", "learn why this is important",
+		"external sender", "external email", "[extern]", NULL
+	};
+
+	return contains_any_within(t, 600, anywhere);
+}
+
 static const char *const role_words[] = {
 	"ordförande", "vice ordförande", "sekreterare", "kassör", "ledamot", "styrelseledamot",
 	"samordnare", "ombud", "verksamhetsledare", "kanslist", "ersättare", "suppleant",
@@ -1578,6 +1614,17 @@ static void clean_lines(struct lines *ls)
 
 	cut_trailing_signature(ls);
 
+	/* a gateway's banner: in the first paragraphs, above the greeting */
+	for (size_t i = 0, seen = 0; i < ls->n && seen < 3; i++) {
+		if (line_blank(&v[i]) || (i > 0 && !line_blank(&v[i - 1])))
+			continue;
+		seen++;
+		if (!is_banner(v[i].t))
+			continue;
+		for (size_t k = i; k < ls->n && !line_blank(&v[k]); k++)
+			blank_line(&v[k]);
+	}
+
 	/* the greeting: first line, or the start of it */
 	first = next_nonblank(v, 0, ls->n);
 	if (first < ls->n) {
@@ -1657,12 +1704,62 @@ static bool is_meta(const char *s)
 	       !contains_word(s, "frågan om");
 }
 
+/* s without the adverbs that writers put inside a phrase that asks: "vill
+ * också veta", "önskar vidare att förvaltningen", "ber därför förvaltningen". */
+static char *without_adverbs(const char *s)
+{
+	static const char *const adverbs[] = { "också", "även", "dessutom", "vidare", "därför",
+					       "alltså", "särskilt", "härmed", "nu", NULL };
+	struct buf out = { 0 };
+
+	while (*(s = skip_blanks(s)) != '\0') {
+		const char *w = s, *r = NULL;
+
+		for (const char *const *a = adverbs; *a != NULL && r == NULL; a++)
+			r = ci_word_prefix(w, *a);
+		while (*s != '\0' && !is_blank_char(*s))
+			s++;
+		if (r != NULL && r == s)
+			continue;
+		if (out.len > 0)
+			buf_append_char(&out, ' ');
+		buf_append(&out, w, (size_t)(s - w));
+	}
+	return buf_steal(&out);
+}
+
+/* A request in the imperative: "Redovisa gärna hur många ...", "Återkom
+ * med ett besked om ...". */
+static bool is_request(const char *s)
+{
+	static const char *const starts[] = { "redovisa", "redogör", "förklara", "beskriv",
+					      "berätta", "återkom", "svara gärna", "meddela gärna",
+					      "informera gärna", "kan ni återkomma", "kan ni redovisa",
+					      "kan ni berätta", "kan ni förklara", NULL };
+	static const char *const phrases[] = { "ber om en lägesrapport", "ber om lägesrapport",
+					       "ber om besked", "ber om ett besked",
+					       "ber om en redovisning", "ber om information",
+					       "ber om en förklaring", "önskar en lägesrapport",
+					       "vill ha en lägesrapport", "vill ha besked",
+					       "önskar besked", NULL };
+
+	return starts_any(s, starts) || contains_word_any(s, phrases);
+}
+
 /* 2: a question mark; 1: asks in words ("Vi undrar", "vill veta"); 0: no. */
 static int sentence_asks(const char *s)
 {
+	char *bare;
+	bool asks;
+
 	if (has_question_mark(s))
 		return 2;
-	return contains_word_any(s, ask_phrases) ? 1 : 0;
+	if (contains_word_any(s, ask_phrases) || is_request(s))
+		return 1;
+	bare = without_adverbs(s);
+	asks = contains_word_any(bare, ask_phrases);
+	free(bare);
+	return asks ? 1 : 0;
 }
 
 /* "Har ni läst artikeln i tidningen i fredags?": a question that points at
@@ -1694,6 +1791,15 @@ static bool is_intro(const char *s)
 		"till nästa", "till lss", "till samverkan", "till er", "till dagordningen",
 		"på dagordningen", NULL
 	};
+	static const char *const one_question[] = { "en fråga", "en kort fråga", "en till fråga",
+						    "ytterligare en fråga", "en enda fråga",
+						    "någon fråga", "en ny fråga", NULL };
+	static const char *const meeting[] = { "till mötet", "inför mötet", "till nästa möte",
+					       "inför nästa möte", "till lss", "till samverkan",
+					       "till dagordningen", "på mötet", "på dagordningen",
+					       "till er", NULL };
+	static const char *const about[] = { "om", "angående", "kring", "gällande", "rörande",
+					     "beträffande", NULL };
 	static const char *const presenting[] = { "här kommer", "här är", "lyfta", "ta upp",
 						  "ställa", "till mötet", "inför", "på mötet",
 						  "till dagordningen", NULL };
@@ -1707,6 +1813,12 @@ static bool is_intro(const char *s)
 		return true;
 	if ((contains_word(s, "frågor") || contains_word(s, "punkter")) &&
 	    contains_any(s, plural_cues))
+		return true;
+	/* "Attention Exempelstad har en fråga till mötet den 15 maj.", "En
+	 * fråga från RSMH till mötet i maj." — but not one that says what
+	 * about ("en fråga till mötet om hur ...": that is the question) */
+	if (contains_word_any(s, one_question) && contains_any(s, meeting) &&
+	    !contains_word_any(s, about))
 		return true;
 	/* "Här kommer två saker som NEURO vill lyfta på mötet." */
 	return (contains_word(s, "saker") || contains_word(s, "ämnen") ||
@@ -2020,7 +2132,13 @@ static size_t without_ds(const char *s, size_t len)
 
 static bool is_pleasantry(const char *s)
 {
-	static const char *const starts[] = { "tack", "hoppas", "trevligt", "kul att", NULL };
+	static const char *const starts[] = { "tack", "hoppas", "trevligt", "kul att", "stort tack",
+					      "varmt tack", "ett stort tack", "många tack",
+					      "vi ser fram emot", "ser fram emot", NULL };
+	/* "Föreningen tackar för ett gott samarbete och ser fram emot mötet." */
+	static const char *const anywhere[] = { "tackar för", "ser fram emot mötet",
+						"ser fram emot att ses", "ser fram emot ett",
+						"tack för ett gott samarbete", NULL };
 	const char *rest;
 
 	if (has_question_mark(s) || count_words(s) > 14 || ci_word_prefix(s, "tack vare") != NULL)
@@ -2028,7 +2146,8 @@ static bool is_pleasantry(const char *s)
 	rest = greeting_rest(s);
 	if (rest != NULL && *rest == '\0' && count_words(s) <= 4)
 		return true;
-	return starts_any(s, starts);
+	return starts_any(s, starts) ||
+	       (contains_word_any(s, anywhere) && sentence_asks(s) == 0);
 }
 
 /* "Bakgrund:", "Fråga:" as a sentence of its own */
