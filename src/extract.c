@@ -2071,6 +2071,11 @@ static bool is_aside(const char *s)
 	/* what one forgets to write: "Jag glömde skriva själva frågan" */
 	static const char *const writing[] = { "skriva", "skrev", "få med", "ta med", "nämna",
 					       "frågan", "frågorna", NULL };
+	static const char *const own_address[] = { "från min privata", "från min egen adress",
+						   "från min egen mejl", "från min egen mail",
+						   "från min jobbadress", "från min arbetsmejl",
+						   "från min arbetsadress", "från min privata mejl",
+						   "från min hotmail", "från min gmail", NULL };
 	static const char *const resend[] = { "rättelse", "korrigering", "skickar igen",
 					      "skickar om", "jag skickar om", "vi skickar om",
 					      "nytt försök", "här kommer den igen", NULL };
@@ -2081,8 +2086,28 @@ static bool is_aside(const char *s)
 		return true;
 	if (contains_word_any(s, apology) && contains_any(s, mail_acts))
 		return true;
+	/* "Jag skriver från min privata adress, eftersom föreningens dator är
+	 * på lagning." */
+	if (contains_any(s, own_address))
+		return true;
 	return starts_any(s, writer) && contains_word_any(s, forgot) &&
 	       (contains_any(s, mail_acts) || contains_any(s, writing));
+}
+
+/* "En rättelse: under punkt 5 står det att ...", "Två små rättelser: jag
+ * heter Lindholm": a correction of the minutes, for the secretary, not a
+ * question for the agenda. What follows it in its paragraph goes with it. */
+static bool is_correction(const char *s)
+{
+	static const char *const starts[] = { "rättelse", "en rättelse", "en liten rättelse",
+					      "en kort rättelse", "två rättelser", "två små rättelser",
+					      "några rättelser", "några små rättelser", "korrigering",
+					      "en korrigering", "en liten korrigering",
+					      "en synpunkt på anteckningarna",
+					      "en synpunkt på minnesanteckningarna",
+					      "en synpunkt på protokollet", NULL };
+
+	return !has_question_mark(s) && starts_any(s, starts);
 }
 
 /* "Här är Attentions yttrande om skolskjutsarna:" announces what follows,
@@ -2139,9 +2164,17 @@ static bool is_pleasantry(const char *s)
 	static const char *const anywhere[] = { "tackar för", "ser fram emot mötet",
 						"ser fram emot att ses", "ser fram emot ett",
 						"tack för ett gott samarbete", NULL };
+	static const char *const thanks[] = { "tack för", "stort tack", "varmt tack",
+					      "ett stort tack", "många tack", NULL };
 	const char *rest;
 
-	if (has_question_mark(s) || count_words(s) > 14 || ci_word_prefix(s, "tack vare") != NULL)
+	if (has_question_mark(s) || ci_word_prefix(s, "tack vare") != NULL)
+		return false;
+	/* "Stort tack för anteckningarna från förra mötet och för att ni tog
+	 * upp vår fråga om skolfrånvaron så ordentligt." */
+	if (count_words(s) <= 30 && starts_any(s, thanks) && sentence_asks(s) == 0)
+		return true;
+	if (count_words(s) > 14)
 		return false;
 	rest = greeting_rest(s);
 	if (rest != NULL && *rest == '\0' && count_words(s) <= 4)
@@ -2247,6 +2280,7 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 	struct buf one = { 0 };
 	int asks = 0;
 	bool after_label = false, after_attendance = false, file_ref = false;
+	bool correction = false; /* the paragraph corrects the minutes */
 
 	f->file_questions = false;
 	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
@@ -2269,7 +2303,10 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 			s = rest;
 		}
 		attendance = is_attendance(s);
-		if (after_label && !has_question_mark(s))
+		correction = correction || is_correction(s);
+		if (correction && !has_question_mark(s))
+			kinds[i] = SENT_DROP; /* "En rättelse: under punkt 5 står det ..." */
+		else if (after_label && !has_question_mark(s))
 			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
 		else if (after_attendance && is_attendance_detail(s))
 			kinds[i] = SENT_DROP;
@@ -2723,10 +2760,28 @@ static void join_text(struct buf *b, const char *text)
 	buf_append_str(b, text);
 }
 
+/* "Sammanfattningsvis vill vi alltså veta: ...?", "Sammanfattning av våra
+ * frågor:": a summary says again what the mail asked. */
+static bool is_summary(const char *s)
+{
+	static const char *const starts[] = { "sammanfattningsvis", "sammanfattning",
+					      "för att sammanfatta", "kort sammanfattat",
+					      "kort sagt", "summa summarum", "i korthet",
+					      "med andra ord", NULL };
+	const char *t = s;
+
+	while (*t == '*' || *t == '_' || *t == ' ' || *t == '#')
+		t++;
+	return starts_any(t, starts);
+}
+
 static void emit_question(struct extract_ctx *ctx, const struct block *b)
 {
 	struct buf q = { 0 };
 
+	/* a summary after the questions it repeats is no new one */
+	if (ctx->questions.n > 0 && b->pre.len == 0 && is_summary(b->text))
+		return;
 	if (b->pre.len > 0)
 		join_text(&q, b->pre.data);
 	join_text(&q, b->text);
@@ -2845,17 +2900,22 @@ static bool is_notice_heading(const struct block *b)
 	return !b->item && !b->qmark && b->words <= 6 && starts_any(t, starts);
 }
 
+static bool is_summary(const char *s);
+
 static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
 {
 	size_t first = bs->n, last = 0;
 	struct block *prev_item = NULL;
 	bool notice = false; /* the items are under a notice heading */
+	bool prose_questions = false;
 
 	for (size_t i = 0; i < bs->n; i++)
 		if (bs->v[i].item) {
 			if (first == bs->n)
 				first = i;
 			last = i;
+		} else if (bs->v[i].qmark) {
+			prose_questions = true;
 		}
 	for (size_t i = 0; i < bs->n; i++) {
 		struct block *b = &bs->v[i];
@@ -2868,7 +2928,10 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 			continue;
 		}
 		b->used = true;
-		notice = is_notice_heading(b);
+		/* "Sammanfattning av våra frågor:" over a list that repeats
+		 * the questions asked above it */
+		notice = is_notice_heading(b) ||
+			 (prose_questions && !b->qmark && b->words <= 8 && is_summary(b->text));
 		if (notice)
 			continue;
 		/* beside a list only a real question mark makes a question;

@@ -27,6 +27,7 @@
  * multipart/mixed (and any other multipart) takes its first text as the body
  * and appends later inline text, message/rfc822 becomes an inline forward
  * block, and everything else is an attachment. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -512,6 +513,11 @@ static size_t decoded_size(const struct part *pt)
 	return n;
 }
 
+static bool is_calendar(const struct part *pt)
+{
+	return type_is(pt, "text/calendar") || type_is(pt, "application/ics");
+}
+
 static void add_attachment(struct render *r, const struct part *pt)
 {
 	struct mail_attachment *a;
@@ -524,6 +530,9 @@ static void add_attachment(struct render *r, const struct part *pt)
 	a->filename = pt->filename != NULL ? xstrdup(pt->filename) : NULL;
 	a->content_type = xstrdup(pt->type);
 	a->size = decoded_size(pt);
+	a->method = is_calendar(pt) ? mime_param(pt->ctype, "method", false) : NULL;
+	for (char *m = a->method; m != NULL && *m != '\0'; m++)
+		*m = (char)toupper((unsigned char)*m);
 }
 
 /* Forgets attachments recorded while trying an alternative that lost. */
@@ -533,19 +542,19 @@ static void drop_attachments(struct render *r, size_t keep)
 		r->n_att--;
 		free(r->att[r->n_att].filename);
 		free(r->att[r->n_att].content_type);
+		free(r->att[r->n_att].method);
 	}
 }
 
-static bool is_calendar(const struct part *pt)
-{
-	return type_is(pt, "text/calendar") || type_is(pt, "application/ics");
-}
-
+/* Parts about the sender, not content worth listing on the agenda: a
+ * signature of the mail, a business card. */
 static bool is_signature(const struct part *pt)
 {
 	return type_is(pt, "application/pgp-signature") ||
 	       type_is(pt, "application/pkcs7-signature") ||
-	       type_is(pt, "application/x-pkcs7-signature");
+	       type_is(pt, "application/x-pkcs7-signature") || type_is(pt, "text/vcard") ||
+	       type_is(pt, "text/x-vcard") || type_is(pt, "text/directory") ||
+	       (pt->filename != NULL && str_suffix_ci(pt->filename, ".vcf"));
 }
 
 static bool disposition_attachment(const struct part *pt)
@@ -979,6 +988,7 @@ void mime_free(struct mail_text **mail)
 	for (size_t i = 0; i < m->n_attachments; i++) {
 		free(m->attachments[i].filename);
 		free(m->attachments[i].content_type);
+		free(m->attachments[i].method);
 	}
 	free(m->attachments);
 	free(m);

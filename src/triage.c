@@ -394,7 +394,8 @@ static bool check_calendar(const struct mail_text *mail, const char *subject,
 		"accepterat:", "accepted:", "tackat nej:", "avböjt:", "avböjd:", "declined:",
 		"preliminärt accepterat:", "preliminärt:", "tentative:", "tentatively accepted:",
 		"nytt tidsförslag:", "new time proposed:", "angenommen:", "abgelehnt:",
-		"mit vorbehalt angenommen:", NULL
+		"mit vorbehalt angenommen:", "godkänd:", "godkänt:", "accepterad:",
+		"preliminärt godkänd:", "preliminär:", "nekad:", "avvisad:", NULL
 	};
 	const char *ct = header(mail, "Content-Type");
 	const char *hit;
@@ -406,6 +407,13 @@ static bool check_calendar(const struct mail_text *mail, const char *subject,
 		set_reason(r, "kalendersvar (METHOD:REPLY)");
 		return true;
 	}
+	/* Outlook: multipart/alternative of the text and a text/calendar part */
+	for (size_t i = 0; i < mail->n_attachments; i++)
+		if (mail->attachments[i].method != NULL &&
+		    strcmp(mail->attachments[i].method, "REPLY") == 0) {
+			set_reason(r, "kalendersvar (text/calendar; method=REPLY)");
+			return true;
+		}
 	if (subject_starts(subject, replies, &hit)) {
 		shorten(value, sizeof(value), mail->subject, REASON_VALUE_MAX);
 		set_reason(r, "kalendersvar (Ämne: %s)", value);

@@ -40,6 +40,9 @@ struct mail_attachment {
 	char *filename; /* UTF-8 (RFC 2231 / RFC 2047 decoded), or NULL */
 	char *content_type; /* lowercase "application/pdf" */
 	size_t size; /* decoded bytes */
+	/* a calendar part's method (its Content-Type parameter): "REPLY" for
+	 * an answer to an invitation, "REQUEST", ...; uppercase, or NULL */
+	char *method;
 };
 
 struct mail_text {
