@@ -171,6 +171,20 @@ for ((run = 1; run <= RUNS; run++)); do
 done
 R[classify]=$(median "${c_wall[@]}")
 
+# ---- the classifier at start: fitted on a new database, or loaded from its cache -------
+say "agendactl's start: a new database (fits the classifier) and the next (cached model)"
+s_fit=() s_load=()
+for ((run = 1; run <= RUNS; run++)); do
+	rm -f "$DB" "$DB-wal" "$DB-shm"
+	timed start-fit "$BUILD/agendactl" -c "$CONF" meeting list
+	[ "$RC" = 0 ] || die "agendactl meeting list failed (new database)"
+	s_fit+=("$WALL")
+	timed start-load "$BUILD/agendactl" -c "$CONF" meeting list
+	[ "$RC" = 0 ] || die "agendactl meeting list failed (cached model)"
+	s_load+=("$WALL")
+done
+R[s_fit]=$(median "${s_fit[@]}") R[s_load]=$(median "${s_load[@]}")
+
 # ---- a meeting with about N_QUESTIONS questions ---------------------------------------
 # about 1.9 questions per generated mail (1-4, most often 1); all before the cutoff of
 # one meeting, so that each is compared with the meeting's others as it is processed
@@ -257,6 +271,8 @@ print("classification    agendactl classify, %s generated questions: %.2f s, %.0
       % (format(n_classify, ","), f("classify"), n_classify / f("classify")))
 print("meeting           %s questions from %s mails in one meeting: import %.2f s (%.0f msg/s, peak RSS %.1f MiB)"
       % (format(int(R["q_n"]), ","), R["q_mails"], f("q_import"), int(R["q_mails"]) / f("q_import"), f("q_import_rss") / 1024))
+print("start-up          agendactl meeting list: on a new database %.2f s (fits the classifier and caches it), then %.2f s (loads the cached model)"
+      % (f("s_fit"), f("s_load")))
 print("rendering         agenda text %.2f s, agenda html %.2f s, minutes %.2f s (agendactl; its start-up alone, meeting list: %.2f s)"
       % (f("r_at"), f("r_ah"), f("r_mt"), f("r_base")))
 print("idle              the daemon in IDLE for %d s: %d ms CPU (%.3f %%), RSS %.1f MiB"
