@@ -223,6 +223,8 @@ eval: $(BUILD)/tests/eval_classify
 	@$(BUILD)/tests/eval_classify
 	@echo
 	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout.tsv
+	@echo
+	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout2.tsv
 
 $(BUILD)/tests/eval_classify: tests/eval/eval_classify.c $(call mod_objs,base classify)
 	@mkdir -p $(dir $@)
