@@ -1746,20 +1746,31 @@ static bool is_request(const char *s)
 	return starts_any(s, starts) || contains_word_any(s, phrases);
 }
 
-/* 2: a question mark; 1: asks in words ("Vi undrar", "vill veta"); 0: no. */
+/* 2: a question mark, or a request made to the administration ("Redovisa
+ * gärna ...", "Vi ber därför förvaltningen att ..."), which is as much an
+ * agenda item as a question; 1: asks in words ("Vi undrar", "vill veta"); 0:
+ * no. */
 static int sentence_asks(const char *s)
 {
+	static const char *const directed[] = {
+		"ber förvaltningen", "ber kommunen", "ber nämnden", "ber socialnämnden",
+		"vill att förvaltningen", "vill att kommunen", "vill att nämnden",
+		"önskar att förvaltningen", "önskar att kommunen", "önskar att nämnden",
+		"ber om en lägesrapport", "ber om besked", "ber om en redovisning", NULL
+	};
 	char *bare;
-	bool asks;
+	int asks;
 
 	if (has_question_mark(s))
 		return 2;
-	if (contains_word_any(s, ask_phrases) || is_request(s))
-		return 1;
+	if (is_request(s))
+		return 2;
 	bare = without_adverbs(s);
-	asks = contains_word_any(bare, ask_phrases);
+	asks = contains_word_any(bare, directed) && !contains_word(bare, "ska veta") ? 2
+	       : contains_word_any(s, ask_phrases) || contains_word_any(bare, ask_phrases) ? 1
+											: 0;
 	free(bare);
-	return asks ? 1 : 0;
+	return asks;
 }
 
 /* "Har ni läst artikeln i tidningen i fredags?": a question that points at
