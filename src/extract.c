@@ -1120,7 +1120,10 @@ static bool block_is_forward(const struct extract_ctx *ctx, const char *subject,
 		return kind == PREFIX_FORWARD;
 	if (!content)
 		return true;
-	return !nested && !ctx->in_reply_to;
+	/* a forwarded mail whose subject has no reply prefix replied to
+	 * nothing: a header block under its text is a second mail pasted
+	 * below it ("Från: Eva Dahl ... Ämne: Rullstolen"), not a thread */
+	return nested ? *subject != '\0' : !ctx->in_reply_to;
 }
 
 static void process_segment(struct extract_ctx *ctx, struct line *v, size_t n,
