@@ -225,6 +225,8 @@ eval: $(BUILD)/tests/eval_classify
 	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout.tsv
 	@echo
 	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout2.tsv
+	@echo
+	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout3.tsv
 
 $(BUILD)/tests/eval_classify: tests/eval/eval_classify.c $(call mod_objs,base classify)
 	@mkdir -p $(dir $@)
