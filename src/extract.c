@@ -1276,6 +1276,17 @@ static const char *greeting_rest(const char *t)
 		if (bang == NULL || skip_blanks(bang + 1)[0] == '\0')
 			return "";
 	}
+	/* "hej kommer ledsagarservicen att ...": a greeting written without
+	 * punctuation, its sentence going on in lower case */
+	if (*r == ' ') {
+		const char *next = skip_blanks(r);
+		size_t len;
+
+		if (*next != '\0' && !cp_is_upper(u8_next(next, &len)) && count_words(t) > 6 &&
+		    strpbrk(t, ",!:") == NULL && (ci_word_prefix(t, "hej") != NULL ||
+						   ci_word_prefix(t, "hejsan") != NULL))
+			return next;
+	}
 	/* "Hej Karin, här kommer ..." / "Hej! Kan ni ..." */
 	for (const char *s = r; *s != '\0' && s - r < 48; s++) {
 		if (*s == ',' || *s == '!' || *s == ':') {
@@ -1694,13 +1705,15 @@ static bool is_meta(const char *s)
 					     "tas med", "föra vidare", "föra fram", "diskutera",
 					     "diskuteras", "behandla", "behandlas", "besvara",
 					     "besvaras", "svara på", "titta på", "kolla på",
-					     "ta ställning", "ta med sig", "ta tag i", NULL };
+					     "ta ställning", "ta med sig", "ta tag i", "ha med",
+					     "få med", NULL };
 	size_t words = count_words(s);
 
 	if (words <= 15 && starts_any(s, starts))
 		return true;
-	/* "Nedan en fråga från en medlem." */
-	if (words <= 15 && !has_question_mark(s) &&
+	/* "Nedan en fråga från en medlem.", "Vi undrar samma sak som Bertil
+	 * nedan och vill gärna ha med frågan på mötet." */
+	if (words <= 20 && !has_question_mark(s) &&
 	    (contains_word(s, "nedan") || contains_word(s, "nedanstående")))
 		return true;
 	return words <= 14 && contains_word_any(s, verbs) && contains_word_any(s, deictic) &&
@@ -2056,6 +2069,8 @@ static bool is_no_questions(const char *s)
 					      NULL };
 	static const char *const none[] = {
 		"inga frågor", "inga nya frågor", "inga egna frågor", "inga särskilda frågor",
+		"inga andra frågor", "inga fler frågor", "inga ytterligare frågor",
+		"inga övriga frågor",
 		"inte några frågor", "inte någon fråga", "ingen fråga", "inga punkter",
 		"inga ärenden", "inga synpunkter", "inget att ta upp", "inget att lyfta",
 		"inget särskilt att ta upp", "inget nytt att ta upp", "inget från oss",
@@ -2449,6 +2464,13 @@ static const char *list_marker(const char *t, enum marker *kind_r)
 			goto found;
 		}
 	}
+	/* Outlook writes a second-level bullet of a Word list as "o" and
+	 * padding in the plain text ("o   När öppnar ...") */
+	if (*t == 'o' && (t[1] == '\t' || (t[1] == ' ' && t[2] == ' '))) {
+		s = t + 1;
+		kind = MARK_BULLET;
+		goto found;
+	}
 	return NULL;
 found:
 	if (kind_r != NULL)
@@ -2458,6 +2480,8 @@ found:
 
 struct block {
 	bool item;
+	bool label; /* an item naming the topic of the items under it */
+	int indent; /* of an item's marker line */
 	int section; /* text between two dropped quotes of an interleaved reply */
 	int strength; /* sentence_asks() of its strongest sentence */
 	bool asks; /* a question of its own, decided by split_*() */
@@ -2601,6 +2625,97 @@ static bool table_blocks(const struct line *v, size_t from, size_t to, int secti
 	return true;
 }
 
+static size_t overlap(const char *a, const char *b);
+
+/* "Hur många står i kö till bostad? Och när ska vikarierna på Solrosen få
+ * en introduktion? Vi undrar också om avgiften för ...": one paragraph, but
+ * questions about different things, each an item of its own. A paragraph is
+ * split after each of its questions when it has two or more, each of five
+ * words or more, and no two in a row share a word stem (a follow-up, "Hur
+ * många väntar? Och hur länge har de väntat?", stays with its question).
+ * Returns whether it split [start, end) into blocks. */
+static bool split_independent(const struct line *v, size_t start, size_t end, int indent,
+			      int section, struct blocks *bs)
+{
+	struct buf all = { 0 };
+	struct sentence *sv = NULL;
+	size_t n, n_q = 0, prev_q = SIZE_MAX, from = 0;
+	bool split = true;
+	char *text;
+
+	for (size_t k = start; k < end; k++)
+		append_words(&all, v[k].t);
+	trim_buf(&all);
+	text = buf_steal(&all);
+	n = split_sentences(text, &sv);
+	for (size_t i = 0; i < n && split; i++) {
+		char *q = xstrndup(text + sv[i].start, sv[i].len);
+
+		if (has_question_mark(q)) {
+			if (count_words(q) < 5 || is_meta(q))
+				split = false;
+			else if (prev_q != SIZE_MAX) {
+				char *p = xstrndup(text + sv[prev_q].start, sv[prev_q].len);
+
+				split = overlap(p, q) == 0;
+				free(p);
+			}
+			prev_q = i;
+			n_q++;
+		}
+		free(q);
+	}
+	split = split && n_q >= 2;
+	for (size_t i = 0; i < n && split; i++) {
+		char *q = xstrndup(text + sv[i].start, sv[i].len);
+		bool is_q = has_question_mark(q);
+
+		free(q);
+		/* a part ends at its question; what follows the last one stays */
+		if ((is_q && --n_q > 0) || i + 1 == n) {
+			size_t to = sv[i].start + sv[i].len;
+			struct block *blk =
+			    blocks_add(bs, false, xstrndup(text + sv[from].start, to - sv[from].start));
+
+			blk->raw = true;
+			blk->qmark = has_question_mark(blk->text);
+			blk->indented = indent >= 2;
+			blk->section = section;
+			from = i + 1;
+		}
+	}
+	free(sv);
+	free(text);
+	return split;
+}
+
+/* "* Färdtjänsten\n   * Hur ska man göra när ...?": a short item with
+ * deeper items under it names their topic; it is no question itself, its
+ * words go in front of each of them ("Färdtjänsten: Hur ska man ..."). */
+static void mark_labels(struct blocks *bs)
+{
+	for (size_t i = 0; i + 1 < bs->n; i++) {
+		struct block *b = &bs->v[i];
+		const char *label;
+
+		if (!b->item || b->qmark || count_words(b->text) > 5 || !bs->v[i + 1].item ||
+		    bs->v[i + 1].indent <= b->indent)
+			continue;
+		label = b->text;
+		for (size_t k = i + 1; k < bs->n && bs->v[k].item && bs->v[k].indent > b->indent;
+		     k++) {
+			char *t = xasprintf("%s%s %s", label,
+					    strchr(":.", last_char(label)) != NULL ? "" : ":",
+					    bs->v[k].text);
+
+			free(bs->v[k].text);
+			bs->v[k].text = t;
+			bs->v[k].strength = is_meta(t) ? 0 : sentence_asks(t);
+		}
+		b->label = true;
+	}
+}
+
 static void build_blocks(const struct line *v, size_t n, bool from_html, struct blocks *bs)
 {
 	size_t i = 0, last_marker = 0;
@@ -2675,6 +2790,8 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 			}
 			blk = blocks_add(bs, true, buf_steal(&b));
 			blk->strength = is_meta(blk->text) ? 0 : sentence_asks(blk->text);
+			blk->qmark = has_question_mark(blk->text);
+			blk->indent = indent;
 			blk->section = section;
 			continue;
 		}
@@ -2693,6 +2810,8 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 		}
 		i = end;
 		size_t parts = (qlines == end - start && qlines >= 2) ? qlines : 1;
+		if (parts == 1 && split_independent(v, start, end, indent, section, bs))
+			continue;
 		for (size_t p = 0; p < parts; p++) {
 			struct buf b = { 0 };
 			struct block *blk;
@@ -2708,11 +2827,12 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 			}
 			blk = blocks_add(bs, false, buf_steal(&b));
 			blk->raw = true;
-			blk->qmark = strchr(blk->text, '?') != NULL;
+			blk->qmark = has_question_mark(blk->text);
 			blk->indented = indent >= 2;
 			blk->section = section;
 		}
 	}
+	mark_labels(bs);
 }
 
 /* Crude stems: the first five letters of words of five letters or more. */
@@ -2936,9 +3056,9 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 		bool between = i > first && i < last;
 
 		if (b->item) {
-			b->used = notice;
-			b->asks = !notice;
-			prev_item = notice ? NULL : b;
+			b->used = notice || b->label;
+			b->asks = !b->used;
+			prev_item = b->used ? NULL : b;
 			continue;
 		}
 		b->used = true;
