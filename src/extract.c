@@ -2123,6 +2123,14 @@ static bool is_aside(const char *s)
 	       (contains_any(s, mail_acts) || contains_any(s, writing));
 }
 
+/* A closing at the end of the last line: "Mvh Ronny DHR", "/Maja, skickat
+ * från mobilen". */
+static bool is_inline_closing(const char *s)
+{
+	return is_closing(s) || (count_words(s) <= 8 && (ci_find(s, "skickat från") != NULL ||
+							  ci_find(s, "sent from") != NULL));
+}
+
 /* "En rättelse: under punkt 5 står det att ...", "Två små rättelser: jag
  * heter Lindholm": a correction of the minutes, for the secretary, not a
  * question for the agenda. What follows it in its paragraph goes with it. */
@@ -2339,6 +2347,8 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
 		else if (after_attendance && is_attendance_detail(s))
 			kinds[i] = SENT_DROP;
+		else if (i > 0 && i + 1 == n && is_inline_closing(s))
+			kinds[i] = SENT_DROP; /* "... igen? Mvh Ronny DHR" on the same line */
 		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || attendance ||
 			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
 			 is_ps_ds(s) || is_subject_ref(s) || is_backing(s))
@@ -2692,6 +2702,44 @@ static bool split_independent(const struct line *v, size_t start, size_t end, in
 /* "* Färdtjänsten\n   * Hur ska man göra när ...?": a short item with
  * deeper items under it names their topic; it is no question itself, its
  * words go in front of each of them ("Färdtjänsten: Hur ska man ..."). */
+/* "- Hur ska man göra när taxin inte kommer\n- och ingen svarar hos
+ * beställningscentralen?": an item in lower case after one that did not
+ * end its sentence goes on with it. */
+static void join_continued_items(struct blocks *bs)
+{
+	/* "- långa väntetider\n- bilar utan ramp" are points of their own */
+	static const char *const conjunctions[] = { "och", "men", "eller", "samt", "så att",
+						    "för att", "eftersom", NULL };
+	size_t out = 0;
+
+	for (size_t i = 0; i < bs->n; i++) {
+		struct block *b = &bs->v[i];
+		struct block *prev = out > 0 ? &bs->v[out - 1] : NULL;
+		size_t len;
+
+		if (prev != NULL && b->item && prev->item && prev->indent == b->indent &&
+		    strchr(".?!:;", last_char(prev->text)) == NULL && prev->words >= 4 &&
+		    *b->text != '\0' && !cp_is_upper(u8_next(b->text, &len)) &&
+		    starts_any(b->text, conjunctions)) {
+			char *t = xasprintf("%s %s", prev->text, b->text);
+
+			free(prev->text);
+			prev->text = t;
+			prev->words = count_words(t);
+			prev->strength = is_meta(t) ? 0 : sentence_asks(t);
+			prev->qmark = has_question_mark(t);
+			free(b->text);
+			buf_free(&b->pre);
+			buf_free(&b->post);
+			continue;
+		}
+		if (out != i)
+			bs->v[out] = *b;
+		out++;
+	}
+	bs->n = out;
+}
+
 static void mark_labels(struct blocks *bs)
 {
 	for (size_t i = 0; i + 1 < bs->n; i++) {
@@ -2832,6 +2880,7 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 			blk->section = section;
 		}
 	}
+	join_continued_items(bs);
 	mark_labels(bs);
 }
 
