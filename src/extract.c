@@ -2492,6 +2492,7 @@ struct block {
 	bool item;
 	bool label; /* an item naming the topic of the items under it */
 	int indent; /* of an item's marker line */
+	char marker[8]; /* an item's bullet ("-", "·", "o"); "" for a number */
 	int section; /* text between two dropped quotes of an interleaved reply */
 	int strength; /* sentence_asks() of its strongest sentence */
 	bool asks; /* a question of its own, decided by split_*() */
@@ -2740,6 +2741,15 @@ static void join_continued_items(struct blocks *bs)
 	bs->n = out;
 }
 
+/* Item b is under item top: indented further, or (Outlook's plain text,
+ * which flattens the indent) another bullet than top's. */
+static bool deeper(const struct block *top, const struct block *b)
+{
+	return b->indent > top->indent ||
+	       (b->indent == top->indent && top->marker[0] != '\0' && b->marker[0] != '\0' &&
+		strcmp(top->marker, b->marker) != 0);
+}
+
 static void mark_labels(struct blocks *bs)
 {
 	for (size_t i = 0; i + 1 < bs->n; i++) {
@@ -2747,11 +2757,10 @@ static void mark_labels(struct blocks *bs)
 		const char *label;
 
 		if (!b->item || b->qmark || count_words(b->text) > 5 || !bs->v[i + 1].item ||
-		    bs->v[i + 1].indent <= b->indent)
+		    !deeper(b, &bs->v[i + 1]))
 			continue;
 		label = b->text;
-		for (size_t k = i + 1; k < bs->n && bs->v[k].item && bs->v[k].indent > b->indent;
-		     k++) {
+		for (size_t k = i + 1; k < bs->n && bs->v[k].item && deeper(b, &bs->v[k]); k++) {
 			char *t = xasprintf("%s%s %s", label,
 					    strchr(":.", last_char(label)) != NULL ? "" : ":",
 					    bs->v[k].text);
@@ -2775,6 +2784,7 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 
 	while (i < n) {
 		const char *rest;
+		enum marker kind = MARK_NONE;
 
 		if (line_blank(&v[i])) {
 			if (v[i].gap)
@@ -2792,10 +2802,11 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 				continue;
 			}
 		}
-		rest = list_marker(v[i].t, NULL);
+		rest = list_marker(v[i].t, &kind);
 		if (rest != NULL) {
 			struct buf b = { 0 };
 			int indent = v[i].indent;
+			size_t start_line = i;
 			size_t first_words = count_words(rest);
 			bool cont = false;
 			struct block *blk;
@@ -2840,6 +2851,12 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 			blk->strength = is_meta(blk->text) ? 0 : sentence_asks(blk->text);
 			blk->qmark = has_question_mark(blk->text);
 			blk->indent = indent;
+			if (kind == MARK_BULLET) {
+				size_t ml = strcspn(v[start_line].t, " \t");
+
+				snprintf(blk->marker, sizeof(blk->marker), "%.*s",
+					 (int)(ml < sizeof(blk->marker) ? ml : 0), v[start_line].t);
+			}
 			blk->section = section;
 			continue;
 		}
