@@ -1774,6 +1774,7 @@ static int sentence_asks(const char *s)
 		"önskar att förvaltningen", "önskar att kommunen", "önskar att nämnden",
 		"ber om en lägesrapport", "ber om besked", "ber om en redovisning", NULL
 	};
+	static const char *const adding[] = { "också", "även", "dessutom", NULL };
 	char *bare;
 	int asks;
 
@@ -1786,6 +1787,9 @@ static int sentence_asks(const char *s)
 	       : contains_word_any(s, ask_phrases) || contains_word_any(bare, ask_phrases) ? 1
 											: 0;
 	free(bare);
+	/* "Vi undrar också om ...": one more question, beside those with '?' */
+	if (asks == 1 && contains_word_any(s, adding))
+		asks = 2;
 	return asks;
 }
 
@@ -2638,6 +2642,15 @@ static bool table_blocks(const struct line *v, size_t from, size_t to, int secti
 
 static size_t overlap(const char *a, const char *b);
 
+/* A sentence that asks, for split_independent(): with a '?', or in words
+ * with a word that adds it to others ("Vi undrar också om ..."). */
+static bool is_further_question(const char *s)
+{
+	static const char *const adding[] = { "också", "även", "dessutom", NULL };
+
+	return has_question_mark(s) || (sentence_asks(s) > 0 && contains_word_any(s, adding));
+}
+
 /* "Hur många står i kö till bostad? Och när ska vikarierna på Solrosen få
  * en introduktion? Vi undrar också om avgiften för ...": one paragraph, but
  * questions about different things, each an item of its own. A paragraph is
@@ -2662,7 +2675,7 @@ static bool split_independent(const struct line *v, size_t start, size_t end, in
 	for (size_t i = 0; i < n && split; i++) {
 		char *q = xstrndup(text + sv[i].start, sv[i].len);
 
-		if (has_question_mark(q)) {
+		if (is_further_question(q)) {
 			if (count_words(q) < 5 || is_meta(q))
 				split = false;
 			else if (prev_q != SIZE_MAX) {
@@ -2679,7 +2692,7 @@ static bool split_independent(const struct line *v, size_t start, size_t end, in
 	split = split && n_q >= 2;
 	for (size_t i = 0; i < n && split; i++) {
 		char *q = xstrndup(text + sv[i].start, sv[i].len);
-		bool is_q = has_question_mark(q);
+		bool is_q = is_further_question(q);
 
 		free(q);
 		/* a part ends at its question; what follows the last one stays */
@@ -3020,8 +3033,10 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 	size_t asking = 0;
 	int need = 1;
 
+	/* a '?' raises the bar; a request or "Vi undrar också" (strength 2
+	 * without one) passes it but does not raise it */
 	for (size_t i = 0; i < bs->n; i++)
-		if (bs->v[i].strength == 2)
+		if (bs->v[i].strength == 2 && has_question_mark(bs->v[i].text))
 			need = 2;
 	for (size_t i = 0; i < bs->n; i++) {
 		bs->v[i].asks = bs->v[i].strength >= need;
