@@ -1775,21 +1775,40 @@ static int sentence_asks(const char *s)
 		"ber om en lägesrapport", "ber om besked", "ber om en redovisning", NULL
 	};
 	static const char *const adding[] = { "också", "även", "dessutom", NULL };
+	/* the rules ask this of the same sentence many times, on every
+	 * thread that extracts: the last answers, per thread */
+	static _Thread_local struct {
+		uint64_t hash;
+		int asks;
+	} memo[64];
+	uint64_t h = 1469598103934665603u;
 	char *bare;
+	bool adverbs;
 	int asks;
 
 	if (has_question_mark(s))
 		return 2;
-	if (is_request(s))
-		return 2;
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211u;
+	h |= 1; /* 0 is an empty slot */
+	if (memo[h % 64].hash == h)
+		return memo[h % 64].asks;
 	bare = without_adverbs(s);
-	asks = contains_word_any(bare, directed) && !contains_word(bare, "ska veta") ? 2
-	       : contains_word_any(s, ask_phrases) || contains_word_any(bare, ask_phrases) ? 1
-											: 0;
-	free(bare);
-	/* "Vi undrar också om ...": one more question, beside those with '?' */
-	if (asks == 1 && contains_word_any(s, adding))
+	adverbs = strcmp(bare, s) != 0;
+	if (is_request(s))
 		asks = 2;
+	else if (contains_word_any(bare, directed) && !contains_word(bare, "ska veta"))
+		asks = 2;
+	else if (contains_word_any(s, ask_phrases) ||
+		 (adverbs && contains_word_any(bare, ask_phrases)))
+		/* "Vi undrar också om ...": one more question beside those
+		 * with '?' */
+		asks = adverbs && contains_word_any(s, adding) ? 2 : 1;
+	else
+		asks = 0;
+	free(bare);
+	memo[h % 64].hash = h;
+	memo[h % 64].asks = asks;
 	return asks;
 }
 
@@ -2648,7 +2667,12 @@ static bool is_further_question(const char *s)
 {
 	static const char *const adding[] = { "också", "även", "dessutom", NULL };
 
-	return has_question_mark(s) || (sentence_asks(s) > 0 && contains_word_any(s, adding));
+	if (has_question_mark(s))
+		return true;
+	/* the cheap test first: most sentences have none of these words */
+	return (ci_find(s, "också") != NULL || ci_find(s, "även") != NULL ||
+		ci_find(s, "dessutom") != NULL) &&
+	       contains_word_any(s, adding) && sentence_asks(s) > 0;
 }
 
 /* "Hur många står i kö till bostad? Och när ska vikarierna på Solrosen få
@@ -2671,6 +2695,11 @@ static bool split_independent(const struct line *v, size_t start, size_t end, in
 		append_words(&all, v[k].t);
 	trim_buf(&all);
 	text = buf_steal(&all);
+	/* at least one '?' among two questions */
+	if (strchr(text, '?') == NULL) {
+		free(text);
+		return false;
+	}
 	n = split_sentences(text, &sv);
 	for (size_t i = 0; i < n && split; i++) {
 		char *q = xstrndup(text + sv[i].start, sv[i].len);
