@@ -69,6 +69,7 @@ struct html_text {
 	size_t skip_depth;   /* inside a skipped element opened at this depth */
 	size_t marker_depth; /* inside Outlook's list marker opened here */
 	struct buf marker;
+	int mso_level; /* "mso-list:l0 level2" of the paragraph: its list level */
 };
 
 enum tag {
@@ -341,13 +342,33 @@ static void put_pre(struct html_text *h, const char *s, size_t len)
 	}
 }
 
+/* The level of a Word list paragraph (style "mso-list:l0 level2 lfo1"), 0
+ * when it is none. */
+static int mso_list_level(const char *style)
+{
+	const char *m = style != NULL ? strcasestr(style, "mso-list:") : NULL;
+	const char *l = m != NULL ? strcasestr(m, "level") : NULL;
+	int level = 0;
+
+	if (l == NULL || l - m > 24)
+		return 0;
+	for (l += 5; *l >= '0' && *l <= '9' && level < 100; l++)
+		level = level * 10 + (*l - '0');
+	return level;
+}
+
 /* Outlook's list marker (<span style="mso-list:Ignore">·&nbsp;&nbsp;</span>):
- * a bullet becomes "- ", a number stays. */
+ * a bullet becomes "- ", a number stays; a deeper level of a Word list is
+ * indented two spaces a level, as the list looked ("  - Hur ...?" under
+ * "1. Personalens kunskap"). */
 static void put_list_marker(struct html_text *h)
 {
 	const char *s = h->marker.data != NULL ? h->marker.data : "";
 	size_t len = h->marker.len, i = 0, k;
 	struct buf b = {0};
+
+	for (int lv = 1; lv < h->mso_level && lv < 8; lv++)
+		buf_append_str(&b, "  ");
 
 	while (i < len) {
 		if (is_space_at(s, len, i, &k))
@@ -355,14 +376,16 @@ static void put_list_marker(struct html_text *h)
 		else
 			buf_append_char(&b, s[i++]);
 	}
-	if (b.len > 0) {
-		bool numbered =
-		    strpbrk(b.data, "0123456789") != NULL ||
-		    ((b.data[b.len - 1] == '.' || b.data[b.len - 1] == ')') && b.len > 1);
-		if (numbered)
-			put_text(h, b.data, b.len);
-		else
-			put_text(h, "-", 1);
+	if (b.len > 0 && b.data[b.len - 1] != ' ') {
+		size_t pad = strspn(b.data, " ");
+		bool numbered = strpbrk(b.data, "0123456789") != NULL ||
+				((b.data[b.len - 1] == '.' || b.data[b.len - 1] == ')') &&
+				 b.len - pad > 1);
+		if (!numbered) {
+			b.len = pad;
+			buf_append_char(&b, '-');
+		}
+		put_text(h, b.data, b.len);
 		h->space = true;
 	}
 	buf_free(&b);
@@ -420,6 +443,8 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
 		h->marker_depth = h->depth;
 		return;
 	}
+	if (d->tag == T_P)
+		h->mso_level = mso_list_level(style);
 	e->def = d;
 	e->breaks = d->tag == T_P ? p_breaks(attrs) : d->breaks;
 	want_breaks(h, e->breaks);
