@@ -3146,6 +3146,18 @@ static bool is_notice_heading(const struct block *b)
 
 static bool is_summary(const char *s);
 
+/* An item that gives the background of the one above it: "Bakgrund: ...",
+ * also under a topic ("Personalens kunskap: Bakgrund: ..."). */
+static bool is_background_item(const char *t)
+{
+	static const char *const starts[] = { "bakgrund", "bakgrunden", "till bakgrund",
+					      "som bakgrund", "för bakgrund", "fakta:", NULL };
+	const char *colon = strstr(t, ": ");
+
+	return starts_any(t, starts) ||
+	       (colon != NULL && colon - t < 60 && starts_any(colon + 2, starts));
+}
+
 static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
 {
 	size_t first = bs->n, last = 0;
@@ -3165,6 +3177,13 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 		struct block *b = &bs->v[i];
 		bool between = i > first && i < last;
 
+		if (b->item && !notice && !b->label && prev_item != NULL && !b->qmark &&
+		    is_background_item(b->text)) {
+			/* "- Bakgrund: tre av våra medlemmar ..." under its question */
+			b->used = true;
+			join_text(&prev_item->post, b->text);
+			continue;
+		}
 		if (b->item) {
 			b->used = notice || b->label;
 			b->asks = !b->used;
