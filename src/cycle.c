@@ -1329,8 +1329,8 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 	struct error ignored;
 	struct analysis group[ANALYZE_GROUP];
 	struct store_message *msgs[ANALYZE_GROUP];
-	/* for the other threads of analyze_group(); made after training, since
-	 * training must not happen while they live */
+	/* for the other threads of analyze_group(); made after training (below),
+	 * since training must not happen while they live */
 	struct classify_reader *readers[ANALYZE_THREADS_MAX] = { 0 };
 	size_t n_readers = 0;
 	int64_t last = 0;
@@ -1346,8 +1346,6 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 		return -1;
 	if (c->trained_upto != trained)
 		sim_memo_clear(&c->sim_memo);
-	while (n_readers + 1 < c->analyze_threads)
-		readers[n_readers++] = classify_reader_new(c->classifier);
 	while (!*stop) {
 		if (!open) {
 			if (store_batch_begin(c->store, error_r) != 0)
@@ -1377,6 +1375,10 @@ int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, str
 			}
 			if (n_group == 0)
 				break;
+			/* made once there is more than one mail to share out: a cycle
+			 * with nothing new (most of them) makes none */
+			while (n_group > 1 && n_readers + 1 < c->analyze_threads)
+				readers[n_readers++] = classify_reader_new(c->classifier);
 			analyze_group(c, readers, n_readers, group, n_group);
 		}
 		if (process_message(c, &group[done], error_r) != 0)

@@ -2687,6 +2687,7 @@ static bool split_independent(const struct line *v, size_t start, size_t end, in
 {
 	struct buf all = { 0 };
 	struct sentence *sv = NULL;
+	bool *asks = NULL;
 	size_t n, n_q = 0, prev_q = SIZE_MAX, from = 0;
 	bool split = true;
 	char *text;
@@ -2701,10 +2702,12 @@ static bool split_independent(const struct line *v, size_t start, size_t end, in
 		return false;
 	}
 	n = split_sentences(text, &sv);
+	asks = xcalloc(n + 1, sizeof(*asks));
 	for (size_t i = 0; i < n && split; i++) {
 		char *q = xstrndup(text + sv[i].start, sv[i].len);
 
-		if (is_further_question(q)) {
+		asks[i] = is_further_question(q);
+		if (asks[i]) {
 			if (count_words(q) < 5 || is_meta(q))
 				split = false;
 			else if (prev_q != SIZE_MAX) {
@@ -2720,12 +2723,8 @@ static bool split_independent(const struct line *v, size_t start, size_t end, in
 	}
 	split = split && n_q >= 2;
 	for (size_t i = 0; i < n && split; i++) {
-		char *q = xstrndup(text + sv[i].start, sv[i].len);
-		bool is_q = is_further_question(q);
-
-		free(q);
 		/* a part ends at its question; what follows the last one stays */
-		if ((is_q && --n_q > 0) || i + 1 == n) {
+		if ((asks[i] && --n_q > 0) || i + 1 == n) {
 			size_t to = sv[i].start + sv[i].len;
 			struct block *blk =
 			    blocks_add(bs, false, xstrndup(text + sv[from].start, to - sv[from].start));
@@ -2737,6 +2736,7 @@ static bool split_independent(const struct line *v, size_t start, size_t end, in
 			from = i + 1;
 		}
 	}
+	free(asks);
 	free(sv);
 	free(text);
 	return split;

@@ -2454,6 +2454,13 @@ int store_counts(struct store *st, struct store_counts *c, struct error *error_r
 	return 0;
 }
 
+/* A message of messages (the outer row) whose mail is past the retention
+ * (?1: the first day kept) and none of whose questions is still current. */
+#define EXPIRED_MESSAGE                                                                      \
+	" status <> 'new' AND date(received, 'unixepoch', 'localtime') < ?1 AND NOT EXISTS"  \
+	" (SELECT 1 FROM questions q WHERE q.message = messages.id AND"                       \
+	" coalesce(q.meeting, '9999-12-31') >= ?1)"
+
 int store_expire(struct store *st, const char *before_day, int *n_r, struct error *error_r)
 {
 	sqlite3_stmt *s;
@@ -2475,10 +2482,7 @@ int store_expire(struct store *st, const char *before_day, int *n_r, struct erro
 		 * still current */
 		s = stmt(st,
 			 "UPDATE messages SET from_name = NULL, subject = NULL, from_addr = NULL"
-			 " WHERE id IN (SELECT message FROM message_raw) AND status <> 'new' AND"
-			 " date(received, 'unixepoch', 'localtime') < ?1 AND NOT EXISTS (SELECT 1"
-			 " FROM questions q WHERE q.message = messages.id AND"
-			 " coalesce(q.meeting, '9999-12-31') >= ?1)",
+			 " WHERE id IN (SELECT message FROM message_raw) AND" EXPIRED_MESSAGE,
 			 error_r);
 		rc = s == NULL ? -1 : (bind_text(s, 1, before_day), run(st, s, error_r));
 		n += sqlite3_changes(st->db);
@@ -2487,9 +2491,7 @@ int store_expire(struct store *st, const char *before_day, int *n_r, struct erro
 		/* the same messages (their sender is gone now); not counted twice */
 		s = stmt(st,
 			 "DELETE FROM message_raw WHERE message IN (SELECT id FROM messages WHERE"
-			 " status <> 'new' AND date(received, 'unixepoch', 'localtime') < ?1 AND"
-			 " NOT EXISTS (SELECT 1 FROM questions q WHERE q.message = messages.id AND"
-			 " coalesce(q.meeting, '9999-12-31') >= ?1))",
+			 EXPIRED_MESSAGE ")",
 			 error_r);
 		rc = s == NULL ? -1 : (bind_text(s, 1, before_day), run(st, s, error_r));
 	}
