@@ -39,11 +39,11 @@
  * commit points of a run are the same on a fast and a slow machine (the
  * crash test names them). */
 #define PROCESS_BATCH 50
-/* A group of messages analysed at once: ANALYZE_GROUP of them, or fewer
- * when their raw bytes reach ANALYZE_GROUP_BYTES (a group's decoded text is
- * in memory at the same time). */
-#define ANALYZE_GROUP 16
-#define ANALYZE_GROUP_BYTES (8u << 20)
+/* A transaction's messages are read and analysed together: PROCESS_BATCH of
+ * them, or fewer when their raw bytes reach CHUNK_BYTES. Two such chunks are
+ * in memory at once (one analysed while the other is stored), each with its
+ * decoded text. */
+#define CHUNK_BYTES (8u << 20)
 #define ANALYZE_THREADS_MAX 4
 /* At most one acknowledgement per sender per hour (a burst of mails). */
 #define ACK_INTERVAL 3600
@@ -86,7 +86,7 @@ struct cycle {
 	int lock_fd; /* the instance lock of a delivering daemon, or -1 */
 	int64_t trained_upto; /* the last correction (training row) the classifier has */
 	struct sim_memo sim_memo; /* see near_duplicate_item() */
-	size_t analyze_threads; /* see analyze_group() */
+	size_t analyze_threads; /* see struct analyzer */
 };
 
 /* ---- opening ------------------------------------------------------------------ */
@@ -1057,8 +1057,8 @@ static bool is_own_address(const struct cycle *c, const char *addr)
 
 /* What the pure stages (mime, extract, triage) make of one message. They
  * touch neither the store nor the classifier nor any other shared state, so
- * the messages of a group are analysed at once on every core
- * (analyze_group()); what follows them is done in order, one message at a
+ * the messages of a chunk are analysed at once on every core
+ * (struct analyzer); what follows them is done in order, one message at a
  * time, in the store's transaction (process_message()). */
 struct analysis {
 	const struct store_message *msg;
@@ -1252,163 +1252,239 @@ done:
 	return rc;
 }
 
-static void readers_free(struct classify_reader **readers, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		classify_reader_free(&readers[i]);
-}
-
-static void group_clear(struct analysis *group, struct store_message **msgs, size_t *n_r,
-			size_t *done_r)
-{
-	for (size_t i = 0; i < *n_r; i++) {
-		analysis_clear(&group[i]);
-		store_message_free(&msgs[i]);
-	}
-	*n_r = 0;
-	*done_r = 0;
-}
-
-struct analyze_work {
-	const struct cycle *c;
-	struct analysis *a;
+/* The messages of one store transaction, read and analysed together. */
+struct chunk {
+	struct analysis a[PROCESS_BATCH];
+	struct store_message *msgs[PROCESS_BATCH];
 	size_t n;
-	size_t next; /* the next message to take, under lock */
-	pthread_mutex_t lock;
 };
 
-struct analyze_thread {
-	struct analyze_work *work;
-	struct classify_reader *reader; /* NULL: the thread that owns the classifier */
-};
-
-static void *analyze_worker(void *arg)
+static void chunk_clear(struct chunk *k)
 {
-	struct analyze_thread *t = arg;
-	struct analyze_work *w = t->work;
+	for (size_t i = 0; i < k->n; i++) {
+		analysis_clear(&k->a[i]);
+		store_message_free(&k->msgs[i]);
+	}
+	k->n = 0;
+}
 
+/* Reads the next new messages after *last into k: PROCESS_BATCH of them, or
+ * fewer when their raw bytes reach CHUNK_BYTES (but at least one). */
+static int chunk_read(struct cycle *c, int64_t *last, struct chunk *k, struct error *error_r)
+{
+	size_t bytes = 0;
+
+	while (k->n < PROCESS_BATCH && bytes < CHUNK_BYTES) {
+		bool found;
+
+		if (store_next_new(c->store, *last, &k->msgs[k->n], &found, error_r) != 0)
+			return -1;
+		if (!found)
+			break;
+		*last = k->msgs[k->n]->id;
+		bytes += k->msgs[k->n]->raw_size;
+		memset(&k->a[k->n], 0, sizeof(k->a[k->n]));
+		k->a[k->n].msg = k->msgs[k->n];
+		k->n++;
+	}
+	return 0;
+}
+
+/* Analyses the next chunk on other threads while this one stores the
+ * outcomes of the current: the pure stages take most of the CPU, and the
+ * store part must stay in order on one thread. Each thread has its own
+ * classify_reader; this thread, when it helps (analyzer_finish()), uses
+ * the classifier itself, which it does not otherwise touch then. Nothing
+ * trains the classifier while an analyzer lives. */
+struct analyzer;
+
+struct analyzer_thread {
+	struct analyzer *an;
+	struct classify_reader *reader;
+	pthread_t thread;
+};
+
+struct analyzer {
+	const struct cycle *c;
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* a chunk was given, or quit */
+	pthread_cond_t done; /* the chunk's last message is analysed */
+	/* under lock: the chunk, the next message to take, how many are done */
+	struct analysis *a;
+	size_t n, next, finished;
+	bool quit;
+	struct analyzer_thread threads[ANALYZE_THREADS_MAX];
+	size_t n_threads;
+};
+
+static void *analyzer_main(void *arg)
+{
+	struct analyzer_thread *t = arg;
+	struct analyzer *an = t->an;
+
+	pthread_mutex_lock(&an->lock);
 	for (;;) {
 		size_t i;
 
-		pthread_mutex_lock(&w->lock);
-		i = w->next++;
-		pthread_mutex_unlock(&w->lock);
-		if (i >= w->n)
-			return NULL;
-		analyze_message(w->c, t->reader, &w->a[i]);
+		while (!an->quit && an->next >= an->n)
+			pthread_cond_wait(&an->work, &an->lock);
+		if (an->quit)
+			break;
+		i = an->next++;
+		pthread_mutex_unlock(&an->lock);
+		analyze_message(an->c, t->reader, &an->a[i]);
+		pthread_mutex_lock(&an->lock);
+		if (++an->finished == an->n)
+			pthread_cond_signal(&an->done);
 	}
+	pthread_mutex_unlock(&an->lock);
+	return NULL;
 }
 
-/* Analyses a[0..n) on this thread and one more for each reader (readers[i]
- * NULL: none for it); where a thread cannot be started the others (at least
- * this one) do its share. The results do not depend on how many ran. */
-static void analyze_group(const struct cycle *c, struct classify_reader *const *readers,
-			  size_t n_readers, struct analysis *a, size_t n)
+/* An analyzer with up to n_threads threads besides this one; where a
+ * thread cannot be started this one does its share. The results do not
+ * depend on how many run. */
+static struct analyzer *analyzer_new(const struct cycle *c, size_t n_threads)
 {
-	struct analyze_work w = { .c = c, .a = a, .n = n };
-	struct analyze_thread self = { .work = &w }, others[ANALYZE_THREADS_MAX];
-	pthread_t threads[ANALYZE_THREADS_MAX];
-	size_t started = 0;
+	struct analyzer *an = xcalloc(1, sizeof(*an));
 
-	pthread_mutex_init(&w.lock, NULL);
-	for (size_t i = 0; i < n_readers && i + 1 < n; i++) {
-		if (readers[i] == NULL)
-			continue;
-		others[started] = (struct analyze_thread){ .work = &w, .reader = readers[i] };
-		if (pthread_create(&threads[started], NULL, analyze_worker, &others[started]) == 0)
-			started++;
+	an->c = c;
+	pthread_mutex_init(&an->lock, NULL);
+	pthread_cond_init(&an->work, NULL);
+	pthread_cond_init(&an->done, NULL);
+	for (size_t i = 0; i < n_threads && i < ANALYZE_THREADS_MAX; i++) {
+		struct analyzer_thread *t = &an->threads[an->n_threads];
+
+		t->an = an;
+		t->reader = classify_reader_new(c->classifier);
+		if (pthread_create(&t->thread, NULL, analyzer_main, t) != 0) {
+			classify_reader_free(&t->reader);
+			break;
+		}
+		an->n_threads++;
 	}
-	analyze_worker(&self);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	pthread_mutex_destroy(&w.lock);
+	return an;
+}
+
+static void analyzer_start(struct analyzer *an, struct chunk *k)
+{
+	pthread_mutex_lock(&an->lock);
+	an->a = k->a;
+	an->n = k->n;
+	an->next = 0;
+	an->finished = 0;
+	pthread_cond_broadcast(&an->work);
+	pthread_mutex_unlock(&an->lock);
+}
+
+/* Returns when the chunk of analyzer_start() is analysed, helping with it. */
+static void analyzer_finish(struct analyzer *an)
+{
+	pthread_mutex_lock(&an->lock);
+	while (an->next < an->n) {
+		size_t i = an->next++;
+
+		pthread_mutex_unlock(&an->lock);
+		analyze_message(an->c, NULL, &an->a[i]);
+		pthread_mutex_lock(&an->lock);
+		an->finished++;
+	}
+	while (an->finished < an->n)
+		pthread_cond_wait(&an->done, &an->lock);
+	pthread_mutex_unlock(&an->lock);
+}
+
+/* Waits for a chunk given and not finished, then ends the threads. */
+static void analyzer_free(struct analyzer **anp)
+{
+	struct analyzer *an = *anp;
+
+	if (an == NULL)
+		return;
+	analyzer_finish(an);
+	pthread_mutex_lock(&an->lock);
+	an->quit = true;
+	pthread_cond_broadcast(&an->work);
+	pthread_mutex_unlock(&an->lock);
+	for (size_t i = 0; i < an->n_threads; i++) {
+		pthread_join(an->threads[i].thread, NULL);
+		classify_reader_free(&an->threads[i].reader);
+	}
+	pthread_cond_destroy(&an->done);
+	pthread_cond_destroy(&an->work);
+	pthread_mutex_destroy(&an->lock);
+	free(an);
+	*anp = NULL;
+}
+
+/* Stores the outcomes of cur in one transaction; a stop commits what is
+ * done, and the rest stays "new" (it is analysed again next time). */
+static int chunk_store(struct cycle *c, struct chunk *cur, volatile sig_atomic_t *stop,
+		       size_t *n_r, struct error *error_r)
+{
+	struct error ignored;
+
+	if (store_batch_begin(c->store, error_r) != 0)
+		return -1;
+	for (size_t i = 0; i < cur->n && !*stop; i++) {
+		if (process_message(c, &cur->a[i], error_r) != 0) {
+			/* what was processed in this batch stays "new" */
+			store_batch_end(c->store, false, &ignored);
+			return -1;
+		}
+		(*n_r)++;
+	}
+	return store_batch_end(c->store, true, error_r);
 }
 
 int cycle_process(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_r, struct error *error_r)
 {
-	struct error ignored;
-	struct analysis group[ANALYZE_GROUP];
-	struct store_message *msgs[ANALYZE_GROUP];
-	/* for the other threads of analyze_group(); made after training (below),
-	 * since training must not happen while they live */
-	struct classify_reader *readers[ANALYZE_THREADS_MAX] = { 0 };
-	size_t n_readers = 0;
-	int64_t last = 0;
-	size_t n = 0, in_batch = 0, n_group = 0, done = 0;
-	int64_t trained;
-	bool open = false, more = true;
+	struct chunk *chunks = xcalloc(2, sizeof(*chunks)), *cur = &chunks[0], *next = &chunks[1];
+	struct chunk *swap;
+	struct analyzer *an = NULL;
+	int64_t last = 0, trained;
+	size_t n = 0;
+	int rc = -1;
 
 	*n_r = 0;
 	/* corrections agendactl made since: the next classification follows them */
 	trained = c->trained_upto;
 	if (store_training(c->store, c->trained_upto, train_cb, c->classifier, &c->trained_upto,
 			   error_r) != 0)
-		return -1;
+		goto out;
 	if (c->trained_upto != trained)
 		sim_memo_clear(&c->sim_memo);
-	while (!*stop) {
-		if (!open) {
-			if (store_batch_begin(c->store, error_r) != 0)
-				goto fail;
-			open = true;
-		}
-		if (done == n_group) {
-			/* the next group: never past the end of the transaction's batch */
-			size_t bytes = 0;
-
-			group_clear(group, msgs, &n_group, &done);
-			while (more && n_group < ANALYZE_GROUP && in_batch + n_group < PROCESS_BATCH &&
-			       bytes < ANALYZE_GROUP_BYTES) {
-				bool found;
-
-				if (store_next_new(c->store, last, &msgs[n_group], &found, error_r) != 0)
-					goto fail;
-				if (!found) {
-					more = false;
-					break;
-				}
-				last = msgs[n_group]->id;
-				bytes += msgs[n_group]->raw_size;
-				memset(&group[n_group], 0, sizeof(group[n_group]));
-				group[n_group].msg = msgs[n_group];
-				n_group++;
-			}
-			if (n_group == 0)
-				break;
-			/* made once there is more than one mail to share out: a cycle
-			 * with nothing new (most of them) makes none */
-			while (n_group > 1 && n_readers + 1 < c->analyze_threads)
-				readers[n_readers++] = classify_reader_new(c->classifier);
-			analyze_group(c, readers, n_readers, group, n_group);
-		}
-		if (process_message(c, &group[done], error_r) != 0)
-			goto fail;
-		done++;
-		n++;
-		/* one commit per batch; the stop flag is looked at between messages,
-		 * and a stop commits what is done */
-		if (++in_batch == PROCESS_BATCH) {
-			open = false;
-			in_batch = 0;
-			if (store_batch_end(c->store, true, error_r) != 0)
-				goto fail;
-			sd_notify(0, "WATCHDOG=1");
-		}
+	if (chunk_read(c, &last, cur, error_r) != 0)
+		goto out;
+	/* threads only when there is more than one mail to share out: a cycle
+	 * with nothing new (most of them) starts none */
+	an = analyzer_new(c, cur->n > 1 ? c->analyze_threads - 1 : 0);
+	if (cur->n > 0) {
+		analyzer_start(an, cur);
+		analyzer_finish(an);
 	}
-	/* a stop leaves the rest of a group "new": it is analysed again */
-	group_clear(group, msgs, &n_group, &done);
-	readers_free(readers, n_readers);
-	if (open && store_batch_end(c->store, true, error_r) != 0)
-		return -1;
+	while (cur->n > 0 && !*stop) {
+		if (chunk_read(c, &last, next, error_r) != 0)
+			goto out;
+		if (next->n > 0)
+			analyzer_start(an, next);
+		if (chunk_store(c, cur, stop, &n, error_r) != 0)
+			goto out;
+		sd_notify(0, "WATCHDOG=1");
+		chunk_clear(cur);
+		analyzer_finish(an);
+		swap = cur;
+		cur = next;
+		next = swap;
+	}
+	rc = 0;
+out:
+	analyzer_free(&an);
+	chunk_clear(&chunks[0]);
+	chunk_clear(&chunks[1]);
+	free(chunks);
 	*n_r = n;
-	return 0;
-fail:
-	group_clear(group, msgs, &n_group, &done);
-	readers_free(readers, n_readers);
-	/* what was processed in this batch stays "new" and is processed again */
-	if (open)
-		store_batch_end(c->store, false, &ignored);
-	return -1;
+	return rc;
 }
 
 int cycle_place_waiting(struct cycle *c, int *n_r, struct error *error_r)
