@@ -493,6 +493,7 @@ struct fetch_batch {
 	size_t cap;
 	const struct imap_entry *entries; /* for the full size of truncated ones */
 	size_t n_entries;
+	uint32_t last_uid; /* the watermark of its transaction */
 };
 
 static int collect_message(void *ctx, const struct imap_message *msg, struct error *error_r)
@@ -532,6 +533,14 @@ static void fetch_batch_clear(struct fetch_batch *b)
 	b->n = 0;
 }
 
+static void fetch_batch_free(struct fetch_batch *b)
+{
+	fetch_batch_clear(b);
+	free(b->messages);
+	free(b->copies);
+	memset(b, 0, sizeof(*b));
+}
+
 /* Flags or moves what the store has but the server does not know about yet
  * (store.c rule 1), and records that it did. */
 static int mark_imported(struct cycle *c, const char *mailbox, uint32_t uidvalidity,
@@ -554,8 +563,6 @@ static int mark_imported(struct cycle *c, const char *mailbox, uint32_t uidvalid
 	return rc;
 }
 
-/* Fetches entries[from, to) in one UID FETCH and stores them in one
- * transaction whose watermark is last_uid. */
 /* The first UID of entries[from, to) that the fetch did not return, or 0.
  * Both lists are in UID order. */
 static uint32_t first_missing(const struct imap_entry *entries, size_t from, size_t to,
@@ -572,22 +579,23 @@ static uint32_t first_missing(const struct imap_entry *entries, size_t from, siz
 	return 0;
 }
 
-/* Fetches entries[from, to) in one UID FETCH and stores them in one
- * transaction. The watermark covers them all, except when the server left
- * one out of its answer: then it stops below that one, which is asked for
- * again next time (it may have been expunged meanwhile, or the server is
- * broken; either way nothing is skipped for good). */
-static int fetch_and_store(struct cycle *c, const char *mailbox, uint32_t uidvalidity,
-			   const struct imap_entry *entries, size_t from, size_t to,
-			   size_t *n_new_r, bool *complete_r, struct error *error_r)
+/* Fetches entries[from, to) in one UID FETCH into b, and sets b->last_uid,
+ * the watermark of its transaction: it covers them all, except when the
+ * server left one out of its answer; then it stops below that one, which is
+ * asked for again next time (it may have been expunged meanwhile, or the
+ * server is broken; either way nothing is skipped for good). */
+static int fetch_batch(struct cycle *c, const struct imap_entry *entries, size_t from, size_t to,
+		       struct fetch_batch *b, bool *complete_r, struct error *error_r)
 {
-	struct fetch_batch batch = { .entries = entries + from, .n_entries = to - from };
 	uint32_t *uids = xcalloc(to - from, sizeof(*uids));
 	uint32_t *big = xcalloc(to - from, sizeof(*big));
-	uint32_t last_uid = entries[to - 1].uid, missing = 0;
-	size_t n_uids = 0, n_big = 0, n_new = 0, expected = 0;
+	uint32_t missing = 0;
+	size_t n_uids = 0, n_big = 0, expected = 0;
 	int rc;
 
+	b->entries = entries + from;
+	b->n_entries = to - from;
+	b->last_uid = entries[to - 1].uid;
 	for (size_t i = from; i < to; i++) {
 		if (entries[i].size > c->config->limits.max_message_bytes) {
 			big[n_big++] = entries[i].uid;
@@ -596,31 +604,84 @@ static int fetch_and_store(struct cycle *c, const char *mailbox, uint32_t uidval
 			expected += entries[i].size;
 		}
 	}
-	rc = imap_fetch(c->imap, uids, n_uids, big, n_big, expected, collect_message, &batch,
-			error_r);
-	if (rc == 0 && (missing = first_missing(entries, from, to, &batch)) != 0) {
+	rc = imap_fetch(c->imap, uids, n_uids, big, n_big, expected, collect_message, b, error_r);
+	if (rc == 0 && (missing = first_missing(entries, from, to, b)) != 0) {
 		log_warn("imap: the server's answer left out message UID %u; it is asked for again"
 			 " at the next fetch",
 			 missing);
-		last_uid = missing - 1;
+		b->last_uid = missing - 1;
 	}
 	*complete_r = missing == 0;
-	if (rc == 0) {
-		/* what came after the gap is stored next time, with its watermark */
-		size_t n_import = 0;
-		while (n_import < batch.n && batch.messages[n_import].uid <= last_uid)
-			n_import++;
-		rc = store_import_batch(c->store, mailbox, uidvalidity, batch.messages, n_import,
-					last_uid, &n_new, error_r);
-	}
-	fetch_batch_clear(&batch);
-	free(batch.messages);
-	free(batch.copies);
 	free(uids);
 	free(big);
-	if (rc == 0)
-		rc = mark_imported(c, mailbox, uidvalidity, error_r);
-	*n_new_r += n_new;
+	return rc;
+}
+
+/* The store transaction of one fetched batch, run on its own thread while
+ * the next batch comes over the network: the store is used by that thread
+ * alone until import_wait() (nothing else in the fetch touches it
+ * meanwhile), so the commit points and their order are those of doing one
+ * after the other. */
+struct import {
+	struct cycle *c;
+	const char *mailbox;
+	uint32_t uidvalidity;
+	struct fetch_batch batch;
+	bool started; /* a batch is given and not yet waited for */
+	bool running; /* its thread started, not yet joined */
+	pthread_t thread;
+	int rc;
+	size_t n_new;
+	struct error error;
+};
+
+static void *import_main(void *arg)
+{
+	struct import *im = arg;
+	struct fetch_batch *b = &im->batch;
+	size_t n_import = 0;
+
+	/* what came after a gap is stored next time, with its watermark */
+	while (n_import < b->n && b->messages[n_import].uid <= b->last_uid)
+		n_import++;
+	im->rc = store_import_batch(im->c->store, im->mailbox, im->uidvalidity, b->messages,
+				    n_import, b->last_uid, &im->n_new, &im->error);
+	return NULL;
+}
+
+/* Starts storing im->batch; where no thread can be started, stores it now. */
+static void import_start(struct import *im)
+{
+	im->n_new = 0;
+	im->started = true;
+	if (pthread_create(&im->thread, NULL, import_main, im) == 0)
+		im->running = true;
+	else
+		import_main(im);
+}
+
+/* Waits for the batch of import_start() and returns its result; then,
+ * when mark, flags or moves it on the server. */
+static int import_wait(struct import *im, bool mark, size_t *n_new_r, struct error *error_r)
+{
+	int rc;
+
+	if (!im->started)
+		return 0;
+	im->started = false;
+	if (im->running) {
+		pthread_join(im->thread, NULL);
+		im->running = false;
+	}
+	rc = im->rc;
+	*n_new_r += im->n_new;
+	if (rc != 0)
+		*error_r = im->error;
+	fetch_batch_clear(&im->batch);
+	im->rc = 0;
+	im->n_new = 0;
+	if (rc == 0 && mark)
+		rc = mark_imported(im->c, im->mailbox, im->uidvalidity, error_r);
 	return rc;
 }
 
@@ -629,6 +690,9 @@ int cycle_fetch(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_new_r,
 {
 	const char *mailbox = c->config->imap.mailbox;
 	struct store_mailbox_state state;
+	struct import im = { .c = c, .mailbox = mailbox };
+	struct fetch_batch next = { 0 };
+	struct error ignored;
 	uint32_t uidvalidity, after;
 	bool found;
 	size_t n_new = 0;
@@ -640,6 +704,7 @@ int cycle_fetch(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_new_r,
 	if (imap_select(c->imap, mailbox, &uidvalidity, error_r) != 0 ||
 	    store_mailbox_state(c->store, mailbox, &state, &found, error_r) != 0)
 		goto fail;
+	im.uidvalidity = uidvalidity;
 	after = found && state.uidvalidity == uidvalidity ? state.last_uid : 0;
 	if (found && state.uidvalidity != uidvalidity)
 		log_notice("imap: UIDVALIDITY of %s changed (%u -> %u): scanning it again,"
@@ -649,6 +714,7 @@ int cycle_fetch(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_new_r,
 	if (mark_imported(c, mailbox, uidvalidity, error_r) != 0)
 		goto fail;
 
+	/* batch k is stored (im) while batch k+1 is fetched (next) */
 	while (!*stop) {
 		struct imap_entry *entries = NULL;
 		size_t n = 0, from = 0;
@@ -670,8 +736,17 @@ int cycle_fetch(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_new_r,
 					bytes += entries[to].size;
 				to++;
 			}
-			rc = fetch_and_store(c, mailbox, uidvalidity, entries, from, to, &n_new,
-					     &complete, error_r);
+			rc = fetch_batch(c, entries, from, to, &next, &complete, error_r);
+			if (rc == 0)
+				rc = import_wait(&im, true, &n_new, error_r);
+			if (rc == 0) {
+				/* the batch's buffers go to im; im's (emptied) come back */
+				struct fetch_batch t = im.batch;
+
+				im.batch = next;
+				next = t;
+				import_start(&im);
+			}
 			from = to;
 		}
 		after = entries[from > 0 ? from - 1 : 0].uid;
@@ -681,9 +756,17 @@ int cycle_fetch(struct cycle *c, volatile sig_atomic_t *stop, size_t *n_new_r,
 		if (!complete)
 			break; /* the rest waits for the next cycle, from below the gap */
 	}
+	if (import_wait(&im, true, &n_new, error_r) != 0)
+		goto fail;
+	fetch_batch_free(&im.batch);
+	fetch_batch_free(&next);
 	*n_new_r = n_new;
 	return 0;
 fail:
+	/* a batch being stored is committed or not; either way it is not lost */
+	import_wait(&im, false, &n_new, &ignored);
+	fetch_batch_free(&im.batch);
+	fetch_batch_free(&next);
 	*n_new_r = n_new;
 	/* the session is in an unknown state after any error: start over */
 	imap_close(&c->imap);
