@@ -422,6 +422,18 @@ static bool check_calendar(const struct mail_text *mail, const char *subject,
 	return false;
 }
 
+/* A person's question typed into a calendar answer (Outlook's "Godkänt:"
+ * with a comment): a '?' in what extraction kept of the text. The answer
+ * alone has none; its Subject, kept as a question when nothing else is,
+ * is the meeting's name. */
+static bool has_typed_question(const struct extraction *extraction)
+{
+	for (size_t i = 0; extraction != NULL && i < extraction->n_questions; i++)
+		if (strchr(extraction->questions[i].text, '?') != NULL)
+			return true;
+	return false;
+}
+
 static bool check_autoreply_subject(const struct mail_text *mail, const char *subject,
 				    struct triage_result *r)
 {
@@ -534,7 +546,8 @@ void triage_message(const struct mail_text *mail, const struct extraction *extra
 	subject = fold_dup(mail->subject != NULL ? mail->subject : "");
 	if (check_bounce(mail, subject, r))
 		r->verdict = TRIAGE_BOUNCE;
-	else if (check_automatic(mail, r) || check_calendar(mail, subject, r) ||
+	else if (check_automatic(mail, r) ||
+		 (!has_typed_question(extraction) && check_calendar(mail, subject, r)) ||
 		 check_autoreply_subject(mail, subject, r))
 		r->verdict = TRIAGE_AUTO_REPLY;
 	free(subject);

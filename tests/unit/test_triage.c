@@ -266,37 +266,79 @@ static void build(struct test_mail *t, const struct triage_case *c)
 	t->mail.body = (char *)(uintptr_t)c->body;
 }
 
+/* question: the text of the one question extraction kept, or NULL (none) */
+static void run_case(const struct triage_case *c, const char *question)
+{
+	struct extraction ex = { 0 };
+	struct question_draft q = { 0 };
+	struct triage_result r;
+	struct test_mail t;
+
+	build(&t, c);
+	ex.forwarded_from = (char *)(uintptr_t)c->forwarded_from;
+	if (question != NULL) {
+		q.title = q.text = (char *)(uintptr_t)question;
+		ex.questions = &q;
+		ex.n_questions = 1;
+	}
+	memset(&r, 0x55, sizeof(r));
+	triage_message(&t.mail, &ex, &input, &r);
+	if (r.verdict != c->verdict || strstr(r.reason, c->reason) == NULL ||
+	    r.may_acknowledge != c->may_acknowledge)
+		print_message("case '%s': verdict %d, reason '%s', may_acknowledge %d\n", c->name,
+			      r.verdict, r.reason, r.may_acknowledge);
+	assert_int_equal(r.verdict, c->verdict);
+	assert_non_null(strstr(r.reason, c->reason));
+	assert_int_equal(r.may_acknowledge, c->may_acknowledge);
+	assert_true(valid_utf8(r.reason));
+	if (c->association == NULL) {
+		assert_null(r.association);
+	} else {
+		assert_non_null(r.association);
+		assert_string_equal(r.association->name, c->association);
+	}
+	/* only a question from a known association is ever acknowledged */
+	if (r.may_acknowledge)
+		assert_int_equal(r.verdict, TRIAGE_QUESTION);
+}
+
 static void test_cases(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
-		const struct triage_case *c = &cases[i];
-		struct extraction ex = { 0 };
-		struct triage_result r;
-		struct test_mail t;
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++)
+		run_case(&cases[i], NULL);
+}
 
-		build(&t, c);
-		ex.forwarded_from = (char *)(uintptr_t)c->forwarded_from;
-		memset(&r, 0x55, sizeof(r));
-		triage_message(&t.mail, &ex, &input, &r);
-		if (r.verdict != c->verdict || strstr(r.reason, c->reason) == NULL ||
-		    r.may_acknowledge != c->may_acknowledge)
-			print_message("case '%s': verdict %d, reason '%s', may_acknowledge %d\n",
-				      c->name, r.verdict, r.reason, r.may_acknowledge);
-		assert_int_equal(r.verdict, c->verdict);
-		assert_non_null(strstr(r.reason, c->reason));
-		assert_int_equal(r.may_acknowledge, c->may_acknowledge);
-		assert_true(valid_utf8(r.reason));
-		if (c->association == NULL) {
-			assert_null(r.association);
-		} else {
-			assert_non_null(r.association);
-			assert_string_equal(r.association->name, c->association);
-		}
-		/* only a question from a known association is ever acknowledged */
-		if (r.may_acknowledge)
-			assert_int_equal(r.verdict, TRIAGE_QUESTION);
-	}
+/* A calendar answer is the client's doing unless a person typed a question
+ * into it (a '?' in what extraction kept). */
+static const struct {
+	struct triage_case c;
+	const char *question;
+} calendar_cases[] = {
+	{ { "Godkänt with a typed question", "birgitta@fub-exempelstad.se",
+	    "Godkänt: LSS-samverkan 20 mars", "multipart/alternative", "", "", NULL,
+	    TRIAGE_QUESTION, "FUB Exempelstad", "fråga från FUB Exempelstad", true },
+	  "Jag kommer. Kan vi ta upp färdtjänstens nya beställningscentral?" },
+	{ { "Godkänt with only its subject kept", "birgitta@fub-exempelstad.se",
+	    "Godkänt: LSS-samverkan 20 mars", "multipart/alternative", "", "", NULL,
+	    TRIAGE_AUTO_REPLY, NULL, "kalendersvar (Ämne: Godkänt", false },
+	  "LSS-samverkan 20 mars" },
+	{ { "METHOD:REPLY with a statement", "birgitta@fub-exempelstad.se", "Möte",
+	    "multipart/mixed", "",
+	    "Jag kommer.\r\nBEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nEND:VCALENDAR\r\n", NULL,
+	    TRIAGE_AUTO_REPLY, NULL, "kalendersvar", false },
+	  "Jag kommer." },
+	{ { "METHOD=REPLY with a typed question", "birgitta@fub-exempelstad.se", "Svar: Möte",
+	    "text/calendar", "Content-Type: text/calendar; charset=utf-8; method=REPLY\n", "",
+	    NULL, TRIAGE_QUESTION, "FUB Exempelstad", "fråga från", true },
+	  "Hur blir det med tolk?" },
+};
+
+static void test_calendar_typed(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(calendar_cases); i++)
+		run_case(&calendar_cases[i].c, calendar_cases[i].question);
 }
 
 static void test_status(void **state)
@@ -409,6 +451,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_calendar_typed),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_find_association),
 		cmocka_unit_test(test_reason_bounds),
