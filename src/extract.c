@@ -20,7 +20,10 @@
  *      line announcing the file).
  *   4. split (split_blocks): list items become one question each; without a
  *      list each paragraph that asks something is a question and the others
- *      are joined to the nearest one.
+ *      are joined to the nearest one (before a question, only the nearest
+ *      PRE_MAX_WORDS or so, and never across a newsletter's capital
+ *      heading). Tables, also as Gmail's one-cell-a-line plain text, give
+ *      a question per row.
  *
  * All of it is heuristic and tuned on how Swedish association mail looks. A
  * wrong cut costs the secretary an edit, never the mail: the raw message is
@@ -49,6 +52,9 @@
 /* background paragraphs are matched to questions on their first this many
  * long words, which keeps the comparison (quadratic in it) cheap */
 #define OVERLAP_MAX_WORDS 40
+/* background paragraphs before a question are joined to it, nearest first,
+ * until they hold this many words */
+#define PRE_MAX_WORDS 100
 /* disclaimers are looked for in this many paragraphs at the end */
 #define DISCLAIMER_PARAGRAPHS 4
 /* header blocks and forward headers are looked for in at most this many lines */
@@ -764,7 +770,10 @@ static const char *const generic_subject_words[] = {
 	 * subject: "SV: Dags att skicka in frågor till LSS-samverkan" */
 	"skicka", "skickar", "in", "lämna", "lämnar", "påminnelse", "kallelse", "inbjudan",
 	"välkommen", "välkomna", "sista", "dag", "dagen", "senast", "ni", "er", "era", "ert",
-	"har", "att", "ställa", "anmälan", "inför", "önskemål", "underlag", NULL
+	"har", "att", "ställa", "anmälan", "inför", "önskemål", "underlag",
+	/* a newsletter's subject names the letter, not a matter */
+	"månadsbrev", "nyhetsbrev", "medlemsbrev", "veckobrev", "infobrev", "informationsbrev",
+	NULL
 };
 
 /* A subject that names nothing ("Frågor", "Frågor till mötet", "FUB -
@@ -804,7 +813,7 @@ static bool subject_is_generic(const char *subject)
 		if (n <= 1 || !letters)
 			continue;
 		any = true;
-		if (ci_prefix(word, "fråg") != NULL)
+		if (ci_prefix(word, "fråg") != NULL || (n >= 4 && str_eq_ci(word + n - 4, "brev")))
 			about_questions = true;
 		bool stop = false;
 		for (const char *const *w = generic_subject_words; *w != NULL; w++) {
@@ -1101,6 +1110,11 @@ struct extract_ctx {
 	bool from_html; /* line breaks are the writer's paragraphs, not a wrap */
 	bool attachments; /* the mail has a file worth opening */
 	bool file_questions; /* the text says questions are in the file */
+	bool subject_ref; /* the text points at the Subject as a question */
+	/* the forwarding note being split is itself a forwarded mail: two
+	 * member mails attached side by side come out as a forward in a
+	 * forward, and the first keeps its own background */
+	bool nested_note;
 };
 
 static void clean_and_split(struct extract_ctx *ctx, struct lines *own, bool forwarding_note);
@@ -1189,7 +1203,9 @@ static void process_segment(struct extract_ctx *ctx, struct line *v, size_t n,
 	}
 	size_t before = ctx->questions.n, saved = ctx->note_question;
 
+	ctx->nested_note = nested && fwd < n;
 	clean_and_split(ctx, &own, fwd < n);
+	ctx->nested_note = false;
 	free(own.v);
 	if (fwd < n && depth < MAX_FORWARD_DEPTH) {
 		ctx->note_question = ctx->questions.n > before ? ctx->questions.n : 0;
@@ -1491,6 +1507,10 @@ static int signature_score(const char *t)
 	if (words <= 7 && !terminal &&
 	    (contains_word_any(t, role_words) || contains_word_any(t, association_words)))
 		return 2;
+	/* "gm Sanna Ek", "g.m. Sanna Ek": who signed for the board ("genom") */
+	if (words >= 2 && words <= 5 && !terminal &&
+	    (ci_word_prefix(t, "gm") != NULL || ci_prefix(t, "g.m. ") != NULL))
+		return 2;
 	if (words <= 4 && !terminal && !has_digit(t)) {
 		/* a name: every word capitalised */
 		const char *s = t;
@@ -1569,6 +1589,8 @@ static void cut_trailing_signature(struct lines *ls)
 	     strchr(".?!", last_char(v[k - 1].t)) != NULL))
 		ls->n = k;
 }
+
+static bool section_heading_at(const struct line *v, size_t i, size_t n);
 
 /* Cuts the signature, footers and disclaimers and drops the greeting. */
 static void clean_lines(struct lines *ls)
@@ -1659,8 +1681,14 @@ static void clean_lines(struct lines *ls)
 		if (line_blank(&v[i]) || (i > 0 && !line_blank(&v[i - 1])))
 			continue;
 		rest = greeting_rest(v[i].t);
-		if (rest != NULL && *rest == '\0' && count_words(v[i].t) <= 4)
+		if (rest != NULL && *rest == '\0' && count_words(v[i].t) <= 4) {
+			/* "TILL LSS-SAMVERKAN" over a section still ends the one
+			 * above it */
+			bool heading = i > 0 && section_heading_at(v, i, ls->n);
+
 			blank_line(&v[i]);
+			v[i].gap = heading;
+		}
 	}
 }
 
@@ -1827,6 +1855,26 @@ static bool is_pointer_question(const char *s)
 	       contains_any(s, media);
 }
 
+/* "Vill du vara med och påverka? Anmäl dig till ...", "Har du frågor om
+ * avgiften? Kontakta kassören.": a newsletter asks its reader ("du"), then
+ * says what to do; the council is asked as "ni" or by name. next is the
+ * sentence after s in its paragraph, or NULL. */
+static bool is_reader_question(const char *s, const char *next)
+{
+	static const char *const calls[] = {
+		"anmäl", "svara", "kontakta", "hör av dig", "ring", "mejla", "maila", "skicka",
+		"läs", "kom", "besök", "fyll i", "gå in", "klicka", "skriv", "välkommen",
+		"titta in", "boka", NULL
+	};
+	const char *w = s;
+
+	if (next == NULL || !has_question_mark(s))
+		return false;
+	while (*w != '\0' && !is_blank_char(*w))
+		w++;
+	return ci_word_prefix(skip_blanks(w), "du") != NULL && starts_any(next, calls);
+}
+
 /* "Här kommer våra frågor:", "Inför nästa möte vill FUB ställa följande
  * frågor:", "Vi har några frågor som vi vill ta upp:" */
 static bool is_intro(const char *s)
@@ -1892,8 +1940,21 @@ static bool is_subject_ref(const char *s)
 {
 	static const char *const cues[] = { "rubrik", "ämnesrad", "se ämne", "enligt ämne", NULL };
 
-	return !has_question_mark(s) && sentence_asks(s) == 0 && count_words(s) <= 6 &&
-	       contains_any(s, cues);
+	/* "Frågan i ämnesraden har många medlemmar ställt till oss, ta gärna
+	 * med den på mötet.": longer, when it names the question and the line */
+	static const char *const long_cues[] = { "ämnesrad", "i rubriken", "i ämnet", NULL };
+	static const char *const question[] = { "fråg", NULL };
+	size_t words = count_words(s);
+
+	if (has_question_mark(s) || words > 25)
+		return false;
+	if (words > 6 && strstr(s, "mnesrad") == NULL && strstr(s, "rubrik") == NULL &&
+	    strstr(s, "mnet") == NULL)
+		return false; /* the cheap test for the long form */
+	if (sentence_asks(s) != 0)
+		return false;
+	return (words <= 6 && contains_any(s, cues)) ||
+	       (contains_any(s, long_cues) && contains_stem_any(s, question));
 }
 
 /* "Se bifogad fil.", "Frågorna finns i bilagan." Cues start a word, and
@@ -2324,6 +2385,7 @@ struct filtered {
 	char *text; /* owned; "" when nothing is left */
 	int asks; /* the strongest sentence_asks() of a sentence that is no meta request */
 	bool file_questions; /* "Se bifogad fil med våra frågor." */
+	bool subject_ref; /* "Frågan i ämnesraden ...": the Subject asks too */
 };
 
 /* Drops intros, thanks, attendance and attachment notes from a paragraph. A
@@ -2343,6 +2405,7 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 	bool correction = false; /* the paragraph corrects the minutes */
 
 	f->file_questions = false;
+	f->subject_ref = false;
 	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
 	 * closing "DS" goes (elsewhere "barn med DS" is Down's syndrome) */
 	bool postscript = n > 0 && ps_rest(text + sv[0].start) != NULL;
@@ -2374,14 +2437,19 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 			kinds[i] = SENT_DROP; /* "... igen? Mvh Ronny DHR" on the same line */
 		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || attendance ||
 			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
-			 is_ps_ds(s) || is_subject_ref(s) || is_backing(s))
+			 is_ps_ds(s) || is_backing(s))
 			kinds[i] = SENT_DROP;
+		else if (is_subject_ref(s)) {
+			kinds[i] = SENT_DROP;
+			f->subject_ref = true;
+		}
 		else if (attachments && n == 1 && last_char(s) == ':' && sentence_asks(s) == 0 &&
 			 count_words(s) <= 20)
 			kinds[i] = SENT_DROP; /* a line of its own announcing the file */
 		else if (is_meta(s))
 			kinds[i] = SENT_META;
-		else if (is_pointer_question(s))
+		else if (is_pointer_question(s) ||
+			 is_reader_question(s, i + 1 < n ? text + sv[i + 1].start : NULL))
 			kinds[i] = SENT_TEXT;
 		else if (sentence_asks(s) > 0)
 			kinds[i] = SENT_ASK;
@@ -2569,6 +2637,7 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 		return;
 	filter_sentences(b->text, forwarding_note, ctx->attachments, &f);
 	ctx->file_questions = ctx->file_questions || f.file_questions;
+	ctx->subject_ref = ctx->subject_ref || f.subject_ref;
 	free(b->text);
 	b->text = f.text;
 	b->strength = f.asks;
@@ -2659,6 +2728,72 @@ static bool table_blocks(const struct line *v, size_t from, size_t to, int secti
 	return true;
 }
 
+/* "12": a line that is only a row number. */
+static bool is_bare_number(const char *t, unsigned *num_r)
+{
+	unsigned num = 0;
+	size_t k = 0;
+
+	for (; k < 3 && t[k] >= '0' && t[k] <= '9'; k++)
+		num = num * 10 + (unsigned)(t[k] - '0');
+	*num_r = num;
+	return k > 0 && t[k] == '\0';
+}
+
+/* Gmail's text/plain of a table (pasted from Google Docs or Word) puts each
+ * cell on a line of its own: "Nr\nFråga\nBakgrund\n1\nHur ...?\nFlera
+ * ...\n2\n...". Where a paragraph starts with such rows (numbered 1, 2, ...,
+ * each with as many cells as the first, under an optional header of one
+ * short label per column), they are read back as rows "cell | cell" for
+ * table_blocks(); the header row goes. Returns whether it made blocks, with
+ * *end_r the line after the table. */
+static bool cell_table_blocks(const struct line *v, size_t i, size_t n, int section,
+			      struct blocks *bs, size_t *end_r)
+{
+	struct line *rows;
+	size_t one = i, cells = 0, k, n_rows = 0;
+	unsigned num = 0, expect = 1;
+	bool made;
+
+	while (one < n && one < i + 9 && !line_blank(&v[one]) &&
+	       !(is_bare_number(v[one].t, &num) && num == 1))
+		one++;
+	if (one >= n || one >= i + 9 || line_blank(&v[one]))
+		return false;
+	for (k = one + 1; k < n && !line_blank(&v[k]) && !is_bare_number(v[k].t, &num); k++)
+		cells++;
+	if (cells == 0 || cells > 8 || (one > i && one - i != cells + 1))
+		return false;
+	for (k = i; k < one; k++)
+		if (count_words(v[k].t) > 5 || strchr(".?!", last_char(v[k].t)) != NULL)
+			return false;
+	rows = xcalloc(n - one, sizeof(*rows));
+	k = one;
+	while (k < n && is_bare_number(v[k].t, &num) && num == expect) {
+		struct buf row = { 0 };
+		size_t c = 0;
+
+		for (k++; k < n && c < cells && !line_blank(&v[k]) && !is_bare_number(v[k].t, &num);
+		     k++, c++) {
+			if (c > 0)
+				buf_append_str(&row, " | ");
+			buf_append_str(&row, v[k].t);
+		}
+		if (c == 0) {
+			buf_free(&row);
+			break;
+		}
+		rows[n_rows++].t = buf_steal(&row);
+		expect++;
+	}
+	made = n_rows >= 2 && table_blocks(rows, 0, n_rows, section, bs);
+	for (size_t r = 0; r < n_rows; r++)
+		free((char *)(uintptr_t)rows[r].t);
+	free(rows);
+	*end_r = k;
+	return made;
+}
+
 static size_t overlap(const char *a, const char *b);
 
 /* A sentence that asks, for split_independent(): with a '?', or in words
@@ -2682,25 +2817,16 @@ static bool is_further_question(const char *s)
  * words or more, and no two in a row share a word stem (a follow-up, "Hur
  * många väntar? Och hur länge har de väntat?", stays with its question).
  * Returns whether it split [start, end) into blocks. */
-static bool split_independent(const struct line *v, size_t start, size_t end, int indent,
-			      int section, struct blocks *bs)
+static bool split_independent(const char *text, int indent, int section, struct blocks *bs)
 {
-	struct buf all = { 0 };
 	struct sentence *sv = NULL;
 	bool *asks = NULL;
 	size_t n, n_q = 0, prev_q = SIZE_MAX, from = 0;
 	bool split = true;
-	char *text;
 
-	for (size_t k = start; k < end; k++)
-		append_words(&all, v[k].t);
-	trim_buf(&all);
-	text = buf_steal(&all);
 	/* at least one '?' among two questions */
-	if (strchr(text, '?') == NULL) {
-		free(text);
+	if (strchr(text, '?') == NULL)
 		return false;
-	}
 	n = split_sentences(text, &sv);
 	asks = xcalloc(n + 1, sizeof(*asks));
 	for (size_t i = 0; i < n && split; i++) {
@@ -2738,7 +2864,68 @@ static bool split_independent(const struct line *v, size_t start, size_t end, in
 	}
 	free(asks);
 	free(sv);
-	free(text);
+	return split;
+}
+
+/* "Vi undrar hur många som väntar på en plats och vi undrar också när
+ * ...": one sentence, two questions, where the writer's "också" says that
+ * the second is one more. Only for a paragraph without a '?' (those are
+ * split_independent()'s); it is cut once, at the first such " och ".
+ * Returns whether it split text into two blocks. */
+static bool split_coordinated(const char *text, int indent, int section, struct blocks *bs)
+{
+	static const char *const subjects[] = { "vi", "jag", "föreningen", "styrelsen", NULL };
+	bool split = false;
+
+	if (strchr(text, '?') != NULL)
+		return false;
+	for (const char *at = strstr(text, " och "); at != NULL && !split;
+	     at = strstr(at + 1, " och ")) {
+		const char *r = NULL, *rest = at + 5, *stop = strstr(rest, ". ");
+		size_t len = stop != NULL ? (size_t)(stop - rest) : strlen(rest);
+		size_t cut = (size_t)(at - text);
+		char *clause;
+
+		/* the cheap tests first: "och" is everywhere, "och vi" less so,
+		 * and is_further_question() needs one of the adding words */
+		if (strchr("vjfsVJFS", *rest) == NULL)
+			continue;
+		for (const char *const *w = subjects; *w != NULL && r == NULL; w++)
+			r = ci_word_prefix(rest, *w);
+		if (r == NULL || (memmem(rest, len, "också", strlen("också")) == NULL &&
+				  memmem(rest, len, "även", strlen("även")) == NULL &&
+				  memmem(rest, len, "dessutom", strlen("dessutom")) == NULL))
+			continue;
+		clause = xstrndup(rest, len);
+		if (count_words(clause) >= 5 && is_further_question(clause)) {
+			struct sentence *sv = NULL;
+			char *first, *last;
+			size_t n;
+
+			if (cut > 0 && text[cut - 1] == ',')
+				cut--;
+			first = xstrndup(text, cut);
+			n = split_sentences(first, &sv);
+			last = n > 0 ? xstrndup(first + sv[n - 1].start, sv[n - 1].len) : NULL;
+			split = last != NULL && count_words(last) >= 5 && sentence_asks(last) > 0;
+			if (split) {
+				char *parts[2] = { first, u8_capitalize(rest) };
+
+				for (size_t p = 0; p < 2; p++) {
+					struct block *blk = blocks_add(bs, false, parts[p]);
+
+					blk->raw = true;
+					blk->indented = indent >= 2;
+					blk->section = section;
+				}
+			} else {
+				free(first);
+			}
+			free(last);
+			free(sv);
+		}
+		free(clause);
+	}
 	return split;
 }
 
@@ -2815,6 +3002,53 @@ static void mark_labels(struct blocks *bs)
 	}
 }
 
+/* "ÅRSMÖTE", "TILL LSS-SAMVERKAN": a heading in capitals over a section of
+ * a letter that tells of several things (a newsletter); background does not
+ * reach across it. The headings of one question's parts ("BAKGRUND",
+ * "FRÅGA") do not count, nor does a line of a mail written all in
+ * capitals: the text under a heading is not. */
+static bool is_section_heading(const char *t)
+{
+	static const char *const parts[] = { "bakgrund", "fråg", "vår fråg", "våra fråg",
+					     "förslag", "yrkande", "sammanfattning", NULL };
+	size_t letters = 0, len;
+	char end;
+
+	/* most lines fail on their second letter: read them first */
+	for (const char *s = t; *s != '\0'; s += len) {
+		int32_t c = u8_next(s, &len);
+
+		if (s - t > 60 || cp_is_lower(c))
+			return false;
+		if (cp_is_upper(c))
+			letters++;
+	}
+	end = last_char(t);
+	return letters >= 5 && count_words(t) <= 6 && (end == '\0' || !strchr(".?!,;", end)) &&
+	       !contains_stem_any(t, parts);
+}
+
+static bool has_lower(const char *t)
+{
+	size_t len;
+
+	for (; *t != '\0'; t += len)
+		if (cp_is_lower(u8_next(t, &len)))
+			return true;
+	return false;
+}
+
+/* v[i] is a section heading with ordinary text under it. */
+static bool section_heading_at(const struct line *v, size_t i, size_t n)
+{
+	size_t k;
+
+	if (!is_section_heading(v[i].t))
+		return false;
+	k = next_nonblank(v, i + 1, n);
+	return k < n && has_lower(v[k].t);
+}
+
 static void build_blocks(const struct line *v, size_t n, bool from_html, struct blocks *bs)
 {
 	size_t i = 0, last_marker = 0;
@@ -2827,11 +3061,17 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 	while (i < n) {
 		const char *rest;
 		enum marker kind = MARK_NONE;
+		size_t table_end;
 
 		if (line_blank(&v[i])) {
 			if (v[i].gap)
 				section++;
 			i++;
+			continue;
+		}
+		if ((i == 0 || line_blank(&v[i - 1])) &&
+		    cell_table_blocks(v, i, n, section, bs, &table_end)) {
+			i = table_end;
 			continue;
 		}
 		if (is_table_row(&v[i]) && i + 1 < n && is_table_row(&v[i + 1])) {
@@ -2908,7 +3148,12 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 		size_t start = i, end = i, qlines = 0;
 		int indent = v[i].indent;
 
-		while (end < n && !line_blank(&v[end]) &&
+		bool heading = section_heading_at(v, i, n);
+
+		if (heading)
+			section++;
+
+		while (end < n && !line_blank(&v[end]) && !(heading && end > start) &&
 		       (end == start ||
 			(!is_marker_line(&v[end]) && !soft_break(&v[end - 1], &v[end], from_html)))) {
 			if (last_char(v[end].t) == '?' && !is_meta(v[end].t))
@@ -2917,16 +3162,37 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 		}
 		i = end;
 		size_t parts = (qlines == end - start && qlines >= 2) ? qlines : 1;
-		if (parts == 1 && split_independent(v, start, end, indent, section, bs))
+		if (parts == 1) {
+			/* one text for the splitters and, when they leave it
+			 * whole, for the block */
+			struct buf b = { 0 };
+			struct block *blk;
+			char *text;
+
+			for (size_t k = start; k < end; k++)
+				append_words(&b, v[k].t);
+			trim_buf(&b);
+			if (b.len == 0) {
+				buf_free(&b);
+				continue;
+			}
+			text = buf_steal(&b);
+			if (split_independent(text, indent, section, bs) ||
+			    split_coordinated(text, indent, section, bs)) {
+				free(text);
+				continue;
+			}
+			blk = blocks_add(bs, false, text);
+			blk->raw = true;
+			blk->qmark = has_question_mark(blk->text);
+			blk->indented = indent >= 2;
+			blk->section = section;
 			continue;
+		}
 		for (size_t p = 0; p < parts; p++) {
 			struct buf b = { 0 };
 			struct block *blk;
-			size_t from = parts == 1 ? start : start + p;
-			size_t to = parts == 1 ? end : start + p + 1;
-
-			for (size_t k = from; k < to; k++)
-				append_words(&b, v[k].t);
+			append_words(&b, v[start + p].t);
 			trim_buf(&b);
 			if (b.len == 0) {
 				buf_free(&b);
@@ -3112,16 +3378,44 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 	for (size_t i = bs->n - 1; i > 0; i--)
 		if (bs->v[i - 1].section == bs->v[i].section)
 			nexts[i - 1] = bs->v[i].asks ? &bs->v[i] : nexts[i];
+	/* where each background paragraph goes: 1 the question before, 2 the
+	 * one after, 0 nowhere */
+	unsigned char *target = xcalloc(bs->n, 1);
+	size_t *pre_words = xcalloc(bs->n, sizeof(*pre_words));
+
 	for (size_t i = 0; i < bs->n; i++) {
 		struct block *bg = &bs->v[i], *prev = prevs[i], *next = nexts[i];
 
-		if (bg->asks || forwarding_note || bg->words < 4)
+		if (bg->asks || (forwarding_note && !ctx->nested_note) || bg->words < 4)
 			continue;
 		if (prev != NULL && (next == NULL || joins_previous(bg, prev, next)))
-			join_text(&prev->post, bg->text);
+			target[i] = 1;
 		else if (next != NULL)
-			join_text(&next->pre, bg->text);
+			target[i] = 2;
 	}
+	/* A long letter's background before its question is kept from the
+	 * nearest paragraph back to about PRE_MAX_WORDS: what lies further up
+	 * is the letter's general story (who the association is, a quoted
+	 * parent), which the agenda need not carry; the raw mail keeps it. */
+	for (size_t i = bs->n; i > 0; i--) {
+		size_t k;
+
+		if (target[i - 1] != 2)
+			continue;
+		k = (size_t)(nexts[i - 1] - bs->v);
+		if (pre_words[k] >= PRE_MAX_WORDS)
+			target[i - 1] = 0;
+		else
+			pre_words[k] += bs->v[i - 1].words;
+	}
+	for (size_t i = 0; i < bs->n; i++) {
+		if (target[i] == 1)
+			join_text(&prevs[i]->post, bs->v[i].text);
+		else if (target[i] == 2)
+			join_text(&nexts[i]->pre, bs->v[i].text);
+	}
+	free(target);
+	free(pre_words);
 	free(prevs);
 	free(nexts);
 	for (size_t i = 0; i < bs->n; i++)
@@ -3158,6 +3452,17 @@ static bool is_background_item(const char *t)
 	       (colon != NULL && colon - t < 60 && starts_any(colon + 2, starts));
 }
 
+/* "* Info: vi har bytt kassör": a point that tells, under a label that says
+ * so, and asks nothing. */
+static bool is_notice_item(const struct block *b)
+{
+	static const char *const labels[] = { "info:", "information:", "för kännedom:",
+					      "för info:", "fyi:", "meddelande:", "nytt:",
+					      "nyhet:", "att notera:", NULL };
+
+	return b->item && !b->qmark && b->strength == 0 && starts_any(b->text, labels);
+}
+
 static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
 {
 	size_t first = bs->n, last = 0;
@@ -3185,7 +3490,7 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 			continue;
 		}
 		if (b->item) {
-			b->used = notice || b->label;
+			b->used = notice || b->label || is_notice_item(b);
 			b->asks = !b->used;
 			prev_item = b->used ? NULL : b;
 			continue;
@@ -3666,6 +3971,19 @@ static size_t real_attachments(const struct mail_text *mail)
 	return n;
 }
 
+/* Whether one of the questions already asks what the Subject does: it shares
+ * half the Subject's long words. */
+static bool subject_asked(const char *subject, const struct strlist *questions)
+{
+	char stems[OVERLAP_MAX_WORDS][24];
+	size_t n = word_stems(subject, stems, OVERLAP_MAX_WORDS);
+
+	for (size_t i = 0; i < questions->n; i++)
+		if (overlap(subject, questions->v[i]) * 2 >= n)
+			return true;
+	return false;
+}
+
 static bool has_header(const struct mail_text *mail, const char *name)
 {
 	for (size_t i = 0; i < mail->n_headers; i++)
@@ -3705,6 +4023,18 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	ex->clean_subject = extract_clean_subject(subject.data);
 	ex->forwarded_from = ctx.forwarded_from;
 	generic = subject_is_generic(ex->clean_subject);
+	if (ctx.questions.n > 0 && ctx.subject_ref && !generic &&
+	    !subject_asked(ex->clean_subject, &ctx.questions)) {
+		/* "Frågan i ämnesraden ... Dessutom undrar vi ...?": the
+		 * Subject is a question of its own, the first */
+		char *subject_question;
+
+		strlist_add(&ctx.questions, ex->clean_subject);
+		subject_question = ctx.questions.v[ctx.questions.n - 1];
+		memmove(ctx.questions.v + 1, ctx.questions.v,
+			(ctx.questions.n - 1) * sizeof(*ctx.questions.v));
+		ctx.questions.v[0] = subject_question;
+	}
 	if (ctx.questions.n == 0) {
 		/* a mail with only a subject, or whose body only points at the
 		 * attachment */

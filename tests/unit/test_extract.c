@@ -322,6 +322,110 @@ static const struct inline_case inline_cases[] = {
 	  "Varför har färdtjänsten blivit dyrare?",
 	  NULL, NULL,
 	  { "Varför har färdtjänsten blivit dyrare?" }, false, NULL },
+	{ "a board's signature signed by one member (gm) goes",
+	  "Boendestöd",
+	  "Hej,\n\nFöreningen vill att förvaltningen berättar varför boendestöd inte längre "
+	  "beviljas på kvällar.\n\nStyrelsen, RSMH Exempelstad\ngm Sanna Ek",
+	  NULL, NULL,
+	  { "Föreningen vill att förvaltningen berättar varför boendestöd inte längre beviljas "
+	    "på kvällar." }, false, NULL },
+	{ "an 'Info:' item that tells is no question",
+	  "Frågor från Attention",
+	  "Här kommer våra frågor:\n\n* Hur många elever med npf har varit hemma från skolan "
+	  "i vår?\n* Info: vi har bytt kassör, nya kassören heter Ahmed Noor.\n\nHälsningar\n"
+	  "Nadia",
+	  NULL, NULL,
+	  { "Hur många elever med npf har varit hemma från skolan i vår?" }, false, NULL },
+	{ "'och vi undrar också' in one sentence is a second question",
+	  "Två frågor från HRF",
+	  "Hej!\n\nVi undrar hur många unga vuxna som väntar på en plats i daglig verksamhet "
+	  "och vi undrar också när personalen på Tallbacken ska få utbildning i teckenspråk.\n\n"
+	  "Tack på förhand!\nBirgitta",
+	  NULL, NULL,
+	  { "Vi undrar hur många unga vuxna som väntar på en plats i daglig verksamhet",
+	    "Vi undrar också när personalen på Tallbacken ska få utbildning i teckenspråk." },
+	  false, NULL },
+	{ "'och vi' that adds no question does not split",
+	  "Daglig verksamhet",
+	  "Vi undrar hur många unga vuxna som väntar på en plats i daglig verksamhet och vi "
+	  "vet att kön har vuxit i år.",
+	  NULL, NULL,
+	  { "Vi undrar hur många unga vuxna som väntar på en plats i daglig verksamhet och vi "
+	    "vet att kön har vuxit i år." }, false, NULL },
+	{ "the body points at a question in the Subject and asks another",
+	  "Varför har ledsagarservicen minskats till 8 timmar i månaden?",
+	  "Hej Karin!\n\nFrågan i ämnesraden har många medlemmar ställt till oss, ta gärna med "
+	  "den på mötet. Dessutom undrar vi när e-tjänsten för färdtjänst ska gå att använda "
+	  "med skärmläsare?\n\nHälsningar\nInger",
+	  NULL, NULL,
+	  { "Varför har ledsagarservicen minskats till 8 timmar i månaden?",
+	    "Dessutom undrar vi när e-tjänsten för färdtjänst ska gå att använda med "
+	    "skärmläsare?" }, false, NULL },
+	{ "a newsletter: sections under capital headings, questions to the reader",
+	  "Månadsbrev mars 2025",
+	  "Hej alla!\n\nHär kommer föreningens månadsbrev för mars till medlemmarna och till "
+	  "LSS-samverkan.\n\nÅRSMÖTE\nÅrsmötet hålls den 12 april i Folkets hus. Vill du vara "
+	  "med och påverka? Anmäl dig till kansliet senast den 5 april.\n\nTILL LSS-SAMVERKAN\n"
+	  "Varför har kommunen inte bjudit in föreningarna till samråd om den nya riktlinjen?\n\n"
+	  "MEDLEMSAVGIFTEN\nGlöm inte att betala avgiften för 2025. Har du frågor om avgiften? "
+	  "Kontakta kassören.\n\nHälsningar\nStyrelsen",
+	  NULL, NULL,
+	  { "Varför har kommunen inte bjudit in föreningarna till samråd om den nya "
+	    "riktlinjen?" }, false, NULL },
+	{ "a mail all in capitals has no section headings",
+	  "Korttids",
+	  "HEJ\n\nMIN SON HAR FÅTT AVSLAG PÅ\nKORTTIDSVISTELSE OCH VI UNDRAR\nVARFÖR DET "
+	  "BLEV SÅ?\n\nMVH ANNA",
+	  NULL, NULL,
+	  { "MIN SON HAR FÅTT AVSLAG PÅ KORTTIDSVISTELSE OCH VI UNDRAR VARFÖR DET BLEV SÅ?" },
+	  false, NULL },
+	{ "a table in Gmail's text/plain: one cell a line, rows numbered",
+	  "RBU:s frågor",
+	  "Hej,\n\nVåra frågor i en tabell:\n\nNr\nFråga\nVarför vi frågar\n1\nHur många barn "
+	  "väntar på plats på korttidshemmet?\nFlera familjer har väntat över ett år.\n2\nNär får "
+	  "skolan en specialpedagog på heltid?\nFöräldrar hör av sig varje vecka.\n\nTack på "
+	  "förhand!\n\nAnneli",
+	  NULL, NULL,
+	  { "Hur många barn väntar på plats på korttidshemmet?",
+	    "När får skolan en specialpedagog på heltid?" }, false, NULL },
+	{ "two member mails attached side by side: the first keeps its background",
+	  "Två frågor från medlemmar",
+	  "Hej Karin!\n\nJag bifogar två mejl från medlemmar.\n\nHälsningar\nLena\n\n"
+	  "---------- Vidarebefordrat meddelande ----------\nFrån: Birgitta Olsson "
+	  "<birgitta@example.com>\nÄmne: Hyran\n\nHej Lena!\n\nMin dotter bor på gruppbostaden "
+	  "Lärkan och hyran har höjts två gånger i år.\n\nVarför höjs hyrorna i kommunens "
+	  "gruppbostäder så mycket?\n\nHälsningar\nBirgitta\n\n"
+	  "---------- Vidarebefordrat meddelande ----------\nFrån: Ahmed Karimi "
+	  "<ahmed@example.com>\nÄmne: Snickeriet\n\nHej!\n\nVem har beslutat att Snickeriet ska "
+	  "slås ihop med Verkstan?\n\nMvh Ahmed",
+	  NULL, NULL,
+	  { "Min dotter bor på gruppbostaden Lärkan och hyran har höjts två gånger i år. Varför "
+	    "höjs hyrorna i kommunens gruppbostäder så mycket?",
+	    "Vem har beslutat att Snickeriet ska slås ihop med Verkstan?" },
+	  false, "birgitta@example.com" },
+	{ "a long letter: background far above the question stays out",
+	  "Korttidsvistelse",
+	  "Hej!\n\nRBU Exempelstad har ett sextiotal medlemsfamiljer och har funnits i "
+	  "kommunen i mer än fyrtio år.\n\nUnder hösten har vi fått många samtal från föräldrar "
+	  "som berättar att deras barn har fått vänta länge på ett beslut om korttidsvistelse. "
+	  "Flera av dem har väntat mer än ett halvår, och under tiden har familjerna fått klara "
+	  "sig själva utan avlösning. Några föräldrar har blivit sjukskrivna, och syskonen får "
+	  "mindre tid med sina föräldrar än de behöver.\n\nKorttidshemmet Ekbacken kan inte ta "
+	  "emot barn som behöver hjälp på natten, eftersom det saknas personal med delegering på "
+	  "kvällar och helger. Familjerna får i stället erbjudande om vistelse dagtid på "
+	  "vardagar, vilket inte hjälper dem som behöver sova. Vistelser ställs också in med "
+	  "kort varsel.\n\nHur många barn väntar i dag på ett beslut om korttidsvistelse?\n\n"
+	  "Hälsningar\nLinda",
+	  NULL, NULL,
+	  { "Under hösten har vi fått många samtal från föräldrar som berättar att deras barn "
+	    "har fått vänta länge på ett beslut om korttidsvistelse. Flera av dem har väntat mer "
+	    "än ett halvår, och under tiden har familjerna fått klara sig själva utan avlösning. "
+	    "Några föräldrar har blivit sjukskrivna, och syskonen får mindre tid med sina "
+	    "föräldrar än de behöver. Korttidshemmet Ekbacken kan inte ta emot barn som behöver "
+	    "hjälp på natten, eftersom det saknas personal med delegering på kvällar och helger. "
+	    "Familjerna får i stället erbjudande om vistelse dagtid på vardagar, vilket inte "
+	    "hjälper dem som behöver sova. Vistelser ställs också in med kort varsel. Hur många "
+	    "barn väntar i dag på ett beslut om korttidsvistelse?" }, false, NULL },
 };
 
 static void test_inline_cases(void **state)
@@ -624,6 +728,10 @@ static const struct {
 	/* a question whose own words say it all keeps them */
 	{ "Fråga",
 	  "Vi har väntat länge. Hur går det med bygget av den nya gruppbostaden på Ekvägen?",
+	  { "Hur går det med bygget av den nya gruppbostaden på Ekvägen" } },
+	/* a newsletter's subject names the letter, not a matter */
+	{ "Nyhetsbrev från FUB Exempelstad",
+	  "Hur går det med bygget av den nya gruppbostaden på Ekvägen?",
 	  { "Hur går det med bygget av den nya gruppbostaden på Ekvägen" } },
 };
 
