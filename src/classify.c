@@ -6,8 +6,11 @@
  *   keywords  the summed weights of the categories.conf keywords found in the
  *             text, each keyword once; of overlapping matches only the
  *             longest counts, so "tillsyn" in "korttidstillsyn" is not
- *             kvalitet-tillsyn (classify_text.c); context keywords (a
- *             place, the people there) count less (keyword_scores())
+ *             kvalitet-tillsyn (classify_text.c), and a neutral phrase
+ *             ("hur jobbar kommunen") hides the keywords inside it; context
+ *             keywords (a place, the people there) count less
+ *             (keyword_scores()); a text without any keyword is searched
+ *             for misspelt ones ("färdjänst", classify_fuzzy_match())
  *   logits    of the learned model, which sees the keyword scores and the
  *             matched keywords too (classify_model.c); zero while it is
  *             untrained, so a bare classifier sorts by keywords alone
@@ -17,6 +20,9 @@
  * CLASSIFY_FALLBACK, marked not confident, with the best guess's words as
  * evidence. The constants were set by cross-validation on
  * tests/data/classify (make eval prints the figures and a threshold sweep).
+ *
+ * The council's own name is taken out of every text first
+ * (classify_set_council()): "LSS-samverkan" is no question about samverkan.
  *
  * A text that was trained before, stem for stem, gets the category it was
  * trained with most often (the latest on a tie): a secretary's correction of
@@ -79,7 +85,7 @@ static uint32_t scratch_epoch(struct classify_scratch *s, size_t n_rows)
 
 static void analyze(const struct classifier *cl, struct classify_doc *doc, const char *text)
 {
-	classify_doc_words(doc, text != NULL ? text : "", &cl->stop, cl->stemmer);
+	classify_doc_words(doc, text != NULL ? text : "", &cl->stop, cl->stemmer, &cl->council);
 	classify_doc_features(doc, cl->params.gram_min, cl->params.gram_max, cl->params.bigrams);
 }
 
@@ -92,6 +98,18 @@ static uint64_t memory_key(const struct classify_doc *doc)
 		if (doc->words[i].stem_hash != 0)
 			h = classify_hash(&doc->words[i].stem_hash, sizeof(uint64_t), h);
 	return h;
+}
+
+/* Whether misspelt keywords are looked for: only in a text where no
+ * keyword matched, which a misspelling of its one topic word ("färdjänst")
+ * leaves with nothing to go on. Beside other keywords it was measured to
+ * cost more than it brought (make eval), and the looking costs time. */
+static bool fuzzy_wanted(const struct classifier *cl, const struct classify_doc *doc)
+{
+	for (size_t i = 0; i < doc->n_matches; i++)
+		if (!cl->keywords[doc->matches[i].keyword].neutral)
+			return false;
+	return true;
 }
 
 /* The keyword score of each category, each keyword once. A category's
@@ -113,13 +131,15 @@ static void keyword_scores(const struct classifier *cl, struct classify_doc *doc
 		topic[c] = false;
 	}
 	classify_automaton_match(&cl->ac, cl->patterns, doc);
+	if (fuzzy_wanted(cl, doc))
+		classify_fuzzy_match(&cl->fuzzy, cl->patterns, doc);
 	for (size_t i = 0; i < doc->n_matches; i++) {
 		const struct classify_keyword *k = &cl->keywords[doc->matches[i].keyword];
 		bool repeat = false;
 
 		for (size_t j = 0; j < i && !repeat; j++)
 			repeat = doc->matches[j].keyword == doc->matches[i].keyword;
-		if (repeat)
+		if (repeat || k->neutral)
 			continue;
 		if (k->context) {
 			if (k->weight > context[k->category])
@@ -184,7 +204,7 @@ static void fingerprints(struct classifier *cl)
 		FP_STR(h, k->display);
 		FP_ADD(h, k->category);
 		FP_ADD(h, k->weight);
-		flag = k->context;
+		flag = k->context | k->neutral << 1;
 		FP_ADD(h, flag);
 	}
 	for (size_t i = 0; i < cl->n_patterns; i++) {
@@ -208,6 +228,9 @@ static void fingerprints(struct classifier *cl)
 	FP_ADD(h, p->epochs);
 	FP_ADD(h, p->rate);
 	FP_ADD(h, p->l2);
+	FP_ADD(h, cl->council.n);
+	if (cl->council.n > 0)
+		h = classify_hash(cl->council.cps, cl->council.n * sizeof(*cl->council.cps), h);
 	cl->setup_fingerprint = h;
 
 	h = classify_hash(cl->stop.slots, (cl->stop.mask + 1) * sizeof(*cl->stop.slots), 2);
@@ -262,8 +285,19 @@ int classify_new(const char *categories_text, const char *filename,
 	}
 	cl->fallback = (size_t)classify_category_index(cl, CLASSIFY_FALLBACK);
 	classify_automaton_build(&cl->ac, cl->patterns, cl->n_patterns);
+	classify_fuzzy_build(&cl->fuzzy, cl->patterns, cl->n_patterns);
 	fingerprints(cl);
 	*classifier_r = cl;
+	return 0;
+}
+
+int classify_set_council(struct classifier *cl, const char *name, struct error *error_r)
+{
+	if (cl->model.n_docs > 0 || cl->memory.n > 0)
+		return err_set(error_r, ERR_FATAL,
+			       "the council's name is set before the classifier learns anything");
+	classify_phrase_set(&cl->council, name);
+	fingerprints(cl);
 	return 0;
 }
 
@@ -297,7 +331,9 @@ void classify_free(struct classifier **classifier)
 	}
 	free(cl->patterns);
 	classify_automaton_free(&cl->ac);
+	classify_fuzzy_free(&cl->fuzzy);
 	classify_stopwords_free(&cl->stop);
+	classify_phrase_free(&cl->council);
 	if (cl->stemmer != NULL)
 		sb_stemmer_delete(cl->stemmer);
 	classify_model_free(&cl->model);
@@ -567,7 +603,8 @@ static void evidence(const struct classifier *cl, const struct classify_doc *doc
 			const struct classify_keyword *k = &cl->keywords[doc->matches[i].keyword];
 			size_t len = strlen(k->display);
 
-			if (k->category != best || (pass == 0) != (k->weight >= 2.0f) ||
+			if (k->neutral || k->category != best ||
+			    (pass == 0) != (k->weight >= 2.0f) ||
 			    evidence_has(out, k->display, len))
 				continue;
 			evidence_add(out, size, k->display, len);
@@ -585,7 +622,8 @@ static void evidence(const struct classifier *cl, const struct classify_doc *doc
 				d += w[(size_t)s->feat_row[i] * nc + best] -
 				     w[(size_t)s->feat_row[i] * nc + second];
 		for (size_t j = 0; j < doc->n_matches && !in_keyword; j++)
-			in_keyword = cl->keywords[doc->matches[j].keyword].category == best &&
+			in_keyword = !cl->keywords[doc->matches[j].keyword].neutral &&
+				     cl->keywords[doc->matches[j].keyword].category == best &&
 				     cw->skel_off >= doc->matches[j].start &&
 				     cw->skel_off < doc->matches[j].end;
 		if (d <= 0 || in_keyword)
@@ -877,7 +915,7 @@ void classify_tokenize(const struct classifier *cl, const char *text, struct str
 {
 	struct classify_doc *doc = &cl->scratch->doc[0];
 
-	classify_doc_words(doc, text != NULL ? text : "", &cl->stop, NULL);
+	classify_doc_words(doc, text != NULL ? text : "", &cl->stop, NULL, &cl->council);
 	for (size_t i = 0; i < doc->n_words; i++) {
 		const struct classify_word *w = &doc->words[i];
 		const char *stem;

@@ -52,6 +52,7 @@ struct conf_parse {
 	int current;       /* category index, -1 before the first section */
 	float list_weight; /* of the keyword list being continued, 0: none */
 	bool list_context; /* the list being continued holds context keywords */
+	bool list_neutral; /* the list being continued is "neutral =" */
 	struct classify_doc doc;
 	/* pattern strings seen so far, for duplicates */
 	uint64_t *seen;
@@ -134,10 +135,13 @@ static int add_pattern(struct conf_parse *cp, const char *bytes, const char *exa
 		if (cp->seen[j] != h)
 			continue;
 		other = &cl->keywords[cp->seen_keyword[j]];
-		if (explicit && other->category != cl->keywords[kw].category)
-			return conf_fail(cp, "keyword '%s' is already in [%s]",
-					 cl->keywords[kw].display,
-					 cl->categories[other->category].id);
+		if (explicit && (other->category != cl->keywords[kw].category ||
+				 other->neutral != cl->keywords[kw].neutral))
+			return conf_fail(cp, "keyword '%s' is already in %s%s%s",
+					 cl->keywords[kw].display, other->neutral ? "" : "[",
+					 other->neutral ? "neutral"
+							: cl->categories[other->category].id,
+					 other->neutral ? "" : "]");
 		/* the same keyword twice in one category: the first weight holds */
 		return 0;
 	}
@@ -183,7 +187,7 @@ static int add_keyword(struct conf_parse *cp, char *word)
 	if (strchr(word, '|') != NULL)
 		return conf_fail(cp, "'|' marks a word boundary only at the start or end of '%s'",
 				 word);
-	classify_doc_words(doc, word, NULL, NULL);
+	classify_doc_words(doc, word, NULL, NULL, NULL);
 	if (doc->n_words == 0)
 		return conf_fail(cp, "keyword '%s' has no letters or digits", word);
 	if (cl->n_keywords == cl->keywords_cap) {
@@ -193,9 +197,10 @@ static int add_keyword(struct conf_parse *cp, char *word)
 	kw = (uint32_t)cl->n_keywords++;
 	k = &cl->keywords[kw];
 	k->display = xstrdup(word);
-	k->category = (uint32_t)cp->current;
-	k->weight = cp->list_weight;
+	k->category = cp->list_neutral ? 0 : (uint32_t)cp->current;
+	k->weight = cp->list_neutral ? 0 : cp->list_weight;
 	k->context = cp->list_context;
+	k->neutral = cp->list_neutral;
 	if (left)
 		buf_append_char(&pat, ' ');
 	for (size_t i = 0; i < doc->n_words; i++) {
@@ -277,6 +282,7 @@ static int conf_section(struct conf_parse *cp, char *line)
 	cp->section_line[cp->current] = cp->line;
 	cl->categories[cp->current].id = fixed_ids[fixed];
 	cp->list_weight = 0;
+	cp->list_neutral = false;
 	return 0;
 }
 
@@ -286,6 +292,8 @@ static int conf_key(struct conf_parse *cp, char *key, char *value)
 	struct classify_category *cat;
 	float weight;
 
+	cp->list_weight = 0;
+	cp->list_neutral = false;
 	if (cp->current < 0) {
 		if (strcmp(key, "threshold") == 0) {
 			char *end;
@@ -296,10 +304,14 @@ static int conf_key(struct conf_parse *cp, char *key, char *value)
 			cl->params.threshold = (float)v;
 			return 0;
 		}
+		if (strcmp(key, "neutral") == 0) {
+			cp->list_neutral = true;
+			cp->list_context = false;
+			return add_keyword_list(cp, value);
+		}
 		return conf_fail(cp, "'%s' outside a [category] section", key);
 	}
 	cat = &cl->categories[cp->current];
-	cp->list_weight = 0;
 	if (strcmp(key, "heading") == 0) {
 		if (*value == '\0')
 			return conf_fail(cp, "empty heading");
@@ -346,7 +358,7 @@ static int conf_line(struct conf_parse *cp, char *raw)
 	line = str_trim(raw);
 	if (*line == '\0' || *line == '#')
 		return 0;
-	if (continued && cp->list_weight > 0)
+	if (continued && (cp->list_weight > 0 || cp->list_neutral))
 		return add_keyword_list(cp, line);
 	if (continued)
 		return conf_fail(cp, "indented line continues no keyword list");

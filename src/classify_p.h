@@ -63,6 +63,14 @@ struct classify_match {
 	uint32_t pattern;
 };
 
+/* A phrase taken out of every text (classify_set_council()): its folded
+ * code points as skeletons, each run of separators as one PHRASE_GAP. */
+#define PHRASE_GAP (-1)
+struct classify_phrase {
+	int32_t *cps; /* NULL: none */
+	size_t n;
+};
+
 struct classify_doc {
 	int32_t *cps; /* code points, NFC and case-folded */
 	size_t n_cps, cps_cap;
@@ -91,6 +99,10 @@ struct classify_keyword {
 	 * group of people: "gruppbostad", "skolan", "personal"), not what it
 	 * asks: see keyword_scores() in classify.c */
 	bool context;
+	/* names no topic though a keyword is inside it ("hur jobbar kommunen"
+	 * is no work): it hides the keywords it overlaps and weighs nothing;
+	 * category is 0 */
+	bool neutral;
 };
 
 struct classify_automaton {
@@ -114,6 +126,16 @@ struct classify_pattern {
 	 * must have too, so that "tåg" does not match "tag". NULL otherwise. */
 	char *exact;
 	uint32_t keyword;
+};
+
+/* The keywords a misspelt word may still be (classify_fuzzy_match()): the
+ * patterns of one word of at least FUZZY_MIN_KEYWORD letters, by their
+ * first letter. */
+#define FUZZY_MIN_KEYWORD 7
+struct classify_fuzzy {
+	uint32_t *pattern;   /* indexes into the patterns, by first byte */
+	uint8_t *skip, *len; /* per entry of pattern: boundary bytes before the letters, letters */
+	uint32_t start[257]; /* of each first byte in pattern */
 };
 
 struct classify_stopwords {
@@ -223,8 +245,10 @@ struct classifier {
 	struct classify_pattern *patterns;
 	size_t n_patterns, patterns_cap;
 	struct classify_automaton ac;
+	struct classify_fuzzy fuzzy;
 	struct classify_stopwords stop;
-	struct sb_stemmer *stemmer; /* mutable behind const: see classify.c */
+	struct classify_phrase council; /* the council's name, taken out of texts */
+	struct sb_stemmer *stemmer;     /* mutable behind const: see classify.c */
 	struct classify_params params;
 	struct classify_model model;
 	struct classify_memory memory;
@@ -288,10 +312,16 @@ uint64_t classify_hash(const void *data, size_t len, uint64_t seed);
 void classify_stopwords_init(struct classify_stopwords *sw);
 void classify_stopwords_free(struct classify_stopwords *sw);
 /* Fills doc->cps, words, fold and stream from text (at most
- * CLASSIFY_MAX_TEXT bytes). stemmer may be NULL: then no stems (the keyword
+ * CLASSIFY_MAX_TEXT bytes), with every occurrence of phrase blanked out
+ * (phrase may be NULL). stemmer may be NULL: then no stems (the keyword
  * patterns of categories.conf need none). */
 void classify_doc_words(struct classify_doc *doc, const char *text,
-			const struct classify_stopwords *sw, struct sb_stemmer *stemmer);
+			const struct classify_stopwords *sw, struct sb_stemmer *stemmer,
+			const struct classify_phrase *phrase);
+/* Folds text into phrase (replacing what it held); an empty text, or one
+ * without letters or digits, makes an empty phrase. */
+void classify_phrase_set(struct classify_phrase *phrase, const char *text);
+void classify_phrase_free(struct classify_phrase *phrase);
 /* The model features of the words of doc (after classify_doc_words). */
 void classify_doc_features(struct classify_doc *doc, int gram_min, int gram_max, bool bigrams);
 /* The stem of a folded word, as UTF-8 in doc->stem_in (NUL-terminated). */
@@ -306,5 +336,15 @@ void classify_automaton_build(struct classify_automaton *ac, const struct classi
 void classify_automaton_match(const struct classify_automaton *ac,
 			      const struct classify_pattern *pats, struct classify_doc *doc);
 void classify_automaton_free(struct classify_automaton *ac);
+void classify_fuzzy_build(struct classify_fuzzy *fz, const struct classify_pattern *pats,
+			  size_t n_pats);
+/* Appends to doc->matches, for each word of doc that no keyword matched
+ * and that starts with a keyword but for one letter left out, added,
+ * changed or two swapped after the first ("färdjänsten", "assistens"),
+ * that keyword (the longest); a word shorter than the keyword plus one is
+ * left alone. */
+void classify_fuzzy_match(const struct classify_fuzzy *fz, const struct classify_pattern *pats,
+			  struct classify_doc *doc);
+void classify_fuzzy_free(struct classify_fuzzy *fz);
 
 #endif

@@ -366,8 +366,133 @@ static void push_word(struct classify_doc *doc, size_t fold_start, size_t skel_s
 		w->stem_hash = stem_hash(doc, stemmer, w);
 }
 
+/* The skeleton of one folded code point, as the keyword stream has it, for
+ * the code points that are one letter there. */
+static int32_t cp_skeleton(int32_t cp)
+{
+	return cp >= 0xE0 && cp <= 0xFF ? (int32_t)(uint8_t)latin1_skeleton[cp - 0xE0] : cp;
+}
+
+static bool cp_in_word(int32_t cp)
+{
+	enum cp_kind k = cp_kind(cp);
+
+	return k == CP_WORD || k == CP_MARK;
+}
+
+void classify_phrase_set(struct classify_phrase *phrase, const char *text)
+{
+	struct classify_doc doc = {0};
+	bool gap = false;
+
+	classify_phrase_free(phrase);
+	if (text == NULL || *text == '\0')
+		return;
+	if (!fold_fast(&doc, (const uint8_t *)text, strnlen(text, CLASSIFY_MAX_TEXT)))
+		fold_general(&doc, (const uint8_t *)text, strnlen(text, CLASSIFY_MAX_TEXT));
+	phrase->cps = xreallocarray(NULL, doc.n_cps + 1, sizeof(*phrase->cps));
+	for (size_t i = 0; i < doc.n_cps; i++) {
+		enum cp_kind k = cp_kind(doc.cps[i]);
+
+		if (k == CP_WORD) {
+			if (gap && phrase->n > 0)
+				phrase->cps[phrase->n++] = PHRASE_GAP;
+			gap = false;
+			phrase->cps[phrase->n++] = cp_skeleton(doc.cps[i]);
+		} else if (k != CP_MARK) {
+			/* "§" too: the name is matched as words */
+			gap = true;
+		}
+	}
+	classify_doc_free(&doc);
+	if (phrase->n == 0)
+		classify_phrase_free(phrase);
+}
+
+void classify_phrase_free(struct classify_phrase *phrase)
+{
+	free(phrase->cps);
+	phrase->cps = NULL;
+	phrase->n = 0;
+}
+
+/* Whether cps[from, to) is, as skeletons, the ASCII text s. */
+static bool cps_are(const int32_t *cps, size_t from, size_t to, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (to - from != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (cp_skeleton(cps[from + i]) != (uint8_t)s[i])
+			return false;
+	return true;
+}
+
+/* Blanks every occurrence of phrase in doc->cps: word-bounded at its start,
+ * its gaps any run of separators ("LSS samverkan", "LSS-samverkan"), with
+ * an inflection ("LSS-samverkans", "rådet:s") or as the first part of a
+ * compound, of which the rest stays a word ("LSS-samverkansmötet" is
+ * "mötet"). Cost: one comparison per code point but where the phrase's first
+ * letter starts a word. */
+static void drop_phrase(struct classify_doc *doc, const struct classify_phrase *phrase)
+{
+	/* endings of the last word that keep it the name (genitive, definite) */
+	static const char *const endings[] = {"s",  "n",   "ns", "en", "ens",
+					      "et", "ets", "na", "nas"};
+	int32_t *t = doc->cps;
+	const int32_t *p = phrase->cps;
+	size_t n = doc->n_cps, m = phrase->n;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0, k = i, e, end;
+
+		if (cp_skeleton(t[i]) != p[0] || (i > 0 && cp_in_word(t[i - 1])))
+			continue;
+		while (j < m && k < n) {
+			if (p[j] == PHRASE_GAP) {
+				if (cp_in_word(t[k]) || cp_kind(t[k]) == CP_SOLO)
+					break;
+				while (k < n && !cp_in_word(t[k]) && cp_kind(t[k]) != CP_SOLO)
+					k++;
+			} else if (cp_skeleton(t[k]) != p[j]) {
+				break;
+			} else {
+				k++;
+			}
+			j++;
+		}
+		if (j < m)
+			continue;
+		for (e = k; e < n && cp_in_word(t[e]); e++)
+			;
+		end = k;
+		if (e == k) {
+			/* "KFR:s" */
+			if (k + 1 < n && t[k] == ':' && cp_skeleton(t[k + 1]) == 's' &&
+			    (k + 2 == n || !cp_in_word(t[k + 2])))
+				end = k + 2;
+		} else {
+			bool inflected = false;
+
+			for (size_t x = 0; x < sizeof(endings) / sizeof(endings[0]); x++)
+				inflected = inflected || cps_are(t, k, e, endings[x]);
+			if (inflected)
+				end = e;
+			else if (e - k >= 4 && cp_skeleton(t[k]) == 's')
+				end = k + 1; /* the linking s of a compound */
+			else if (e - k < 3)
+				continue; /* another word that starts like the name */
+		}
+		for (size_t x = i; x < end; x++)
+			t[x] = ' ';
+		i = end - 1;
+	}
+}
+
 void classify_doc_words(struct classify_doc *doc, const char *text,
-			const struct classify_stopwords *sw, struct sb_stemmer *stemmer)
+			const struct classify_stopwords *sw, struct sb_stemmer *stemmer,
+			const struct classify_phrase *phrase)
 {
 	size_t len = strnlen(text, CLASSIFY_MAX_TEXT);
 	size_t fold_start = 0, skel_start = 0, word_cps = 0;
@@ -383,6 +508,8 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 	buf_reset(&doc->stream);
 	if (!fold_fast(doc, (const uint8_t *)text, len))
 		fold_general(doc, (const uint8_t *)text, len);
+	if (phrase != NULL && phrase->n > 0)
+		drop_phrase(doc, phrase);
 	buf_append_char(&doc->stream, ' ');
 	for (size_t i = 0; i <= doc->n_cps; i++) {
 		int32_t cp = i < doc->n_cps ? doc->cps[i] : ' ';
@@ -712,4 +839,146 @@ void classify_automaton_free(struct classify_automaton *ac)
 	free(ac->dict);
 	free(ac->depth);
 	memset(ac, 0, sizeof(*ac));
+}
+
+/* The letters of a fuzzy pattern: its bytes without the boundary spaces;
+ * 0 when it is not one word of at least FUZZY_MIN_KEYWORD letters. */
+static size_t fuzzy_letters(const struct classify_pattern *pat, const char **letters_r)
+{
+	const char *b = pat->bytes;
+	size_t len;
+
+	if (pat->exact != NULL)
+		return 0;
+	if (*b == ' ')
+		b++;
+	len = strlen(b);
+	if (len > 0 && b[len - 1] == ' ')
+		len--;
+	if (len < FUZZY_MIN_KEYWORD || len >= UINT8_MAX || memchr(b, ' ', len) != NULL)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((uint8_t)b[i] >= 0x80 || (b[i] >= '0' && b[i] <= '9'))
+			return 0;
+	*letters_r = b;
+	return len;
+}
+
+void classify_fuzzy_build(struct classify_fuzzy *fz, const struct classify_pattern *pats,
+			  size_t n_pats)
+{
+	uint32_t count[257] = {0};
+	size_t n = 0;
+
+	for (size_t p = 0; p < n_pats; p++) {
+		const char *b;
+
+		if (fuzzy_letters(&pats[p], &b) > 0) {
+			count[(uint8_t)b[0] + 1]++;
+			n++;
+		}
+	}
+	for (size_t c = 1; c < 257; c++)
+		count[c] += count[c - 1];
+	memcpy(fz->start, count, sizeof(fz->start));
+	fz->pattern = xreallocarray(NULL, n + 1, sizeof(*fz->pattern));
+	fz->skip = xmalloc(n + 1);
+	fz->len = xmalloc(n + 1);
+	for (size_t p = 0; p < n_pats; p++) {
+		const char *b;
+		size_t len = fuzzy_letters(&pats[p], &b), j;
+
+		if (len == 0)
+			continue;
+		j = count[(uint8_t)b[0]]++;
+		fz->pattern[j] = (uint32_t)p;
+		fz->skip[j] = (uint8_t)(b - pats[p].bytes);
+		fz->len[j] = (uint8_t)(len < UINT8_MAX ? len : UINT8_MAX);
+	}
+}
+
+void classify_fuzzy_free(struct classify_fuzzy *fz)
+{
+	free(fz->pattern);
+	free(fz->skip);
+	free(fz->len);
+	memset(fz, 0, sizeof(*fz));
+}
+
+/* The length of the start of w (n bytes) that is k (len bytes) but for one
+ * edit, or 0. k is no prefix of w (the automaton would have found it). */
+static size_t one_edit_prefix(const char *k, size_t len, const char *w, size_t n)
+{
+	size_t x = 0;
+
+	while (x < len && x < n && k[x] == w[x])
+		x++;
+	if (x == len)
+		return 0;
+	/* changed: k[x] is w[x] */
+	if (len <= n && memcmp(k + x + 1, w + x + 1, len - x - 1) == 0)
+		return len;
+	/* left out: w lacks k[x] */
+	if (len - 1 <= n && memcmp(k + x + 1, w + x, len - x - 1) == 0)
+		return len - 1;
+	/* added: w has one letter more at x */
+	if (len + 1 <= n && memcmp(k + x, w + x + 1, len - x) == 0)
+		return len + 1;
+	/* two swapped */
+	if (x + 1 < len && len <= n && k[x] == w[x + 1] && k[x + 1] == w[x] &&
+	    memcmp(k + x + 2, w + x + 2, len - x - 2) == 0)
+		return len;
+	return 0;
+}
+
+void classify_fuzzy_match(const struct classify_fuzzy *fz, const struct classify_pattern *pats,
+			  struct classify_doc *doc)
+{
+	size_t n_exact = doc->n_matches;
+
+	for (size_t i = 0; i < doc->n_words; i++) {
+		const struct classify_word *w = &doc->words[i];
+		const char *skel = doc->stream.data + w->skel_off;
+		uint8_t first = (uint8_t)skel[0];
+		size_t best = SIZE_MAX, best_len = 0, best_span = 0;
+		bool matched = false;
+
+		if (w->stop || w->skel_len < FUZZY_MIN_KEYWORD)
+			continue;
+		for (size_t m = 0; m < n_exact && !matched; m++)
+			matched = doc->matches[m].start < w->skel_off + w->skel_len &&
+				  doc->matches[m].end > w->skel_off;
+		if (matched)
+			continue;
+		for (uint32_t j = fz->start[first]; j < fz->start[first + 1]; j++) {
+			const char *k = pats[fz->pattern[j]].bytes + fz->skip[j];
+			size_t len = fz->len[j], span;
+
+			if (len <= best_len || len > (size_t)w->skel_len + 1)
+				continue;
+			/* one edit after the first letter leaves the second or the
+			 * third where it was, or moves the second by one: most
+			 * keywords end here */
+			if (k[1] != skel[1] && k[2] != skel[2] && k[1] != skel[2] &&
+			    k[2] != skel[1])
+				continue;
+			span = one_edit_prefix(k, len, skel, w->skel_len);
+			/* "|word|": the whole word */
+			if (span == 0 || (k[len] == ' ' && span != w->skel_len))
+				continue;
+			best = fz->pattern[j];
+			best_len = len;
+			best_span = span;
+		}
+		if (best == SIZE_MAX)
+			continue;
+		if (doc->n_matches == doc->matches_cap) {
+			doc->matches_cap = doc->matches_cap ? doc->matches_cap * 2 : 16;
+			doc->matches =
+			    xreallocarray(doc->matches, doc->matches_cap, sizeof(*doc->matches));
+		}
+		doc->matches[doc->n_matches++] =
+		    (struct classify_match){w->skel_off, (uint32_t)(w->skel_off + best_span),
+					    pats[best].keyword, (uint32_t)best};
+	}
 }

@@ -178,7 +178,9 @@ static int load_classifier(const struct config *config, struct store *store,
 		free(path);
 		return -1;
 	}
-	if (classify_new(text, path, &c, error_r) != 0) {
+	if (classify_new(text, path, &c, error_r) != 0 ||
+	    classify_set_council(c, config->council.name, error_r) != 0) {
+		classify_free(&c);
 		free(text);
 		free(path);
 		return -1;

@@ -22,7 +22,7 @@
  * features change in code (a change of categories.conf, of the constants of the
  * decision, of the stopwords or of what libstemmer and utf8proc make of words
  * is noticed by classify_import() itself). */
-#define CLASSIFY_MODEL_VERSION 1
+#define CLASSIFY_MODEL_VERSION 2
 
 struct classifier;
 
@@ -45,6 +45,18 @@ struct classification {
 int classify_new(const char *categories_text, const char *filename,
 		 struct classifier **classifier_r, struct error *error_r);
 void classify_free(struct classifier **classifier);
+
+/* The council's own name ([council] name, "LSS-samverkan") is no topic: a
+ * question about the council's meetings names it, and its words
+ * ("samverkan") are keywords of a category. It is taken out of every text
+ * before anything reads it (keywords, model, similarity, tokens): as whole
+ * words, whatever the case and accents, with "-" and spaces alike, also
+ * inflected ("LSS-samverkans", "KFR:s") and as the first part of a compound
+ * ("LSS-samverkansmötet" reads as "mötet"). Call it before any training or
+ * import (-1 with ERR_FATAL after): a model learned with another name is
+ * another model, which classify_import() refuses. NULL or "" takes nothing
+ * out. */
+int classify_set_council(struct classifier *classifier, const char *name, struct error *error_r);
 
 /* Adds one labelled example to the model; takes effect at once. Returns -1
  * when category is not a known id. */

@@ -21,8 +21,16 @@
  * apart from the labelled set and never trained on): the shipped classifier,
  * trained on all of TSV_DIR, sorts every line of FILE.
  *
- * Usage: eval_classify [-v|-q] [-H FILE] [CATEGORIES_CONF [TSV_DIR]]
+ * Every classifier is told the council's name, as agendad tells it the
+ * [council] name of its config: the labelled and held-out questions are
+ * written to a council called "LSS-samverkan".
+ *
+ * Usage: eval_classify [-v|-q] [-c NAME] [-s SEED] [-H FILE] [CATEGORIES_CONF [TSV_DIR]]
  *   -v       also list every question the combined classifier got wrong
+ *   -c NAME  the council's name (default LSS-samverkan)
+ *   -s SEED  another shuffle of the folds: the fitted model moves a few
+ *            borderline questions whenever its training texts change, so
+ *            a change is judged over several seeds
  *   -q       skip the throughput run
  *   -H FILE  only the held-out measurement on FILE (CATEGORY<TAB>QUESTION
  *            lines), listing every question it got wrong */
@@ -49,6 +57,8 @@
 #define GENERATED_LINES 200000
 #define MAX_FILE        (16 * 1024 * 1024)
 
+static const char *council_name = "LSS-samverkan";
+
 struct example {
 	char *category;
 	char *text;
@@ -67,6 +77,7 @@ struct outcome {
 };
 
 static uint64_t rng_state = SEED;
+static unsigned long fold_seed = SEED;
 
 static uint32_t rng_next(void)
 {
@@ -177,7 +188,8 @@ static struct classifier *new_classifier(const char *conf)
 	struct classifier *cl;
 	struct error error = {0};
 
-	if (classify_new(conf, "categories.conf", &cl, &error) < 0) {
+	if (classify_new(conf, "categories.conf", &cl, &error) < 0 ||
+	    classify_set_council(cl, council_name, &error) < 0) {
 		fprintf(stderr, "eval: %s\n", error.text);
 		exit(1);
 	}
@@ -381,7 +393,7 @@ int main(int argc, char **argv)
 	double t0, elapsed, sum_score = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "vqH:")) != -1) {
+	while ((opt = getopt(argc, argv, "vqc:s:H:")) != -1) {
 		switch (opt) {
 		case 'v':
 			verbose = true;
@@ -389,12 +401,20 @@ int main(int argc, char **argv)
 		case 'q':
 			quick = true;
 			break;
+		case 'c':
+			council_name = optarg;
+			break;
+		case 's':
+			fold_seed = strtoul(optarg, NULL, 10);
+			rng_state = fold_seed;
+			break;
 		case 'H':
 			holdout_path = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: eval_classify [-v|-q] [-H FILE] "
-					"[CATEGORIES_CONF [TSV_DIR]]\n");
+			fprintf(stderr,
+				"usage: eval_classify [-v|-q] [-c NAME] [-s SEED] [-H FILE] "
+				"[CATEGORIES_CONF [TSV_DIR]]\n");
 			return 64;
 		}
 	}
@@ -470,8 +490,8 @@ int main(int argc, char **argv)
 	cross_validate(&ex, raw_conf, true, raw);
 
 	printf("agendad classify evaluation: %zu labelled questions, %zu categories, "
-	       "%d-fold cross-validation (seed %u)\n\n",
-	       ex.n, n_cat, FOLDS, SEED);
+	       "%d-fold cross-validation (seed %lu)\n\n",
+	       ex.n, n_cat, FOLDS, fold_seed);
 	printf("%-15s %9s %9s\n", "variant", "accuracy", "macro-F1");
 	figures(combined, ex.n, n_cat, &f);
 	printf("%-15s %9.3f %9.3f\n", "combined", f.accuracy, f.macro_f1);

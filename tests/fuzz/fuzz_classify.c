@@ -33,6 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (util_read_file(CONFIG_DIR "/categories.conf", 1 << 20, &conf, &n) < 0 ||
 	    util_read_file(TEST_DATA "/classify/boende.tsv", 1 << 20, &tsv, &n) < 0 ||
 	    classify_new(conf, "categories.conf", &cl, NULL) < 0 ||
+	    classify_set_council(cl, "LSS-samverkan", NULL) < 0 ||
 	    classify_train_tsv(cl, tsv, "boende.tsv", NULL) < 0)
 		abort();
 	free(conf);

@@ -137,6 +137,11 @@ static const struct {
     {"[boende\n", "t.conf:1: expected '[category-id]'"},
     {"[boende]\nheading Boende\n", "t.conf:2: expected 'key = value'"},
     {"[boende]\nheading = Boende\n", "t.conf:2: category 'daglig-verksamhet' is missing"},
+    {"neutral = hur jobbar,\n  gruppbostad\n[boende]\nheading = Boende\n3 = Gruppbostad\n",
+     "t.conf:5: keyword 'Gruppbostad' is already in neutral"},
+    {"neutral = ,\n", "t.conf:1: empty keyword list"},
+    {"[boende]\nheading = Boende\nneutral = hur jobbar\n",
+     "t.conf:3: unknown key 'neutral' in [boende]"},
 };
 
 static void test_conf_errors(void **state)
@@ -311,6 +316,91 @@ static void test_tokenize(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* The council's name is no word of the text: whole, inflected, as the
+ * first part of a compound, with "-" or a space, never inside another word. */
+static const struct {
+	const char *council, *text;
+	const char *tokens; /* stems, space-separated */
+} council_cases[] = {
+    {"LSS-samverkan", "Tolk till LSS-samverkan i maj", "tolk maj"},
+    {"LSS-samverkan", "Protokollet från LSS-samverkans senaste möte", "protokollet sen möt"},
+    {"LSS-samverkan", "lss samverkan", ""},
+    {"LSS-samverkan", "LSS–SAMVERKAN:s datum", "datum"},
+    {"LSS-samverkan", "LSS-samverkansmötet i maj", "mötet maj"},
+    {"LSS-samverkan", "Samverkan mellan LSS och skolan", "samverkan lss skolan"},
+    {"LSS-samverkan", "Samverkan med regionen", "samverkan region"},
+    {"LSS-samverkan", "KLSS-samverkan", "klss samverkan"},
+    {"LSS-samverkan", "LSS-samverkande", "lss samverk"},
+    {"Funktionshinderrådet", "Funktionshinderradets protokoll", "protokoll"},
+    {"Funktionshinderrådet", "Funktionshinderråd", "funktionshinderråd"},
+    {"", "LSS-samverkan i maj", "lss samverkan maj"},
+};
+
+static void test_council(void **state)
+{
+	struct error error = {0};
+	int failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(council_cases); i++) {
+		struct classifier *cl = new_classifier(conf_text);
+		struct strlist tokens = {0};
+		struct buf joined = {0};
+
+		assert_int_equal(classify_set_council(cl, council_cases[i].council, &error), 0);
+		classify_tokenize(cl, council_cases[i].text, &tokens);
+		buf_append_str(&joined, "");
+		for (size_t k = 0; k < tokens.n; k++) {
+			if (k > 0)
+				buf_append_char(&joined, ' ');
+			buf_append_str(&joined, tokens.v[k]);
+		}
+		CHECK(strcmp(joined.data, council_cases[i].tokens) == 0,
+		      "council '%s', '%s': got '%s', want '%s'", council_cases[i].council,
+		      council_cases[i].text, joined.data, council_cases[i].tokens);
+		buf_free(&joined);
+		strlist_free(&tokens);
+		classify_free(&cl);
+	}
+	/* a question about the council's meeting is none about samverkan */
+	{
+		static const char *const meeting = "Vem bokar tolk till LSS-samverkans möte i maj?";
+		struct classifier *with = new_classifier(conf_text),
+				  *without = new_classifier(conf_text);
+		struct classification a, b;
+
+		assert_int_equal(classify_set_council(with, "LSS-samverkan", &error), 0);
+		classify_text(with, meeting, &a);
+		classify_text(without, meeting, &b);
+		CHECK(strcmp(b.category, "samverkan-delaktighet") == 0 &&
+			  strcmp(a.category, "samverkan-delaktighet") != 0,
+		      "'%s': %s with the council's name, %s without", meeting, a.category,
+		      b.category);
+		classify_free(&with);
+		classify_free(&without);
+	}
+	/* the name is set before learning: a model learned with another name is
+	 * another model, and an import of one is refused */
+	{
+		struct classifier *a = new_classifier(conf_text), *b = new_classifier(conf_text);
+		void *blob;
+		size_t size;
+
+		assert_int_equal(classify_set_council(a, "LSS-samverkan", &error), 0);
+		assert_int_equal(
+		    classify_train_tsv(a, "resor\tBussen till DV är sen\n", "x", &error), 0);
+		assert_int_equal(classify_set_council(a, "Rådet", &error), -1);
+		classify_export(a, &blob, &size);
+		assert_int_equal(classify_import(b, blob, size, &error), -1);
+		assert_int_equal(classify_set_council(b, "LSS-samverkan", &error), 0);
+		assert_int_equal(classify_import(b, blob, size, &error), 0);
+		free(blob);
+		classify_free(&a);
+		classify_free(&b);
+	}
+	assert_int_equal(failures, 0);
+}
+
 /* Keywords alone (an untrained classifier): inside compounds and
  * inflections, with and without å, ä and ö, and never across them. */
 static const struct {
@@ -345,6 +435,12 @@ static const struct {
     {"Eleverna i anpassade grundskolan", "barn-skola", "anpassade grundskola"},
     {"Hjälp från dörr till dörr", "resor", "dörr till dörr"},
     {"Anpassade simtider i badhuset", "fritid-kultur", "simtid"},
+    /* a text without any keyword: one misspelt by a letter still counts */
+    {"Färdjänsten kommer sent", "resor", "färdtjänst"},
+    {"Assistensen räcker inte", "assistans-stod", "assisten"},
+    /* who works: the staff, not the people of daglig verksamhet */
+    {"De som jobbar har ingen utbildning", "personal-kompetens", "som jobbar"},
+    {"Min son vill jobba", "daglig-verksamhet", "jobba"},
 };
 
 static void test_keywords(void **state)
@@ -361,6 +457,15 @@ static void test_keywords(void **state)
 			  strstr(r.evidence, keyword_cases[i].evidence) != NULL,
 		      "'%s': got %s [%s], want %s [%s]", keyword_cases[i].text, r.category,
 		      r.evidence, keyword_cases[i].category, keyword_cases[i].evidence);
+	}
+	/* a neutral phrase hides the keyword inside it and weighs nothing */
+	{
+		struct classification r;
+
+		classify_text(cl, "Hur jobbar kommunen med frågan?", &r);
+		CHECK(strcmp(r.category, "daglig-verksamhet") != 0 &&
+			  strstr(r.evidence, "jobb") == NULL,
+		      "'hur jobbar': %s [%s]", r.category, r.evidence);
 	}
 	/* "tåg" is a short keyword: the skeleton "tag" of "ta tag i" is not it */
 	{
@@ -1172,7 +1277,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_conf_errors),   cmocka_unit_test(test_conf_shipped),
 	    cmocka_unit_test(test_conf_official), cmocka_unit_test(test_train_tsv),
-	    cmocka_unit_test(test_tokenize),      cmocka_unit_test(test_keywords),
+	    cmocka_unit_test(test_tokenize),      cmocka_unit_test(test_council),
+	    cmocka_unit_test(test_keywords),
 	    cmocka_unit_test(test_unseen),        cmocka_unit_test(test_correction),
 	    cmocka_unit_test(test_correction_near), cmocka_unit_test(test_reader),
 	    cmocka_unit_test(test_fallback),      cmocka_unit_test(test_similarity),

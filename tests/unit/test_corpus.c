@@ -128,13 +128,14 @@ static void list_names(const char *dir, const char *suffix, struct strlist *name
 
 /* ---- the pipeline ---------------------------------------------------------- */
 
-static void load_classifier(struct classifier **classifier_r)
+static void load_classifier(const char *council, struct classifier **classifier_r)
 {
 	struct strlist tsv = { 0 };
 	struct error error;
 	char *text = read_file(CONFIG_DIR "/categories.conf");
 
-	if (classify_new(text, CONFIG_DIR "/categories.conf", classifier_r, &error) != 0)
+	if (classify_new(text, CONFIG_DIR "/categories.conf", classifier_r, &error) != 0 ||
+	    classify_set_council(*classifier_r, council, &error) != 0)
 		fail_msg("categories.conf: %s", error.text);
 	free(text);
 	list_names(TEST_DATA "/classify", ".tsv", &tsv);
@@ -157,7 +158,7 @@ static int setup(void **state)
 
 	if (config_load(CORPUS_DIR "/corpus.conf", &c->config, &error) != 0)
 		fail_msg("corpus.conf: %s", error.text);
-	load_classifier(&c->classifier);
+	load_classifier(c->config->council.name, &c->classifier);
 	/* the same own addresses as cycle.c's set_own_addresses() */
 	c->own[c->n_own++] = c->config->smtp.from;
 	c->own[c->n_own++] = c->config->council.secretary;
