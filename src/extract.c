@@ -22,8 +22,9 @@
  *      list each paragraph that asks something is a question and the others
  *      are joined to the nearest one (before a question, only the nearest
  *      PRE_MAX_WORDS or so, and never across a newsletter's capital
- *      heading). Tables, also as Gmail's one-cell-a-line plain text, give
- *      a question per row.
+ *      heading). Tables, also as the one-cell-a-line plain text of Gmail and
+ *      Outlook, give a question per row. A short heading line over an item
+ *      or a paragraph ("Fråga 1. Avgiften för lunch") is its title.
  *
  * All of it is heuristic and tuned on how Swedish association mail looks. A
  * wrong cut costs the secretary an edit, never the mail: the raw message is
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #include "agendad/extract.h"
@@ -672,7 +674,14 @@ enum prefix_kind {
 
 static const char *const reply_prefixes[] = { "sv", "re", "aw", "antw", "vs", NULL };
 static const char *const forward_prefixes[] = { "vb", "fwd", "fw", "wg", "vl", "tr", NULL };
-static const char *const other_prefixes[] = { "fråga", "extern", "external", NULL };
+/* an answer to a meeting invitation ("Godkänt: LSS-samverkan 20 mars")
+ * names the meeting, not a matter */
+static const char *const other_prefixes[] = {
+	"fråga", "extern", "external", "godkänt", "godkänd", "accepterat", "accepterad",
+	"accepted", "tackat nej", "avböjt", "avböjd", "declined", "preliminärt accepterat",
+	"preliminärt godkänd", "preliminärt", "tentative", "nytt tidsförslag",
+	"new time proposed", NULL
+};
 
 /* After a "SV", "Re[2]" or "VB" word: the text after its colon, or NULL. */
 static const char *prefix_colon(const char *s)
@@ -1101,6 +1110,8 @@ static size_t attribution_at(const struct line *v, size_t i, size_t n, bool *str
 
 struct extract_ctx {
 	struct strlist questions;
+	/* beside each question, the writer's own heading over it, or "" */
+	struct strlist headings;
 	/* 1 + the index of the forwarding note's last question while its
 	 * forward is read, else 0: a forwarded text that asks nothing is the
 	 * background of that question ("Vi undrar hur kommunen ser på detta?") */
@@ -1261,6 +1272,59 @@ static const char *const greeting_words[] = {
 	"till", NULL
 };
 
+/* Words that start a sentence of a mail, which no name is: "hej vi undrar
+ * ..." goes on with its text, "hej karin vi undrar ..." greets Karin first. */
+static const char *const sentence_openers[] = {
+	"vi", "jag", "min", "mitt", "mina", "vår", "vårt", "våra", "det", "den", "de", "detta",
+	"dessa", "här", "nu", "varför", "hur", "när", "vad", "vem", "vilken", "vilka", "vilket",
+	"var", "kan", "kommer", "finns", "får", "fick", "har", "hade", "är", "ska",
+	"skulle", "blir", "undrar", "vill", "tack", "hoppas", "om", "i", "på", "en", "ett", "efter",
+	"inför", "sedan", "sen", "kommunen", "föreningen", "styrelsen", "förvaltningen", "ni",
+	"jo", "ja", "nej", "angående", "ang", "gällande", "apropå", NULL
+};
+
+static bool word_in(const char *w, const char *end, const char *const *list);
+static const char *next_word(const char *s, const char **w_r, const char **end_r);
+
+/* A greeting written without punctuation, after its "hej": the one greeted
+ * and who writes ("karin det är sara från attention vi har ..." -> "vi har
+ * ..."), up to the first word that starts a sentence; s itself when that
+ * is not clear. */
+static const char *after_greeted(const char *s)
+{
+	static const char *const greeted[] = { "alla", "allihop", "allihopa", "allesammans",
+					       NULL };
+	const char *w, *e, *next, *r, *intro;
+	int k;
+
+	/* a name is short: "hej ledsagarservicen fungerar inte" greets no one */
+	if ((next = next_word(s, &w, &e)) == NULL || e - w > 10 ||
+	    word_in(w, e, sentence_openers))
+		return s;
+	/* the name of the one greeted, "alla", or both: "hej karin och alla" */
+	s = next;
+	if ((r = ci_word_prefix(skip_blanks(s), "och")) != NULL &&
+	    (next = next_word(r, &w, &e)) != NULL && word_in(w, e, greeted))
+		s = next;
+	s = skip_blanks(s);
+	/* "det är sara från attention", "jag heter sara": who writes */
+	intro = ci_word_prefix(s, "det är");
+	if (intro == NULL)
+		intro = ci_word_prefix(s, "här är");
+	if (intro == NULL)
+		intro = ci_word_prefix(s, "jag heter");
+	if (intro == NULL || (next = next_word(intro, &w, &e)) == NULL)
+		return s;
+	r = ci_word_prefix(skip_blanks(next), "från");
+	if (r == NULL)
+		return ci_word_prefix(s, "jag heter") != NULL ? skip_blanks(next) : s;
+	/* the association: a few words before the sentence starts */
+	for (k = 0; k < 4 && (next = next_word(r, &w, &e)) != NULL; k++, r = next)
+		if (k > 0 && word_in(w, e, sentence_openers))
+			return skip_blanks(r);
+	return s;
+}
+
 /* A greeting at the start of t: the text after it (possibly ""), or NULL.
  * "Hej Karin," -> "", "Hej! Kan ni ..." -> "Kan ni ...". */
 static const char *greeting_rest(const char *t)
@@ -1301,7 +1365,7 @@ static const char *greeting_rest(const char *t)
 		if (*next != '\0' && !cp_is_upper(u8_next(next, &len)) && count_words(t) > 6 &&
 		    strpbrk(t, ",!:") == NULL && (ci_word_prefix(t, "hej") != NULL ||
 						   ci_word_prefix(t, "hejsan") != NULL))
-			return next;
+			return after_greeted(next);
 	}
 	/* "Hej Karin, här kommer ..." / "Hej! Kan ni ..." */
 	for (const char *s = r; *s != '\0' && s - r < 48; s++) {
@@ -1735,9 +1799,21 @@ static bool is_meta(const char *s)
 					     "besvaras", "svara på", "titta på", "kolla på",
 					     "ta ställning", "ta med sig", "ta tag i", "ha med",
 					     "få med", NULL };
+	/* "Malin, kan du ta den här till kommunen?": pass it on, asked of the
+	 * one who sends it on, in a chain of forwards */
+	static const char *const passing[] = { "ta", "skicka", "lämna", "föra", "vidarebefordra",
+					       "mejla", "maila", "ta med", NULL };
+	static const char *const onward[] = { "till kommunen", "till mötet", "till lss",
+					      "till lss-samverkan", "till samverkan",
+					      "till samverkansmötet", "vidare", NULL };
 	size_t words = count_words(s);
 
 	if (words <= 15 && starts_any(s, starts))
+		return true;
+	/* the cheap test first: most sentences send nothing on */
+	if (words <= 14 && (strstr(s, "till ") != NULL || strstr(s, "vidare") != NULL) &&
+	    contains_word_any(s, onward) && contains_word_any(s, passing) &&
+	    contains_word_any(s, deictic))
 		return true;
 	/* "Nedan en fråga från en medlem.", "Vi undrar samma sak som Bertil
 	 * nedan och vill gärna ha med frågan på mötet." */
@@ -1972,8 +2048,6 @@ static bool is_attachment_ref(const char *s)
 	       (contains_stem_any(s, stems) || contains_word_any(s, words));
 }
 
-static bool word_in(const char *w, const char *end, const char *const *list);
-
 /* The next word of s, from *w_r to *end_r without trailing punctuation;
  * returns where the word ends, or NULL when there is none. */
 static const char *next_word(const char *s, const char **w_r, const char **end_r)
@@ -2112,11 +2186,22 @@ static bool is_attendance(const char *s)
 						      "frågan", "fråga", "hoppas att", NULL };
 	static const char *const persons[] = { "jag", "vi", "från föreningen", "från oss",
 					       "föreningen", NULL };
+	static const char *const coming[] = { "jag kommer", "vi kommer", "jag deltar",
+					      "vi deltar", "jag kommer gärna", "vi kommer gärna",
+					      NULL };
 
 	if (has_question_mark(s))
 		return false;
 	if (starts_any(s, starts) || contains_any(s, anywhere))
 		return true;
+	/* "Jag kommer, och Åsa Lund följer med.": coming, said and done */
+	for (const char *const *c = coming; strchr("jJvV", *s) != NULL && *c != NULL; c++) {
+		const char *r = ci_word_prefix(s, *c);
+
+		if (r != NULL && (*r == ',' || *r == '.' || *r == '!' || *r == '\0') &&
+		    !contains_word_any(s, not_attendance))
+			return true;
+	}
 	if (starts_any(s, persons) && contains_any(s, presence) &&
 	    !contains_word_any(s, not_attendance))
 		return true;
@@ -2141,6 +2226,38 @@ static bool is_attendance_detail(const char *s)
 	if (sentence_asks(s) > 0 || count_words(s) > 30)
 		return false;
 	return starts_any(s, attendee) || contains_word_any(s, practical);
+}
+
+/* "Börjar mötet kl. 13.00 eller 13.30?", "Var hålls mötet?", "Finns det en
+ * Teams-länk till mötet?": when and where this meeting is held, which the
+ * secretary answers by return mail. The meetings as a matter ("Kan mötena
+ * hållas på kvällstid?", "Varför byttes lokalen?") and a request for time
+ * on the agenda ("Kan vi ta upp ... på mötet kl. 14?") stay questions. */
+static bool is_meeting_practical(const char *s)
+{
+	static const char *const meeting[] = { "mötet", "samverkansmötet", "sammanträdet",
+					       "träffen", NULL };
+	static const char *const practical[] = {
+		"börjar", "slutar", "startar", "kl", "klockan", "vilken tid", "var hålls",
+		"var är", "var ligger", "var blir", "vilken lokal", "vilken sal", "lokalen",
+		"adress", "adressen", "salen", "länk", "länken", "teams-länk", "teams", "zoom",
+		"delta digitalt", "på distans", "parkera", "parkering", "ingången", NULL
+	};
+	/* asking for time on the agenda is asking for an item */
+	static const char *const matter[] = { "varför", "framöver", "i fortsättningen", "alltid",
+					      "ta upp", "tas upp", "lyfta", "presentera",
+					      "dagordning", "dagordningen", "punkt", "fråga",
+					      "frågan", "frågor", NULL };
+
+	/* the cheap tests first: most sentences name no meeting */
+	if (!has_question_mark(s) ||
+	    (ci_find(s, "mötet") == NULL && ci_find(s, "sammanträdet") == NULL &&
+	     ci_find(s, "träffen") == NULL) ||
+	    count_words(s) > 25)
+		return false;
+	return contains_word_any(s, meeting) &&
+	       (has_clock_time(s) || contains_word_any(s, practical)) &&
+	       !contains_word_any(s, matter);
 }
 
 /* "Vi har inga frågor den här gången.", "Inget att ta upp från oss." */
@@ -2276,6 +2393,36 @@ static size_t without_ds(const char *s, size_t len)
 	return len;
 }
 
+/* The length of a paragraph's last sentence s without a closing run into
+ * it, as a writer without punctuation does: "... sitter bara hemma mvh
+ * sara" -> "... sitter bara hemma". The closing has at most three words
+ * after it. */
+static size_t without_run_on_closing(const char *s, size_t len)
+{
+	static const char *const closings[] = { "mvh", "m.v.h", "vh", "med vänlig hälsning",
+						"med vänliga hälsningar", "vänliga hälsningar",
+						"vänlig hälsning", "hälsningar", NULL };
+	size_t words = 0; /* from s + i to the end */
+
+	/* a closing of three words and three after it; a sentence before */
+	for (size_t i = len; i > 20 && words < 6; i--) {
+		if (s[i - 1] == '.' || s[i - 1] == '?' || s[i - 1] == '!')
+			return len;
+		if (s[i - 1] != ' ')
+			continue;
+		words++;
+		for (const char *const *c = closings; *c != NULL; c++) {
+			size_t cl = strlen(*c);
+
+			if (cl <= len - i && strncasecmp(s + i, *c, cl) == 0 &&
+			    (i + cl == len || s[i + cl] == ' ') &&
+			    words <= 3 + (size_t)(strchr(*c, ' ') != NULL ? 3 : 1))
+				return i - 1;
+		}
+	}
+	return len;
+}
+
 static bool is_pleasantry(const char *s)
 {
 	static const char *const starts[] = { "tack", "hoppas", "trevligt", "kul att", "stort tack",
@@ -2326,6 +2473,21 @@ struct sentence {
 	size_t start, len;
 };
 
+/* "kl. 13.00", "ca. 40", "nr. 5": a dot that ends an abbreviation before a
+ * number, at text[dot], ends no sentence. */
+static bool abbreviation_before(const char *text, size_t dot)
+{
+	static const char *const abbreviations[] = { "kl", "ca", "nr", "resp", NULL };
+	size_t w = dot;
+
+	while (w > 0 && text[w - 1] != ' ')
+		w--;
+	for (const char *const *a = abbreviations; *a != NULL; a++)
+		if (dot - w == strlen(*a) && strncasecmp(text + w, *a, dot - w) == 0)
+			return true;
+	return false;
+}
+
 /* Splits a single-spaced paragraph into sentences at ". " + capital, "? ",
  * "! " and ": " + capital. */
 static size_t split_sentences(const char *text, struct sentence **out_r)
@@ -2346,7 +2508,9 @@ static size_t split_sentences(const char *text, struct sentence **out_r)
 				j++;
 			}
 			if (j < len && text[j] == ' ' &&
-			    (strong || sentence_start_at(text + j + 1))) {
+			    (strong || sentence_start_at(text + j + 1)) &&
+			    !(j == i + 1 && c == '.' && text[j + 1] >= '0' && text[j + 1] <= '9' &&
+			      abbreviation_before(text, i))) {
 				if (n == cap) {
 					cap = cap ? cap * 2 : 8;
 					v = xreallocarray(v, cap, sizeof(*v));
@@ -2403,6 +2567,7 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 	int asks = 0;
 	bool after_label = false, after_attendance = false, file_ref = false;
 	bool correction = false; /* the paragraph corrects the minutes */
+	bool practical = false; /* it asks when or where the meeting is */
 
 	f->file_questions = false;
 	f->subject_ref = false;
@@ -2416,6 +2581,9 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 
 		if (postscript)
 			sv[i].len = without_ds(text + sv[i].start, sv[i].len);
+		if (i + 1 == n && sv[i].len > 0 &&
+		    strchr(".?!", text[sv[i].start + sv[i].len - 1]) == NULL)
+			sv[i].len = without_run_on_closing(text + sv[i].start, sv[i].len);
 		buf_reset(&one);
 		buf_append(&one, text + sv[i].start, sv[i].len);
 		s = one.data;
@@ -2429,6 +2597,11 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 		correction = correction || is_correction(s);
 		if (correction && !has_question_mark(s))
 			kinds[i] = SENT_DROP; /* "En rättelse: under punkt 5 står det ..." */
+		else if (is_meeting_practical(s) || (practical && !has_question_mark(s))) {
+			/* with what follows it: why the writer needs to know */
+			practical = true;
+			kinds[i] = SENT_DROP;
+		}
 		else if (after_label && !has_question_mark(s))
 			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
 		else if (after_attendance && is_attendance_detail(s))
@@ -2592,6 +2765,10 @@ struct block {
 	bool qmark; /* the paragraph as written has a '?' */
 	size_t words;
 	char *text; /* owned, single-spaced */
+	/* owned: the writer's heading on a line of its own over the text
+	 * ("Fråga 3. Avgiften för lunch\nAvgiften höjdes ..."), its title
+	 * when it is a question; or NULL */
+	char *heading;
 	struct buf pre, post; /* background joined before and after */
 	bool used; /* joined into another block */
 };
@@ -2621,10 +2798,83 @@ static void blocks_free(struct blocks *bs)
 {
 	for (size_t i = 0; i < bs->n; i++) {
 		free(bs->v[i].text);
+		free(bs->v[i].heading);
 		buf_free(&bs->v[i].pre);
 		buf_free(&bs->v[i].post);
 	}
 	free(bs->v);
+}
+
+/* A block that goes into another keeps its heading as the start of its
+ * text: "Heading: text". */
+static void heading_into_text(struct block *b)
+{
+	char *t;
+
+	if (b->heading == NULL)
+		return;
+	t = b->text[0] != '\0' ? xasprintf("%s: %s", b->heading, b->text) : xstrdup(b->heading);
+	free(b->text);
+	free(b->heading);
+	b->text = t;
+	b->heading = NULL;
+	b->words = count_words(t);
+}
+
+/* "Nattbemanningen i gruppbostäderna" over "Från och med den 1 april
+ * ersätts ...": a short line of its own, not a sentence, naming a matter,
+ * directly over text that starts a sentence on the next line, and no
+ * longer than that line (a hard-wrapped paragraph's first line is as long
+ * as the rest). A heading names, it does not tell: a line with a pronoun or
+ * a common verb is the start of a wrapped sentence ("Min dotter bor på
+ * gruppbostaden\nLärkan ..."), and so is a greeting, a thank-you or a
+ * wish ("Tack för senast"). The parts of one question ("Bakgrund",
+ * "Fråga"), a generic line ("Frågor från FUB") and a letterhead or a name
+ * ("FUB Exempelstad", "Styrelsen", "Lena Holm") are not its heading. */
+static bool is_heading_over(const char *t, const struct line *next)
+{
+	static const char *const parts[] = { "bakgrund", "fråg", "förslag", "yrkande",
+					     "sammanfattning", "svar", NULL };
+	static const char *const clause[] = {
+		"jag", "vi", "du", "ni", "han", "hon", "hen", "de", "dem", "den", "det", "min",
+		"mitt", "mina", "vår", "vårt", "våra", "er", "ert", "era", "sin", "sitt", "sina",
+		"är", "har", "hade", "var", "kan", "ska", "skulle", "vill", "kommer", "får", "fick",
+		"finns", "blir", "blev", "bor", "undrar", "går", "gick", "gör", "att", "som", NULL
+	};
+	/* "Tack för senast", "God fortsättning": said to the reader */
+	static const char *const wishes[] = { "god", "gott", "glad", "glada", "trevlig", NULL };
+	size_t len = strlen(t), n;
+	char end = last_char(t);
+
+	if (len == 0 || len >= 70 || next == NULL || line_blank(next) ||
+	    strchr(".?!:,;", end) != NULL || !cp_is_upper(u8_next(t, &n)) ||
+	    !cp_is_upper(u8_next(next->t, &n)) || strlen(next->t) < len ||
+	    list_marker(next->t, NULL) != NULL)
+		return false;
+	n = count_words(t);
+	if (n < 1 || n > 8 || contains_word_any(t, clause) || contains_stem_any(t, parts) ||
+	    contains_word_any(t, association_words) || contains_word_any(t, role_words) ||
+	    ci_find(t, "förening") != NULL || ci_find(t, "förbund") != NULL ||
+	    starts_any(t, wishes) || greeting_rest(t) != NULL || is_pleasantry(t) ||
+	    is_closing(t))
+		return false;
+	if (n >= 2) {
+		/* a person's name: short words, each capitalised */
+		bool name = true;
+		size_t cl;
+
+		for (const char *w = t; *w != '\0' && name; w = skip_blanks(w)) {
+			const char *start = w;
+
+			name = cp_is_upper(u8_next(w, &cl));
+			while (*w != '\0' && !is_blank_char(*w))
+				w++;
+			name = name && w - start <= 10;
+		}
+		if (name)
+			return false;
+	}
+	return !subject_is_generic(t);
 }
 
 /* Paragraphs are filtered sentence by sentence only when they may matter:
@@ -2740,31 +2990,43 @@ static bool is_bare_number(const char *t, unsigned *num_r)
 	return k > 0 && t[k] == '\0';
 }
 
-/* Gmail's text/plain of a table (pasted from Google Docs or Word) puts each
- * cell on a line of its own: "Nr\nFråga\nBakgrund\n1\nHur ...?\nFlera
- * ...\n2\n...". Where a paragraph starts with such rows (numbered 1, 2, ...,
- * each with as many cells as the first, under an optional header of one
- * short label per column), they are read back as rows "cell | cell" for
- * table_blocks(); the header row goes. Returns whether it made blocks, with
- * *end_r the line after the table. */
+/* The line of the cell after the one at k, or n: the next line in Gmail's
+ * form, the line after one blank in Outlook's (spaced). */
+static size_t next_cell(const struct line *v, size_t k, size_t n, bool spaced)
+{
+	if (spaced)
+		return k + 2 < n && line_blank(&v[k + 1]) && !line_blank(&v[k + 2]) ? k + 2 : n;
+	return k + 1 < n && !line_blank(&v[k + 1]) ? k + 1 : n;
+}
+
+/* The text/plain of a table (pasted from Google Docs or Word) puts each
+ * cell on a line of its own, in Gmail's form one after the other
+ * ("Nr\nFråga\nBakgrund\n1\nHur ...?\nFlera ...\n2\n..."), in Outlook's
+ * with a blank line between any two. Where a paragraph starts with such
+ * rows (numbered 1, 2, ..., each with as many cells as the first, under an
+ * optional header of one short label per column), they are read back as
+ * rows "cell | cell" for table_blocks(); the header row goes. Returns
+ * whether it made blocks, with *end_r the line after the table. */
 static bool cell_table_blocks(const struct line *v, size_t i, size_t n, int section,
 			      struct blocks *bs, size_t *end_r)
 {
 	struct line *rows;
-	size_t one = i, cells = 0, k, n_rows = 0;
+	size_t one = i, header = 0, cells = 0, k, last = i, n_rows = 0;
 	unsigned num = 0, expect = 1;
-	bool made;
+	bool spaced = i + 1 < n && line_blank(&v[i + 1]), made;
 
-	while (one < n && one < i + 9 && !line_blank(&v[one]) &&
-	       !(is_bare_number(v[one].t, &num) && num == 1))
-		one++;
-	if (one >= n || one >= i + 9 || line_blank(&v[one]))
+	while (one < n && header < 9 && !(is_bare_number(v[one].t, &num) && num == 1)) {
+		one = next_cell(v, one, n, spaced);
+		header++;
+	}
+	if (one >= n || header >= 9)
 		return false;
-	for (k = one + 1; k < n && !line_blank(&v[k]) && !is_bare_number(v[k].t, &num); k++)
+	for (k = next_cell(v, one, n, spaced); k < n && cells <= 8 && !is_bare_number(v[k].t, &num);
+	     k = next_cell(v, k, n, spaced))
 		cells++;
-	if (cells == 0 || cells > 8 || (one > i && one - i != cells + 1))
+	if (cells == 0 || cells > 8 || (header > 0 && header != cells + 1))
 		return false;
-	for (k = i; k < one; k++)
+	for (k = i; k != one; k = next_cell(v, k, n, spaced))
 		if (count_words(v[k].t) > 5 || strchr(".?!", last_char(v[k].t)) != NULL)
 			return false;
 	rows = xcalloc(n - one, sizeof(*rows));
@@ -2773,11 +3035,13 @@ static bool cell_table_blocks(const struct line *v, size_t i, size_t n, int sect
 		struct buf row = { 0 };
 		size_t c = 0;
 
-		for (k++; k < n && c < cells && !line_blank(&v[k]) && !is_bare_number(v[k].t, &num);
-		     k++, c++) {
+		for (k = next_cell(v, k, n, spaced);
+		     k < n && c < cells && !is_bare_number(v[k].t, &num);
+		     k = next_cell(v, k, n, spaced), c++) {
 			if (c > 0)
 				buf_append_str(&row, " | ");
 			buf_append_str(&row, v[k].t);
+			last = k;
 		}
 		if (c == 0) {
 			buf_free(&row);
@@ -2790,7 +3054,7 @@ static bool cell_table_blocks(const struct line *v, size_t i, size_t n, int sect
 	for (size_t r = 0; r < n_rows; r++)
 		free((char *)(uintptr_t)rows[r].t);
 	free(rows);
-	*end_r = k;
+	*end_r = last + 1;
 	return made;
 }
 
@@ -2875,6 +3139,9 @@ static bool split_independent(const char *text, int indent, int section, struct 
 static bool split_coordinated(const char *text, int indent, int section, struct blocks *bs)
 {
 	static const char *const subjects[] = { "vi", "jag", "föreningen", "styrelsen", NULL };
+	/* "... och sen undrar vi också om ...", "... och så undrar vi även ..." */
+	static const char *const then[] = { "sen", "sedan", "så", NULL };
+	static const char *const asking[] = { "undrar", "vill", NULL };
 	bool split = false;
 
 	if (strchr(text, '?') != NULL)
@@ -2888,10 +3155,18 @@ static bool split_coordinated(const char *text, int indent, int section, struct 
 
 		/* the cheap tests first: "och" is everywhere, "och vi" less so,
 		 * and is_further_question() needs one of the adding words */
-		if (strchr("vjfsVJFS", *rest) == NULL)
+		const char *subject = rest;
+
+		if (strchr("vjfsuVJFSU", *rest) == NULL)
 			continue;
+		for (const char *const *w = then; *w != NULL && subject == rest; w++)
+			if ((r = ci_word_prefix(rest, *w)) != NULL)
+				subject = skip_blanks(r);
+		r = NULL;
 		for (const char *const *w = subjects; *w != NULL && r == NULL; w++)
-			r = ci_word_prefix(rest, *w);
+			r = ci_word_prefix(subject, *w);
+		for (const char *const *w = asking; *w != NULL && r == NULL; w++)
+			r = ci_word_prefix(subject, *w);
 		if (r == NULL || (memmem(rest, len, "också", strlen("också")) == NULL &&
 				  memmem(rest, len, "även", strlen("även")) == NULL &&
 				  memmem(rest, len, "dessutom", strlen("dessutom")) == NULL))
@@ -3090,19 +3365,24 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 			int indent = v[i].indent;
 			size_t start_line = i;
 			size_t first_words = count_words(rest);
-			bool cont = false;
+			/* "Fråga 3. Avgiften för lunch\nAvgiften höjdes ...\nVilket
+			 * ...?": a heading, and the item is what is under it */
+			bool headed = i + 1 < n && is_heading_over(rest, &v[i + 1]);
+			bool cont = headed, asked = false;
 			struct block *blk;
 
-			append_words(&b, rest);
+			if (!headed)
+				append_words(&b, rest);
 			for (i++; i < n && !line_blank(&v[i]) && !is_marker_line(&v[i]); i++) {
 				size_t len;
 				char end = b.len > 0 ? b.data[b.len - 1] : '\0';
 
 				/* after the last item, a new sentence on a line of its
 				 * own starts the closing text, unless indented under
-				 * the item */
+				 * the item or the item's heading has not yet come to
+				 * its question */
 				if (i > last_marker && !(v[i].indent > indent && v[i].indent >= 2) &&
-				    soft_break(&v[i - 1], &v[i], from_html))
+				    !(headed && !asked) && soft_break(&v[i - 1], &v[i], from_html))
 					break;
 
 				/* "1. Färdtjänst\nVarför ..." reads as "Färdtjänst: Varför" */
@@ -3112,6 +3392,7 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 					buf_append_str(&b, ":");
 				append_words(&b, v[i].t);
 				cont = true;
+				asked = asked || strchr(v[i].t, '?') != NULL;
 			}
 			/* an indented paragraph right under the item */
 			for (;;) {
@@ -3130,6 +3411,7 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 				continue;
 			}
 			blk = blocks_add(bs, true, buf_steal(&b));
+			blk->heading = headed ? xstrdup(rest) : NULL;
 			blk->strength = is_meta(blk->text) ? 0 : sentence_asks(blk->text);
 			blk->qmark = has_question_mark(blk->text);
 			blk->indent = indent;
@@ -3168,6 +3450,10 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 			struct buf b = { 0 };
 			struct block *blk;
 			char *text;
+			/* "Nattbemanningen i gruppbostäderna\nFrån och med ...":
+			 * the first line heads the paragraph */
+			bool headed = !heading && end - start >= 2 &&
+				      is_heading_over(v[start].t, &v[start + 1]);
 
 			for (size_t k = start; k < end; k++)
 				append_words(&b, v[k].t);
@@ -3182,7 +3468,15 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 				free(text);
 				continue;
 			}
+			if (headed) {
+				free(text);
+				for (size_t k = start + 1; k < end; k++)
+					append_words(&b, v[k].t);
+				trim_buf(&b);
+				text = buf_steal(&b);
+			}
 			blk = blocks_add(bs, false, text);
+			blk->heading = headed ? xstrdup(v[start].t) : NULL;
 			blk->raw = true;
 			blk->qmark = has_question_mark(blk->text);
 			blk->indented = indent >= 2;
@@ -3290,14 +3584,22 @@ static void emit_question(struct extract_ctx *ctx, const struct block *b)
 	/* a summary after the questions it repeats is no new one */
 	if (ctx->questions.n > 0 && b->pre.len == 0 && is_summary(b->text))
 		return;
+	/* "Färdtjänst: Varför ...": the heading stays in front of the text,
+	 * set off from its first sentence */
+	if (b->heading != NULL) {
+		append_words(&q, b->heading);
+		buf_append_char(&q, ':');
+	}
 	if (b->pre.len > 0)
 		join_text(&q, b->pre.data);
 	join_text(&q, b->text);
 	if (b->post.len > 0)
 		join_text(&q, b->post.data);
 	trim_buf(&q);
-	if (q.len > 0)
+	if (q.len > 0) {
 		strlist_push(&ctx->questions, buf_steal(&q));
+		strlist_add(&ctx->headings, b->heading != NULL ? b->heading : "");
+	}
 	buf_free(&q);
 }
 
@@ -3346,8 +3648,12 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 			return;
 		/* nothing asks: the whole text is the question, or the
 		 * background of the question of the note that forwarded it */
-		for (size_t i = 0; i < bs->n; i++)
+		for (size_t i = 0; i < bs->n; i++) {
+			if (bs->n > 1 || ctx->note_question > 0)
+				heading_into_text(&bs->v[i]);
 			join_text(&b, bs->v[i].text);
+		}
+		all.heading = bs->n == 1 ? bs->v[0].heading : NULL;
 		if (b.len == 0)
 			return;
 		if (ctx->note_question > 0) {
@@ -3409,10 +3715,20 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 			pre_words[k] += bs->v[i - 1].words;
 	}
 	for (size_t i = 0; i < bs->n; i++) {
+		struct block *bg = &bs->v[i];
+
+		/* a heading over the background heads its question */
+		if (target[i] == 2 && bg->heading != NULL && nexts[i]->heading == NULL &&
+		    nexts[i]->pre.len == 0) {
+			nexts[i]->heading = bg->heading;
+			bg->heading = NULL;
+		}
+		if (target[i] != 0)
+			heading_into_text(bg);
 		if (target[i] == 1)
-			join_text(&prevs[i]->post, bs->v[i].text);
+			join_text(&prevs[i]->post, bg->text);
 		else if (target[i] == 2)
-			join_text(&nexts[i]->pre, bs->v[i].text);
+			join_text(&nexts[i]->pre, bg->text);
 	}
 	free(target);
 	free(pre_words);
@@ -3486,6 +3802,7 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 		    is_background_item(b->text)) {
 			/* "- Bakgrund: tre av våra medlemmar ..." under its question */
 			b->used = true;
+			heading_into_text(b);
 			join_text(&prev_item->post, b->text);
 			continue;
 		}
@@ -3516,6 +3833,7 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 		}
 		if (forwarding_note || prev_item == NULL)
 			continue;
+		heading_into_text(b);
 		if (between || b->indented)
 			join_text(&prev_item->post, b->text);
 	}
@@ -3567,15 +3885,17 @@ static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwar
 		struct blocks merged = { 0 };
 
 		for (size_t i = 0, j; i < bs->n; i = j) {
-			const struct block *b = &bs->v[i];
+			struct block *b = &bs->v[i];
 			struct buf acc = { 0 };
 			struct block *m;
 
+			heading_into_text(b);
 			buf_append_str(&acc, b->text);
 			j = i + 1;
 			/* "Problem med: a; b; c" */
 			if (b->item || (b->strength == 0 && last_char(b->text) == ':'))
 				for (; j < bs->n && bs->v[j].item; j++) {
+					heading_into_text(&bs->v[j]);
 					buf_append_str(&acc, j == i + 1 && !b->item ? " " : "; ");
 					buf_append_str(&acc, bs->v[j].text);
 				}
@@ -3646,7 +3966,8 @@ static bool word_in(const char *w, const char *end, const char *const *list)
  * vill fråga om korttidsvistelsen ..."), the title starts after them. */
 static const char *const title_lead_ins[] = {
 	" vill fråga om ", " vill fråga ", " vill ta upp ", " vill lyfta ", " vill veta ",
-	" undrar över ", " undrar ", " skulle vilja veta ", " skulle vilja fråga om ",
+	" undrar över ", " undrar vi också ", " undrar vi även ", " undrar vi ", " undrar ",
+	" skulle vilja veta ", " skulle vilja fråga om ",
 	" önskar svar på ", " vill också veta ", " vill även veta ", " vill dessutom veta ",
 	" skulle också gärna höra ", " skulle gärna höra ", " vill gärna höra ", " vill höra ",
 	" skulle också vilja veta ", " skulle gärna vilja veta ", NULL
@@ -3764,13 +4085,34 @@ static const char *title_sentence(const char *text)
  * long), without trailing punctuation or a dangling "och", capitalised. */
 static char *title_from_text(const char *text)
 {
+	/* "Kan vi ta upp färdtjänstens nya beställningscentral på mötet?": the
+	 * matter is what is to be taken up, not the meeting */
+	static const char *const raising[] = {
+		"kan vi ta upp frågan om", "kan ni ta upp frågan om", "kan vi få ta upp",
+		"kan vi ta upp", "kan ni ta upp", "kan vi få lyfta", "kan vi lyfta", "kan ni lyfta",
+		"kan vi diskutera", "kan ni diskutera", NULL
+	};
+	static const char *const at_meeting[] = { " på mötet", " på nästa möte", " till mötet",
+						  " vid mötet", " på dagordningen", NULL };
 	const char *s = skip_blanks(title_sentence(skip_blanks(text)));
 	struct buf b = { 0 };
 	size_t words = 0;
+	bool raised = false;
 	char *title;
 
+	for (const char *const *l = raising; *l != NULL && !raised; l++) {
+		const char *r = ci_word_prefix(s, *l);
+
+		if (r != NULL && *skip_blanks(r) != '\0' && *skip_blanks(r) != '?') {
+			s = skip_blanks(r);
+			raised = true;
+		}
+	}
+	/* "Sen undrar vi också om ...": one more question, in a mail without
+	 * punctuation */
 	if (ci_word_prefix(s, "vi") != NULL || ci_word_prefix(s, "jag") != NULL ||
-	    ci_word_prefix(s, "föreningen") != NULL) {
+	    ci_word_prefix(s, "föreningen") != NULL || ci_word_prefix(s, "sen") != NULL ||
+	    ci_word_prefix(s, "sedan") != NULL) {
 		/* only within the sentence's first words, which announce it */
 		for (const char *const *l = title_lead_ins; *l != NULL; l++) {
 			const char *at = ci_find(s, *l);
@@ -3868,6 +4210,15 @@ static char *title_from_text(const char *text)
 		b.len = (size_t)(sp - b.data);
 		words--;
 	}
+	for (const char *const *m = at_meeting; raised && *m != NULL; m++) {
+		size_t ml = strlen(*m);
+
+		if (b.len > ml && ci_equal(b.data + b.len - ml, *m)) {
+			b.len -= ml;
+			b.data[b.len] = '\0';
+			break;
+		}
+	}
 	if (b.len == 0) {
 		buf_free(&b);
 		return xstrdup("Fråga");
@@ -3947,6 +4298,32 @@ static char *title_from_subject(const char *full_subject)
 	title = u8_capitalize(b.data != NULL ? b.data : "");
 	buf_free(&b);
 	buf_free(&part);
+	return title;
+}
+
+/* A heading as a title: without the emphasis of plain text ("*Färdtjänst*")
+ * and trailing punctuation, capitalised. */
+static char *title_from_heading(const char *heading)
+{
+	struct buf b = { 0 };
+	char *title;
+
+	while (*heading == '*' || *heading == '_' || *heading == '#' || is_blank_char(*heading))
+		heading++;
+	/* "Angående korttidsboendet" is an item about korttidsboendet */
+	for (const char *const *l = subject_lead_ins; *l != NULL; l++) {
+		const char *r = ci_word_prefix(heading, *l);
+
+		if (r != NULL && *skip_blanks(r) != '\0') {
+			heading = skip_blanks(r);
+			break;
+		}
+	}
+	append_words(&b, heading);
+	while (b.len > 0 && strchr("*_#.,;: ", b.data[b.len - 1]) != NULL)
+		b.data[--b.len] = '\0';
+	title = u8_capitalize(b.data != NULL ? b.data : "");
+	buf_free(&b);
 	return title;
 }
 
@@ -4034,12 +4411,19 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		memmove(ctx.questions.v + 1, ctx.questions.v,
 			(ctx.questions.n - 1) * sizeof(*ctx.questions.v));
 		ctx.questions.v[0] = subject_question;
+		strlist_add(&ctx.headings, "");
+		subject_question = ctx.headings.v[ctx.headings.n - 1];
+		memmove(ctx.headings.v + 1, ctx.headings.v,
+			(ctx.headings.n - 1) * sizeof(*ctx.headings.v));
+		ctx.headings.v[0] = subject_question;
 	}
 	if (ctx.questions.n == 0) {
 		/* a mail with only a subject, or whose body only points at the
 		 * attachment */
-		if (!generic)
+		if (!generic) {
 			strlist_add(&ctx.questions, ex->clean_subject);
+			strlist_add(&ctx.headings, "");
+		}
 		if (real_attachments(mail) > 0)
 			ex->attachment_only = true;
 	}
@@ -4057,6 +4441,8 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		}
 		ctx.questions.v[max_questions - 1] = buf_steal(&tail);
 		ctx.questions.n = (size_t)max_questions;
+		/* the joined tail is no one heading's */
+		ctx.headings.v[max_questions - 1][0] = '\0';
 		ex->truncated = true;
 	}
 	ex->n_questions = ctx.questions.n;
@@ -4066,7 +4452,10 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 
 		q->text = u8_capitalize(ctx.questions.v[i]);
 		u8_truncate(q->text, max_bytes);
-		if (ctx.questions.n == 1 && !generic)
+		/* the writer's own heading over the question names it best */
+		if (ctx.headings.v[i][0] != '\0')
+			q->title = title_from_heading(ctx.headings.v[i]);
+		else if (ctx.questions.n == 1 && !generic)
 			q->title = title_from_subject(ex->clean_subject);
 		else
 			q->title = title_from_text(q->text);
@@ -4077,6 +4466,7 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		u8_truncate(q->title, max_bytes);
 	}
 	strlist_free(&ctx.questions);
+	strlist_free(&ctx.headings);
 	free(ls.v);
 	buf_free(&body);
 	buf_free(&subject);

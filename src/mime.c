@@ -460,6 +460,7 @@ struct render {
 	const struct parser *p;
 	struct mail_attachment *att;
 	size_t n_att, cap_att;
+	char *calendar_method; /* of the first text/calendar part */
 	bool from_html;
 };
 
@@ -530,8 +531,17 @@ static void add_attachment(struct render *r, const struct part *pt)
 	a->filename = pt->filename != NULL ? xstrdup(pt->filename) : NULL;
 	a->content_type = xstrdup(pt->type);
 	a->size = decoded_size(pt);
-	a->method = is_calendar(pt) ? mime_param(pt->ctype, "method", false) : NULL;
-	for (char *m = a->method; m != NULL && *m != '\0'; m++)
+}
+
+/* An invitation or an answer to one (text/calendar) is the mail in another
+ * form, for the calendar, not a file for the secretary: only its method is
+ * kept, as a .vcf is not listed at all. */
+static void note_calendar(struct render *r, const struct part *pt)
+{
+	if (r->calendar_method != NULL)
+		return;
+	r->calendar_method = mime_param(pt->ctype, "method", false);
+	for (char *m = r->calendar_method; m != NULL && *m != '\0'; m++)
 		*m = (char)toupper((unsigned char)*m);
 }
 
@@ -542,7 +552,6 @@ static void drop_attachments(struct render *r, size_t keep)
 		r->n_att--;
 		free(r->att[r->n_att].filename);
 		free(r->att[r->n_att].content_type);
-		free(r->att[r->n_att].method);
 	}
 }
 
@@ -695,7 +704,7 @@ static void render_alternative(struct render *r, const struct part *mp, struct b
 	for (int c = mp->first_child; c >= 0; c = p->parts[c].next) {
 		const struct part *cp = &p->parts[c];
 		if (is_calendar(cp))
-			add_attachment(r, cp); /* an invitation: noted, never text */
+			note_calendar(r, cp); /* an invitation: noted, never text */
 		else if (plain < 0 && type_is(cp, "text/plain") && !disposition_attachment(cp))
 			plain = c;
 	}
@@ -762,6 +771,10 @@ static void render_related(struct render *r, const struct part *mp, struct buf *
 		const struct part *cp = &p->parts[c];
 		if (c == root || cp->kind != PART_LEAF)
 			continue;
+		if (is_calendar(cp)) {
+			note_calendar(r, cp);
+			continue;
+		}
 		/* images and style sheets the root refers to by cid: are part
 		 * of the text, not attachments */
 		if (disposition_attachment(cp) ||
@@ -783,7 +796,7 @@ static void render_mixed(struct render *r, const struct part *mp, struct buf *ou
 			append_section(out, &text);
 			buf_free(&text);
 		} else if (is_calendar(cp))
-			add_attachment(r, cp);
+			note_calendar(r, cp);
 		else if (is_signature(cp))
 			continue;
 		else if (is_text_body(cp))
@@ -810,7 +823,7 @@ static void render_entity(struct render *r, int idx, struct buf *out)
 		else
 			render_mixed(r, pt, out);
 	} else if (is_calendar(pt))
-		add_attachment(r, pt);
+		note_calendar(r, pt);
 	else if ((type_is(pt, "text/plain") || type_is(pt, "text/html")) &&
 		 !disposition_attachment(pt))
 		leaf_text(r, pt, out);
@@ -963,6 +976,7 @@ int mime_decode(const void *raw, size_t size, const struct mime_limits *limits,
 	m->body_from_html = r.from_html;
 	m->attachments = r.att;
 	m->n_attachments = r.n_att;
+	m->calendar_method = r.calendar_method;
 	parser_free(&p);
 	*mail_r = m;
 	return 0;
@@ -988,9 +1002,9 @@ void mime_free(struct mail_text **mail)
 	for (size_t i = 0; i < m->n_attachments; i++) {
 		free(m->attachments[i].filename);
 		free(m->attachments[i].content_type);
-		free(m->attachments[i].method);
 	}
 	free(m->attachments);
+	free(m->calendar_method);
 	free(m);
 	*mail = NULL;
 }

@@ -408,12 +408,10 @@ static bool check_calendar(const struct mail_text *mail, const char *subject,
 		return true;
 	}
 	/* Outlook: multipart/alternative of the text and a text/calendar part */
-	for (size_t i = 0; i < mail->n_attachments; i++)
-		if (mail->attachments[i].method != NULL &&
-		    strcmp(mail->attachments[i].method, "REPLY") == 0) {
-			set_reason(r, "kalendersvar (text/calendar; method=REPLY)");
-			return true;
-		}
+	if (mail->calendar_method != NULL && strcmp(mail->calendar_method, "REPLY") == 0) {
+		set_reason(r, "kalendersvar (text/calendar; method=REPLY)");
+		return true;
+	}
 	if (subject_starts(subject, replies, &hit)) {
 		shorten(value, sizeof(value), mail->subject, REASON_VALUE_MAX);
 		set_reason(r, "kalendersvar (Ämne: %s)", value);

@@ -21,9 +21,11 @@ struct extract_limits {
 };
 
 struct question_draft {
-	/* short, for the agenda line, never empty: the cleaned subject when the
-	 * mail has one question and the subject names something, else the first
-	 * clause of the question (about 8 words) */
+	/* short, for the agenda line, never empty: the writer's own heading
+	 * over the question ("Fråga 1. Avgiften för lunch" or a short line of
+	 * its own above it); else the cleaned subject when the mail has one
+	 * question and the subject names something; else the first clause of
+	 * the question (about 8 words) */
 	char *title;
 	char *text; /* the question, one paragraph, markers removed */
 };

@@ -40,9 +40,6 @@ struct mail_attachment {
 	char *filename; /* UTF-8 (RFC 2231 / RFC 2047 decoded), or NULL */
 	char *content_type; /* lowercase "application/pdf" */
 	size_t size; /* decoded bytes */
-	/* a calendar part's method (its Content-Type parameter): "REPLY" for
-	 * an answer to an invitation, "REQUEST", ...; uppercase, or NULL */
-	char *method;
 };
 
 struct mail_text {
@@ -60,9 +57,13 @@ struct mail_text {
 	char *body; /* UTF-8, LF line endings, never NULL */
 	bool body_from_html; /* the body was converted from text/html */
 
-	/* also each text/calendar part (invitation, reply): never body text */
+	/* files worth listing: no signature, business card or calendar part */
 	struct mail_attachment *attachments;
 	size_t n_attachments;
+	/* the method of the mail's first text/calendar part ("REQUEST" for an
+	 * invitation, "REPLY" for an answer to one), uppercase; NULL when it
+	 * has none. The part itself is neither body text nor an attachment. */
+	char *calendar_method;
 };
 
 /* Decodes raw. Returns 0 and a mail_text the caller owns, or -1 with

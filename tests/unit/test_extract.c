@@ -403,6 +403,67 @@ static const struct inline_case inline_cases[] = {
 	    "höjs hyrorna i kommunens gruppbostäder så mycket?",
 	    "Vem har beslutat att Snickeriet ska slås ihop med Verkstan?" },
 	  false, "birgitta@example.com" },
+	{ "a comment typed into a calendar answer: coming is no question",
+	  "Godkänt: LSS-samverkan 3 april",
+	  "Vi kommer, och vår kassör Per Ek följer med. Kan vi ta upp den nya hemtjänstavgiften "
+	  "på mötet? Flera medlemmar har fått högre räkningar.\n\n/Maria",
+	  NULL, NULL,
+	  { "Kan vi ta upp den nya hemtjänstavgiften på mötet? Flera medlemmar har fått högre "
+	    "räkningar." }, false, NULL },
+	{ "when and where the meeting is: asked of the secretary, not the council",
+	  "Frågor till LSS-samverkan",
+	  "Hej!\n\n1. Hur många väntar på plats i gruppbostad?\n\n2. Varför har avgiften för "
+	  "trygghetslarm höjts?\n\nEn sak till: slutar mötet kl. 15.00 som vanligt? Jag måste "
+	  "beställa färdtjänst hem.\n\nKan mötena hållas på kvällstid så att fler kan "
+	  "delta?\n\nKan vi presentera vår enkät om ledsagning på mötet kl. 14?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Hur många väntar på plats i gruppbostad?",
+	    "Varför har avgiften för trygghetslarm höjts?",
+	    "Kan mötena hållas på kvällstid så att fler kan delta?",
+	    "Kan vi presentera vår enkät om ledsagning på mötet kl. 14?" }, false, NULL },
+	{ "where the meeting is, in prose",
+	  "Frågor",
+	  "Hej Karin,\n\nNär öppnar den nya gruppbostaden på Ekvägen?\n\nVar hålls mötet den 3 "
+	  "april? Jag hittar ingen adress i kallelsen.\n\nHälsningar\nOla",
+	  NULL, NULL,
+	  { "När öppnar den nya gruppbostaden på Ekvägen?" }, false, NULL },
+	{ "a table in Outlook's text/plain: one cell a line, blank lines between",
+	  "NEURO:s frågor",
+	  "Hej,\n\nVåra frågor i tabellform:\n\nNr\n\nFråga\n\nBakgrund\n\n1\n\nHur många "
+	  "har fått avslag på ledsagarservice i år?\n\nAllt fler medlemmar hör av sig om "
+	  "avslag.\n\n2\n\nNär öppnar den nya träffpunkten i Norrby?\n\nDen skulle ha öppnat "
+	  "i januari.\n\n\nMed vänlig hälsning\n\nPer",
+	  NULL, NULL,
+	  { "Hur många har fått avslag på ledsagarservice i år?",
+	    "När öppnar den nya träffpunkten i Norrby?" }, false, NULL },
+	{ "a chain of forwards: the colleague asked to pass it on is no question",
+	  "VB: VB: Ledsagning",
+	  "Hej Karin,\n\nVidarebefordrar en fråga från en medlem, se längst ner.\n\nHälsningar\n"
+	  "Eva Ek\n\n________________________________\nFrån: Olle Berg "
+	  "<olle@dhr-exempelstad.se>\nSkickat: den 2 mars 2025 19:47\nTill: Eva Ek "
+	  "<eva@dhr-exempelstad.se>\nÄmne: VB: Ledsagning\n\nEva, kan du skicka den här vidare "
+	  "till kommunen? Du sitter ju i rådet.\n\n/Olle\n\n\nFrån: Siv Holm "
+	  "<siv.holm@example.com>\nSkickat: söndag, 2 mars 2025 10:12\nTill: "
+	  "info@dhr-exempelstad.se\nÄmne: Ledsagning\n\nHej!\n\nVarför har ledsagarservicen "
+	  "dragits ner till tio timmar i månaden?\n\nMvh Siv",
+	  NULL, NULL,
+	  { "Varför har ledsagarservicen dragits ner till tio timmar i månaden?" }, false,
+	  "olle@dhr-exempelstad.se" },
+	{ "no punctuation: greeting, writer and closing go, 'och sen undrar vi också' is one more",
+	  "fråga",
+	  "hej eva det är jonas från rbu vi undrar när den nya korttidsgruppen ska öppna och sen "
+	  "undrar vi också om det blir något sommarläger för barnen i år mvh jonas\n\nSkickat "
+	  "från min Galaxy",
+	  NULL, NULL,
+	  { "Vi undrar när den nya korttidsgruppen ska öppna",
+	    "Sen undrar vi också om det blir något sommarläger för barnen i år" }, false, NULL },
+	{ "no punctuation: 'hej karin och alla jag heter jonas'",
+	  "fråga",
+	  "hej karin och alla jag heter jonas vi undrar när den nya korttidsgruppen ska öppna för "
+	  "barnen i kommunen",
+	  NULL, NULL,
+	  { "Vi undrar när den nya korttidsgruppen ska öppna för barnen i kommunen" }, false,
+	  NULL },
 	{ "a long letter: background far above the question stays out",
 	  "Korttidsvistelse",
 	  "Hej!\n\nRBU Exempelstad har ett sextiotal medlemsfamiljer och har funnits i "
@@ -664,6 +725,10 @@ static const struct {
 	{ "SV: SV:", "" },
 	{ "", "" },
 	{ "Sv: Fr\xe5ga", "Fr\xef\xbf\xbd" "ga" },
+	/* an answer to an invitation names the meeting */
+	{ "Godkänt: LSS-samverkan 20 mars", "LSS-samverkan 20 mars" },
+	{ "Tackat nej: Samverkansmöte om boende", "Samverkansmöte om boende" },
+	{ "Preliminärt accepterat: LSS-samverkan", "LSS-samverkan" },
 };
 
 static void test_clean_subject(void **state)
@@ -729,6 +794,47 @@ static const struct {
 	{ "Fråga",
 	  "Vi har väntat länge. Hur går det med bygget av den nya gruppbostaden på Ekvägen?",
 	  { "Hur går det med bygget av den nya gruppbostaden på Ekvägen" } },
+	/* "sen undrar vi också om" announces the question */
+	{ "Frågor",
+	  "hej vi undrar när den nya korttidsgruppen ska öppna och sen undrar vi också om det "
+	  "blir något sommarläger för barnen i år",
+	  { "När den nya korttidsgruppen ska öppna",
+	    "Om det blir något sommarläger för barnen i år" } },
+	/* a heading line over each question's paragraph: the title */
+	{ "Frågor",
+	  "Hej!\n\nKorttidsboendet Solrosen\nUnder sommaren stänger Solrosen i sex veckor. "
+	  "Vart ska barnen ta vägen då?\n\nSkolskjutsen till Västerskolan\nVarför kommer bilen "
+	  "så ofta för sent?\n\nMvh\nEva",
+	  { "Korttidsboendet Solrosen", "Skolskjutsen till Västerskolan" } },
+	/* "Fråga 1. Heading", background and question: one item, under its
+	 * heading, also the last one before the closing text */
+	{ "Frågor",
+	  "Fråga 1. Avgiften för trygghetslarm i ordinärt boende\nAvgiften höjdes i januari "
+	  "från 250 till 395 kronor i månaden.\nVad grundar sig höjningen på?\n\nFråga 2. "
+	  "Väntetiden till gruppbostad\nFlera av våra medlemmar har väntat i över ett år på "
+	  "sitt beslut.\nHur många står i kö i dag?\n\nVi ser fram emot ert svar.",
+	  { "Avgiften för trygghetslarm i ordinärt boende", "Väntetiden till gruppbostad" } },
+	/* one question: its heading beats the subject */
+	{ "Parkering",
+	  "Parkeringen vid Stadshuset\nSedan ombyggnaden finns bara en plats för "
+	  "rörelsehindrade kvar. Varför togs de andra bort?",
+	  { "Parkeringen vid Stadshuset" } },
+	/* "Angående" leads in to what the heading names */
+	{ "Frågor",
+	  "Angående korttidsboendet Solrosen\nUnder sommaren stänger Solrosen i sex veckor. Vart "
+	  "ska barnen ta vägen då?",
+	  { "Korttidsboendet Solrosen" } },
+	/* a wrapped sentence whose next line starts with a name is no heading */
+	{ "Frågor",
+	  "Min dotter bor på gruppbostaden\nLärkan sedan 2019 och har fått höjd hyra två gånger. "
+	  "Varför har hyran höjts så mycket?",
+	  { "Varför har hyran höjts så mycket" } },
+	/* a calendar answer's subject names the meeting; what is to be taken up
+	 * names the question */
+	{ "Godkänt: LSS-samverkan 3 april",
+	  "Vi kommer, och vår kassör Per Ek följer med. Kan vi ta upp den nya "
+	  "hemtjänstavgiften på mötet? Flera medlemmar har fått högre räkningar.",
+	  { "Den nya hemtjänstavgiften" } },
 	/* a newsletter's subject names the letter, not a matter */
 	{ "Nyhetsbrev från FUB Exempelstad",
 	  "Hur går det med bygget av den nya gruppbostaden på Ekvägen?",

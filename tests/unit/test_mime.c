@@ -52,6 +52,7 @@ struct mime_case {
 	int n_att;               /* the attachments in att; 0 with no_att unset: not checked */
 	bool no_att;
 	struct att_expect att[3];
+	const char *calendar_method; /* NULL: not checked; ABSENT: none */
 	const char *header[2]; /* name, decoded value */
 	const char *body;      /* the whole body, exactly */
 };
@@ -68,6 +69,7 @@ static const struct mime_case mime_cases[] = {
      .contains = {"1. Hur många platser finns det på korttidsboendet i Björkängen?\n2. När",
 		  "Med vänliga hälsningar\nAnna Andersson"},
      .no_att = true,
+     .calendar_method = ABSENT,
      .header = {"received", "from mail.fub.se (mail.fub.se [192.0.2.10]) by mx.kommun.se "
 			    "with ESMTPS id 4Rx; Mon, 03 Feb 2025 10:15:02 +0100"}},
     {.file = "outlook_html_only.eml",
@@ -214,8 +216,9 @@ static const struct mime_case mime_cases[] = {
      .subject = "Accepterat: LSS-samverkan",
      .body = "Jag kommer.",
      .lacks = {"SECRET-SUMMARY", "VCALENDAR"},
-     .n_att = 1,
-     .att = {{ABSENT, "text/calendar", 90}}},
+     /* the answer is no file to list: its method only */
+     .no_att = true,
+     .calendar_method = "REPLY"},
     {.file = "related_start.eml",
      .from_html = YES,
      .body = "Rotdelen med frågan om bostadsanpassning.",
@@ -424,6 +427,9 @@ static void test_mime_decode(void **state)
 				fail();
 			}
 		}
+		if (c->calendar_method != NULL)
+			check_string("calendar method", m->calendar_method, c->calendar_method,
+				     c->file);
 		if (c->header[0] != NULL)
 			check_string(c->header[0], mime_header(m, c->header[0]), c->header[1],
 				     c->file);

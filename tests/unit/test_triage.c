@@ -266,8 +266,9 @@ static void build(struct test_mail *t, const struct triage_case *c)
 	t->mail.body = (char *)(uintptr_t)c->body;
 }
 
-/* question: the text of the one question extraction kept, or NULL (none) */
-static void run_case(const struct triage_case *c, const char *question)
+/* question: the text of the one question extraction kept, or NULL (none);
+ * method: the mail's calendar_method, or NULL */
+static void run_case(const struct triage_case *c, const char *question, const char *method)
 {
 	struct extraction ex = { 0 };
 	struct question_draft q = { 0 };
@@ -275,6 +276,7 @@ static void run_case(const struct triage_case *c, const char *question)
 	struct test_mail t;
 
 	build(&t, c);
+	t.mail.calendar_method = (char *)(uintptr_t)method;
 	ex.forwarded_from = (char *)(uintptr_t)c->forwarded_from;
 	if (question != NULL) {
 		q.title = q.text = (char *)(uintptr_t)question;
@@ -306,7 +308,7 @@ static void test_cases(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N_ELEMENTS(cases); i++)
-		run_case(&cases[i], NULL);
+		run_case(&cases[i], NULL, NULL);
 }
 
 /* A calendar answer is the client's doing unless a person typed a question
@@ -314,31 +316,43 @@ static void test_cases(void **state)
 static const struct {
 	struct triage_case c;
 	const char *question;
+	const char *method; /* of the mail's text/calendar part */
 } calendar_cases[] = {
 	{ { "Godkänt with a typed question", "birgitta@fub-exempelstad.se",
 	    "Godkänt: LSS-samverkan 20 mars", "multipart/alternative", "", "", NULL,
 	    TRIAGE_QUESTION, "FUB Exempelstad", "fråga från FUB Exempelstad", true },
-	  "Jag kommer. Kan vi ta upp färdtjänstens nya beställningscentral?" },
+	  "Jag kommer. Kan vi ta upp färdtjänstens nya beställningscentral?", NULL },
 	{ { "Godkänt with only its subject kept", "birgitta@fub-exempelstad.se",
 	    "Godkänt: LSS-samverkan 20 mars", "multipart/alternative", "", "", NULL,
 	    TRIAGE_AUTO_REPLY, NULL, "kalendersvar (Ämne: Godkänt", false },
-	  "LSS-samverkan 20 mars" },
+	  "LSS-samverkan 20 mars", NULL },
 	{ { "METHOD:REPLY with a statement", "birgitta@fub-exempelstad.se", "Möte",
 	    "multipart/mixed", "",
 	    "Jag kommer.\r\nBEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nEND:VCALENDAR\r\n", NULL,
 	    TRIAGE_AUTO_REPLY, NULL, "kalendersvar", false },
-	  "Jag kommer." },
+	  "Jag kommer.", NULL },
 	{ { "METHOD=REPLY with a typed question", "birgitta@fub-exempelstad.se", "Svar: Möte",
 	    "text/calendar", "Content-Type: text/calendar; charset=utf-8; method=REPLY\n", "",
 	    NULL, TRIAGE_QUESTION, "FUB Exempelstad", "fråga från", true },
-	  "Hur blir det med tolk?" },
+	  "Hur blir det med tolk?", NULL },
+	/* Outlook: the answer's text beside a text/calendar part, which mime
+	 * notes as the mail's calendar_method */
+	{ { "Outlook answer by its calendar part", "birgitta@fub-exempelstad.se", "Möte 20 mars",
+	    "multipart/alternative", "", "", NULL, TRIAGE_AUTO_REPLY, NULL,
+	    "kalendersvar (text/calendar; method=REPLY)", false },
+	  NULL, "REPLY" },
+	{ { "Outlook invitation", "birgitta@fub-exempelstad.se", "Möte 20 mars",
+	    "multipart/alternative", "", "", NULL, TRIAGE_QUESTION, "FUB Exempelstad",
+	    "fråga från", true },
+	  "Kan vi ta upp färdtjänsten?", "REQUEST" },
 };
 
 static void test_calendar_typed(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N_ELEMENTS(calendar_cases); i++)
-		run_case(&calendar_cases[i].c, calendar_cases[i].question);
+		run_case(&calendar_cases[i].c, calendar_cases[i].question,
+			 calendar_cases[i].method);
 }
 
 static void test_status(void **state)
