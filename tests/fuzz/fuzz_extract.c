@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	static const char *const own[] = { "sekreterare@kommun.se" };
 	const struct triage_input input = { assoc, 1, own, 1 };
 	struct extract_limits limits = { 10, 2000 };
-	struct mail_attachment att = { "fragor.pdf", "application/pdf", 100, NULL };
+	struct mail_attachment att = { "fragor.pdf", "application/pdf", 100 };
 	struct mail_text mail = { 0 };
 	char *text = malloc(size + 1), *nl;
 	struct extraction *ex = NULL;
