@@ -9,8 +9,10 @@
  *             kvalitet-tillsyn (classify_text.c), and a neutral phrase
  *             ("hur jobbar kommunen") hides the keywords inside it; context
  *             keywords (a place, the people there) count less
- *             (keyword_scores()); a text without any keyword is searched
- *             for misspelt ones ("färdjänst", classify_fuzzy_match())
+ *             (keyword_scores()), and so do keywords only in a long
+ *             background before or after the sentences that ask; a text
+ *             without any keyword is searched for misspelt ones
+ *             ("färdjänst", classify_fuzzy_match())
  *   logits    of the learned model, which sees the keyword scores and the
  *             matched keywords too (classify_model.c); zero while it is
  *             untrained, so a bare classifier sorts by keywords alone
@@ -60,8 +62,13 @@ static const struct classify_params default_params = {
     .l2 = 1e-4f,
     .keyword_value = 0.5f,
     .context_value = 0.75f,
+    .background_value = 0.5f,
     .temperature = 4.0f,
 };
+
+/* Words outside the asking sentences that make a background
+ * (keyword_scores()). */
+#define BACKGROUND_MIN_WORDS 25
 
 /* Evidence: at most this many words. */
 #define EVIDENCE_ITEMS 5
@@ -112,18 +119,43 @@ static bool fuzzy_wanted(const struct classifier *cl, const struct classify_doc 
 	return true;
 }
 
+/* Whether the keyword match m lies in a sentence that asks. */
+static bool match_asks(const struct classify_doc *doc, const struct classify_match *m)
+{
+	size_t lo = 0, hi = doc->n_words;
+
+	while (lo < hi) { /* the last word starting at or before the match */
+		size_t mid = (lo + hi) / 2;
+
+		if (doc->words[mid].skel_off <= m->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && doc->words[lo - 1].asks;
+}
+
 /* The keyword score of each category, each keyword once. A category's
  * topic keywords add up; its context keywords (where or among whom: "skolan",
  * "elever", "fritidshem", "personal") say one thing however many there are,
  * so only the heaviest counts, and it counts context_value of itself when
  * another category has a topic keyword of weight 2 or more: in "skolskjutsen
  * för elever i anpassad grundskola efter skoldagen" the school is the setting
- * and the question is about the school bus. */
-static void keyword_scores(const struct classifier *cl, struct classify_doc *doc, float *kw)
+ * and the question is about the school bus. In a text whose question follows
+ * (or comes before) sentences that only tell, a keyword found only in those
+ * counts background_value of itself when asked is set: four paragraphs
+ * about the planning before a discharge from hospital do not outweigh the
+ * one sentence that asks about boendestöd. Training keeps every keyword
+ * whole (asked false): weighing the background of the training texts too
+ * was measured to move the model more than it brought (make eval and the
+ * mail corpus), and so the learned model does not depend on it. */
+static void keyword_scores(const struct classifier *cl, struct classify_doc *doc, bool asked,
+			   float *kw)
 {
 	float context[CLASSIFY_MAX_CATEGORIES];
 	bool topic[CLASSIFY_MAX_CATEGORIES];
 	size_t n_topic = 0;
+	bool background = false;
 
 	for (size_t c = 0; c < cl->n_categories; c++) {
 		kw[c] = 0;
@@ -133,21 +165,36 @@ static void keyword_scores(const struct classifier *cl, struct classify_doc *doc
 	classify_automaton_match(&cl->ac, cl->patterns, doc);
 	if (fuzzy_wanted(cl, doc))
 		classify_fuzzy_match(&cl->fuzzy, cl->patterns, doc);
+	/* only a long background, and only beside a question that names its
+	 * topic: "Det sitter ett larm på ytterdörren. Är det tillåtet?" asks
+	 * about what it tells */
+	if (asked && doc->n_asking > 0 && doc->n_words - doc->n_asking >= BACKGROUND_MIN_WORDS)
+		for (size_t i = 0; i < doc->n_matches && !background; i++) {
+			const struct classify_keyword *k = &cl->keywords[doc->matches[i].keyword];
+
+			background =
+			    !k->neutral && k->weight >= 2.0f && match_asks(doc, &doc->matches[i]);
+		}
 	for (size_t i = 0; i < doc->n_matches; i++) {
 		const struct classify_keyword *k = &cl->keywords[doc->matches[i].keyword];
-		bool repeat = false;
+		bool repeat = false, asks = !background;
+		float weight;
 
 		for (size_t j = 0; j < i && !repeat; j++)
 			repeat = doc->matches[j].keyword == doc->matches[i].keyword;
 		if (repeat || k->neutral)
 			continue;
+		for (size_t j = i; j < doc->n_matches && !asks; j++)
+			asks = doc->matches[j].keyword == doc->matches[i].keyword &&
+			       match_asks(doc, &doc->matches[j]);
+		weight = k->weight * (asks ? 1.0f : cl->params.background_value);
 		if (k->context) {
-			if (k->weight > context[k->category])
-				context[k->category] = k->weight;
+			if (weight > context[k->category])
+				context[k->category] = weight;
 			continue;
 		}
-		kw[k->category] += k->weight;
-		if (k->weight >= 2.0f && !topic[k->category]) {
+		kw[k->category] += weight;
+		if (weight >= 2.0f && !topic[k->category]) {
 			topic[k->category] = true;
 			n_topic++;
 		}
@@ -181,12 +228,12 @@ static const char fingerprint_probe[] =
 
 /* The two fingerprints of struct classifier. The setup covers the category
  * ids in order, the keywords and their patterns from categories.conf, and
- * every parameter of struct classify_params but the threshold (which only
- * decides, and may change under a model). The text pipeline is covered by
- * the stopwords and by everything classify_train() computes from a probe
- * text (words, stems, features, keyword matches), so that a libstemmer or
- * utf8proc that stems or folds otherwise is noticed too. Cost: about 0.1 ms,
- * once per classifier. */
+ * every parameter of struct classify_params but the threshold and
+ * background_value (which only decide, and may change under a model). The
+ * text pipeline is covered by the stopwords and by everything
+ * classify_train() computes from a probe text (words, stems, features,
+ * keyword matches), so that a libstemmer or utf8proc that stems or folds
+ * otherwise is noticed too. Cost: about 0.1 ms, once per classifier. */
 static void fingerprints(struct classifier *cl)
 {
 	const struct classify_params *p = &cl->params;
@@ -235,7 +282,7 @@ static void fingerprints(struct classifier *cl)
 
 	h = classify_hash(cl->stop.slots, (cl->stop.mask + 1) * sizeof(*cl->stop.slots), 2);
 	analyze(cl, doc, fingerprint_probe);
-	keyword_scores(cl, doc, kw);
+	keyword_scores(cl, doc, false, kw);
 	if (doc->stream.len > 0)
 		h = classify_hash(doc->stream.data, doc->stream.len, h);
 	if (doc->fold.len > 0)
@@ -366,7 +413,7 @@ int classify_train(struct classifier *cl, const char *text, const char *category
 		return err_set(error_r, ERR_MESSAGE, "unknown category '%s'",
 			       category != NULL ? category : "(null)");
 	analyze(cl, doc, text);
-	keyword_scores(cl, doc, kw);
+	keyword_scores(cl, doc, false, kw);
 	/* rows first: they may grow the stamp array */
 	for (size_t i = 0; i < doc->n_feats; i++)
 		(void)classify_model_row(cl, doc->feats[i].hash);
@@ -668,7 +715,7 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 
 	near = nearest_correction(cl, text, &near_sim);
 	analyze(cl, doc, text);
-	keyword_scores(cl, doc, kw);
+	keyword_scores(cl, doc, true, kw);
 	n_rows = known_rows(cl, doc);
 	n_key = 0;
 	for (size_t i = 0; i < doc->n_matches && cl->model.n_docs > 0; i++) {

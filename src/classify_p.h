@@ -49,6 +49,9 @@ struct classify_word {
 	uint16_t fold_len, skel_len;
 	uint64_t stem_hash; /* of the skeleton of the stem; 0 for stopwords */
 	bool stop;
+	/* in a sentence that asks (ends with "?", or "undrar", "vill veta"),
+	 * or in the title line before the first newline */
+	bool asks;
 };
 
 struct classify_feature {
@@ -84,6 +87,9 @@ struct classify_doc {
 	size_t n_feats, feats_cap;
 	struct classify_match *matches;
 	size_t n_matches, matches_cap;
+	/* words in asking sentences; when some are and some are not, the
+	 * others are background (classify_doc_words()) */
+	size_t n_asking;
 };
 
 /* Keywords of categories.conf, matched by one Aho-Corasick automaton over the
@@ -152,6 +158,7 @@ struct classify_params {
 	float threshold;                  /* below it: CLASSIFY_FALLBACK */
 	float keyword_value;              /* of a matched keyword as a feature of its own */
 	float context_value;              /* of context keywords beside another topic */
+	float background_value;           /* of keywords only outside the asking sentences */
 	float temperature;                /* of the softmax: calibrates the confidence */
 	int epochs;                       /* of a full fit */
 	float rate, l2;                   /* of stochastic gradient descent */

@@ -361,6 +361,7 @@ static void push_word(struct classify_doc *doc, size_t fold_start, size_t skel_s
 	w->skel_len = (uint16_t)skel_len;
 	buf_append_char(&doc->fold, '\0');
 	w->stop = sw != NULL && is_stopword(sw, skel, skel_len);
+	w->asks = false;
 	w->stem_hash = 0;
 	if (!w->stop && stemmer != NULL)
 		w->stem_hash = stem_hash(doc, stemmer, w);
@@ -490,13 +491,59 @@ static void drop_phrase(struct classify_doc *doc, const struct classify_phrase *
 	}
 }
 
+/* Whether the word just pushed makes its sentence one that asks:
+ * "undrar", "vill veta", "vill fråga" (a question written without "?"). */
+static bool word_asks(const struct classify_doc *doc)
+{
+	const struct classify_word *w = &doc->words[doc->n_words - 1];
+	const char *s = doc->stream.data + w->skel_off;
+	const struct classify_word *prev = doc->n_words > 1 ? w - 1 : NULL;
+
+	if ((w->skel_len == 6 && memcmp(s, "undrar", 6) == 0) ||
+	    (w->skel_len == 5 && memcmp(s, "undra", 5) == 0) ||
+	    (w->skel_len == 7 && memcmp(s, "undrade", 7) == 0))
+		return true;
+	if (prev == NULL || prev->skel_len != 4 ||
+	    memcmp(doc->stream.data + prev->skel_off, "vill", 4) != 0)
+		return false;
+	return (w->skel_len == 4 && memcmp(s, "veta", 4) == 0) ||
+	       (w->skel_len == 5 && memcmp(s, "fraga", 5) == 0);
+}
+
+/* Ends the sentence whose first word is *first: its words ask or not. */
+static void end_sentence(struct classify_doc *doc, size_t *first, bool *asks)
+{
+	for (size_t i = *first; i < doc->n_words; i++)
+		doc->words[i].asks = *asks;
+	if (*asks)
+		doc->n_asking += doc->n_words - *first;
+	*first = doc->n_words;
+	*asks = false;
+}
+
+/* Whether the "." or "!" at cps[i] ends a sentence: a space or the end
+ * follows, and the word before it is no abbreviation ("t.ex.", "kl.",
+ * "bl.a."): at least three letters. */
+static bool cps_sentence_end(const struct classify_doc *doc, size_t i)
+{
+	size_t letters = 0;
+
+	if (i + 1 < doc->n_cps && cp_kind(doc->cps[i + 1]) != CP_SEP)
+		return false;
+	if (doc->cps[i] == '!')
+		return true;
+	for (size_t j = i; j > 0 && cp_in_word(doc->cps[j - 1]); j--)
+		letters++;
+	return letters >= 3;
+}
+
 void classify_doc_words(struct classify_doc *doc, const char *text,
 			const struct classify_stopwords *sw, struct sb_stemmer *stemmer,
 			const struct classify_phrase *phrase)
 {
 	size_t len = strnlen(text, CLASSIFY_MAX_TEXT);
-	size_t fold_start = 0, skel_start = 0, word_cps = 0;
-	bool in_word = false;
+	size_t fold_start = 0, skel_start = 0, word_cps = 0, sent_first = 0;
+	bool in_word = false, sent_asks = false, title = true;
 
 	/* never cut a UTF-8 sequence in two at the limit */
 	while (len > 0 && len == CLASSIFY_MAX_TEXT && ((uint8_t)text[len] & 0xC0) == 0x80)
@@ -504,6 +551,7 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 	doc->n_words = 0;
 	doc->n_feats = 0;
 	doc->n_matches = 0;
+	doc->n_asking = 0;
 	buf_reset(&doc->fold);
 	buf_reset(&doc->stream);
 	if (!fold_fast(doc, (const uint8_t *)text, len))
@@ -521,9 +569,24 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 			push_word(doc, fold_start, skel_start, sw, stemmer);
 			buf_append_char(&doc->stream, ' ');
 			in_word = false;
+			sent_asks = sent_asks || word_asks(doc);
 		}
-		if (k == CP_SEP)
+		if (k == CP_SEP) {
+			if (cp == '?')
+				sent_asks = true;
+			if (i == doc->n_cps || cp == '?' ||
+			    ((cp == '.' || cp == '!') && cps_sentence_end(doc, i))) {
+				end_sentence(doc, &sent_first, &sent_asks);
+			} else if (cp == '\n' && title) {
+				/* the title, the subject or the question cut short,
+				 * says what is asked */
+				sent_asks = true;
+				end_sentence(doc, &sent_first, &sent_asks);
+			}
+			if (cp == '\n')
+				title = false;
 			continue;
+		}
 		if (k == CP_SOLO) {
 			fold_start = doc->fold.len;
 			skel_start = doc->stream.len;
@@ -674,11 +737,16 @@ void classify_automaton_build(struct classify_automaton *ac, const struct classi
 			queue[tail++] = s;
 		}
 	}
-	/* renumber breadth first (root first) and fold the output flag in */
+	/* renumber breadth first (root first) and fold the output flag in. In
+	 * place: the table is a classifier's largest allocation (megabytes),
+	 * and a second one beside it would double the peak memory of agendad
+	 * and agendactl at start. */
 	{
-		uint32_t *id = xmalloc(n * sizeof(*id)), *next = xmalloc(n * nc * sizeof(*next));
+		uint32_t *id = xmalloc(n * sizeof(*id)), *row = xmalloc(nc * sizeof(*row));
 		int32_t *out = xmalloc(n * sizeof(*out)), *dict = xmalloc(n * sizeof(*dict));
 		uint32_t *depth = xmalloc(n * sizeof(*depth));
+		uint32_t *next = (uint32_t *)ac->trie; /* the same cells, next's meaning */
+		bool *placed = xcalloc(n, sizeof(*placed));
 
 		id[0] = 0;
 		for (size_t i = 0; i < tail; i++)
@@ -690,22 +758,43 @@ void classify_automaton_build(struct classify_automaton *ac, const struct classi
 			dict[s] = ac->dict[old] >= 0 ? (int32_t)id[ac->dict[old]] : -1;
 			depth[s] = ac->depth[old];
 		}
-		for (size_t old = 0; old < n; old++)
-			for (size_t c = 0; c < nc; c++) {
-				uint32_t t = id[ac->trie[old * nc + c]];
+		for (size_t k = 0; k < n * nc; k++) {
+			uint32_t t = id[ac->trie[k]];
 
-				next[(size_t)id[old] * nc + c] =
-				    t << 1 | (out[t] >= 0 || dict[t] >= 0);
-			}
-		free(ac->trie);
+			next[k] = t << 1 | (out[t] >= 0 || dict[t] >= 0);
+		}
+		/* row old goes to row id[old], one cycle of the permutation at a
+		 * time: row carries the row that is on its way */
+		for (size_t start = 0; start < n; start++) {
+			size_t cur = start;
+
+			if (placed[start])
+				continue;
+			memcpy(row, &next[start * nc], nc * sizeof(*row));
+			do {
+				size_t to = id[cur];
+
+				for (size_t c = 0; c < nc; c++) {
+					uint32_t t = next[to * nc + c];
+
+					next[to * nc + c] = row[c];
+					row[c] = t;
+				}
+				placed[cur] = true;
+				cur = to;
+			} while (cur != start);
+		}
 		free(ac->out);
 		free(ac->dict);
 		free(ac->depth);
 		ac->trie = NULL;
-		ac->next = next;
+		/* the trie was allocated for every byte of every pattern */
+		ac->next = xreallocarray(next, n * nc, sizeof(*next));
 		ac->out = out;
 		ac->dict = dict;
 		ac->depth = depth;
+		free(placed);
+		free(row);
 		free(id);
 	}
 	free(fail);

@@ -441,6 +441,21 @@ static const struct {
     /* who works: the staff, not the people of daglig verksamhet */
     {"De som jobbar har ingen utbildning", "personal-kompetens", "som jobbar"},
     {"Min son vill jobba", "daglig-verksamhet", "jobba"},
+    /* a keyword of several words with an inflected word inside */
+    {"Ingår bemötande i introduktionen för nya?", "personal-kompetens", "introduktion för nya"},
+    {"Tillsynen efter skolan på Lärkan", "korttid", "tillsyn efter skolan"},
+    {"Var finns bostäderna med särskild service?", "boende", "med särskild service"},
+    /* a verb is not its noun: bikes on the pavement are no leisure */
+    {"Elsparkcyklarna står mitt på trottoaren", "resor", "elsparkcyk"},
+    {"Vi vill cykla tillsammans på helgerna", "fritid-kultur", "cykla"},
+    /* training that staff get, whoever they are */
+    {"Har handläggarna gått utbildning i bemötande?", "personal-kompetens", "gått utbildning"},
+    /* easy-to-read information in plain words */
+    {"Kan ni skriva lättare brev?", "samverkan-delaktighet", "lättare brev"},
+    /* English, from an interpreter or a relative */
+    {"How long is the waiting time for respite care?", "korttid", "respite"},
+    {"Can we get the decisions in English?", "handlaggning", "decisions"},
+    {"Why is the transport service late every morning?", "resor", "transport service"},
 };
 
 static void test_keywords(void **state)
@@ -473,6 +488,82 @@ static void test_keywords(void **state)
 
 		classify_text(cl, "Hur får man tag i någon?", &r);
 		CHECK(strstr(r.evidence, "tåg") == NULL, "'tag' matched 'tåg': %s", r.evidence);
+	}
+	classify_free(&cl);
+	assert_int_equal(failures, 0);
+}
+
+/* Which words ask: a sentence that ends with "?" or says "undrar", "vill
+ * veta"; the title line before the first newline; "t.ex." and "kl." end no
+ * sentence. */
+static const struct {
+	const char *text;
+	const char *asking; /* the folded words that ask, space-separated */
+} asking_cases[] = {
+    {"Lokalen är liten. Kan vi byta?", "kan vi byta"},
+    {"Ingen fråga här. Bara en upplysning.", ""},
+    {"Boendestöd\nDet dröjer. Vi undrar om det kan gå fortare", "boendestöd vi undrar om det kan gå fortare"},
+    {"Mötet börjar kl. 13 i t.ex. stadshuset. Jag vill veta mer! Tack.", "jag vill veta mer"},
+    {"Vad kostar det? Det var dyrt förra året.", "vad kostar det"},
+};
+
+static void test_asking(void **state)
+{
+	struct classify_doc doc = {0};
+	int failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(asking_cases); i++) {
+		char got[256] = "";
+
+		classify_doc_words(&doc, asking_cases[i].text, NULL, NULL, NULL);
+		for (size_t w = 0; w < doc.n_words; w++)
+			if (doc.words[w].asks)
+				snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+					 got[0] != '\0' ? " " : "", doc.fold.data + doc.words[w].fold_off);
+		CHECK(strcmp(got, asking_cases[i].asking) == 0, "'%s': asking '%s', want '%s'",
+		      asking_cases[i].text, got, asking_cases[i].asking);
+	}
+	classify_doc_free(&doc);
+	assert_int_equal(failures, 0);
+}
+
+/* A long background counts less than the question that names its topic;
+ * a short one, or one beside a question without a keyword, counts whole. */
+static const struct {
+	const char *text;
+	const char *category;
+} background_cases[] = {
+    /* three sentences on planning together, one question on boendestöd */
+    {"När någon skrivs ut från sjukhuset ska kommunen enligt överenskommelsen med regionen "
+     "kallas till en samordnad planering. Det sker ofta inte, eller så kommer kallelsen samma "
+     "dag som personen går hem. En medlem skrevs ut en fredag och var ensam hela helgen. Hur "
+     "snabbt startar boendestödet i lägenheten igen efter utskrivningen?",
+     "boende"},
+    /* the same background with a question that names no topic */
+    {"När någon skrivs ut från sjukhuset ska kommunen enligt överenskommelsen med regionen "
+     "kallas till en samordnad planering. Det sker ofta inte, eller så kommer kallelsen samma "
+     "dag som personen går hem. En medlem skrevs ut en fredag och var ensam hela helgen. Hur "
+     "ser det ut från kommunens håll?",
+     "samverkan-delaktighet"},
+    /* a short background is what the question asks about */
+    {"Kommunen har en samordnad planering enligt överenskommelsen. Gäller den boendestödet?",
+     "samverkan-delaktighet"},
+};
+
+static void test_background(void **state)
+{
+	struct classifier *cl = new_classifier(conf_text);
+	int failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(background_cases); i++) {
+		struct classification r;
+
+		classify_text(cl, background_cases[i].text, &r);
+		CHECK(strcmp(r.category, background_cases[i].category) == 0,
+		      "'%.40s...': got %s [%s], want %s", background_cases[i].text, r.category,
+		      r.evidence, background_cases[i].category);
 	}
 	classify_free(&cl);
 	assert_int_equal(failures, 0);
@@ -608,7 +699,9 @@ static void test_correction(void **state)
 /* classify_correct(): one correction pulls a question like it (a paraphrase,
  * similarity about 0.29) where the secretary put it, which the same example
  * given to classify_train() does not do; an unrelated question is not moved
- * at all. */
+ * at all. The target is one that a single trained example does not reach
+ * for this paraphrase (a neighbouring category such as samverkan-delaktighet
+ * or boende can be: the model's steps on one example are large). */
 static void test_correction_near(void **state)
 {
 	static const char *const corrected = "Hur arbetar kommunen för att bryta ensamheten för"
@@ -619,7 +712,7 @@ static void test_correction_near(void **state)
 					   " förvaltningen för att minska ensamheten bland de"
 					   " boende på gruppbostäderna under helgerna?";
 	static const char *const other = "Hur lång är kön till en plats i gruppbostad för vuxna i dag?";
-	static const char *const target = "samverkan-delaktighet";
+	static const char *const target = "kvalitet-tillsyn";
 	struct classifier *cl = new_classifier(conf_text), *plain = new_classifier(conf_text);
 	struct classification before, after, control;
 	struct error error = {0};
@@ -1278,7 +1371,8 @@ int main(void)
 	    cmocka_unit_test(test_conf_errors),   cmocka_unit_test(test_conf_shipped),
 	    cmocka_unit_test(test_conf_official), cmocka_unit_test(test_train_tsv),
 	    cmocka_unit_test(test_tokenize),      cmocka_unit_test(test_council),
-	    cmocka_unit_test(test_keywords),
+	    cmocka_unit_test(test_keywords),      cmocka_unit_test(test_asking),
+	    cmocka_unit_test(test_background),
 	    cmocka_unit_test(test_unseen),        cmocka_unit_test(test_correction),
 	    cmocka_unit_test(test_correction_near), cmocka_unit_test(test_reader),
 	    cmocka_unit_test(test_fallback),      cmocka_unit_test(test_similarity),
