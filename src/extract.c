@@ -1122,6 +1122,10 @@ struct extract_ctx {
 	bool attachments; /* the mail has a file worth opening */
 	bool file_questions; /* the text says questions are in the file */
 	bool subject_ref; /* the text points at the Subject as a question */
+	/* the writer said something of their own that asks nothing (who
+	 * attends, "inga frågor", when the meeting starts): the Subject is then
+	 * no question either */
+	bool said;
 	/* the forwarding note being split is itself a forwarded mail: two
 	 * member mails attached side by side come out as a forward in a
 	 * forward, and the first keeps its own background */
@@ -1806,6 +1810,13 @@ static bool is_meta(const char *s)
 	static const char *const onward[] = { "till kommunen", "till mötet", "till lss",
 					      "till lss-samverkan", "till samverkan",
 					      "till samverkansmötet", "vidare", NULL };
+	static const char *const passed_on[] = {
+		"den här frågan", "denna fråga", "denna frågan", "det här", "detta", "nedanstående",
+		"frågan nedan", "frågorna nedan", "dessa frågor", "de här frågorna", "hennes fråga",
+		"hans fråga", "medlemmens fråga", "deras fråga", NULL
+	};
+	static const char *const meeting[] = { "på mötet", "till mötet", "nästa möte",
+					       "samverkansmötet", "dagordningen", NULL };
 	size_t words = count_words(s);
 
 	if (words <= 15 && starts_any(s, starts))
@@ -1820,8 +1831,14 @@ static bool is_meta(const char *s)
 	if (words <= 20 && !has_question_mark(s) &&
 	    (contains_word(s, "nedan") || contains_word(s, "nedanstående")))
 		return true;
-	return words <= 14 && contains_word_any(s, verbs) && contains_word_any(s, deictic) &&
-	       !contains_word(s, "frågan om");
+	if (words <= 14 && contains_word_any(s, verbs) && contains_word_any(s, deictic) &&
+	    !contains_word(s, "frågan om"))
+		return true;
+	/* "Kan vi ta med den här frågan från en av våra medlemmar till mötet
+	 * den 10/12?": a longer request, when it names both the question it
+	 * passes on and the meeting it goes to */
+	return words <= 25 && contains_any(s, meeting) && contains_word_any(s, verbs) &&
+	       contains_word_any(s, passed_on) && !contains_word(s, "frågan om");
 }
 
 /* s without the adverbs that writers put inside a phrase that asks: "vill
@@ -2186,6 +2203,8 @@ static bool is_attendance(const char *s)
 						      "frågan", "fråga", "hoppas att", NULL };
 	static const char *const persons[] = { "jag", "vi", "från föreningen", "från oss",
 					       "föreningen", NULL };
+	static const char *const hindered[] = { "förhinder", "förhindrad", "förhindrade",
+						"förhindrat", NULL };
 	static const char *const coming[] = { "jag kommer", "vi kommer", "jag deltar",
 					      "vi deltar", "jag kommer gärna", "vi kommer gärna",
 					      NULL };
@@ -2203,6 +2222,11 @@ static bool is_attendance(const char *s)
 			return true;
 	}
 	if (starts_any(s, persons) && contains_any(s, presence) &&
+	    !contains_word_any(s, not_attendance))
+		return true;
+	/* "Jag har tyvärr förhinder den 10 december": an adverb may stand
+	 * anywhere in the phrase, so the word itself, said by the writer */
+	if (starts_any(s, persons) && contains_word_any(s, hindered) &&
 	    !contains_word_any(s, not_attendance))
 		return true;
 	if (count_words(s) <= 14 && contains_word_any(s, bringing) &&
@@ -2258,6 +2282,21 @@ static bool is_meeting_practical(const char *s)
 	return contains_word_any(s, meeting) &&
 	       (has_clock_time(s) || contains_word_any(s, practical)) &&
 	       !contains_word_any(s, matter);
+}
+
+/* In what capacity the writer writes, not the matter: "Jag är medlem i FUB
+ * men skriver privat, jag har pratat med Anna om det.", "Jag skriver å egna
+ * vägnar." Triage decides about the sender; the agenda needs none of it. */
+static bool is_capacity(const char *s)
+{
+	static const char *const capacity[] = { "privat", "som privatperson", "egna vägnar",
+						"eget namn", "egen räkning", "egen del", NULL };
+
+	/* the cheap test first: most sentences say nothing of writing */
+	if (ci_find(s, "skriv") == NULL || has_question_mark(s) || count_words(s) > 25)
+		return false;
+	return (contains_word(s, "skriver") || contains_word(s, "skrivit")) &&
+	       contains_word_any(s, capacity);
 }
 
 /* "Vi har inga frågor den här gången.", "Inget att ta upp från oss." */
@@ -2550,6 +2589,7 @@ struct filtered {
 	int asks; /* the strongest sentence_asks() of a sentence that is no meta request */
 	bool file_questions; /* "Se bifogad fil med våra frågor." */
 	bool subject_ref; /* "Frågan i ämnesraden ...": the Subject asks too */
+	bool said; /* a sentence of the writer's own that asks nothing went */
 };
 
 /* Drops intros, thanks, attendance and attachment notes from a paragraph. A
@@ -2571,6 +2611,7 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 
 	f->file_questions = false;
 	f->subject_ref = false;
+	f->said = false;
 	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
 	 * closing "DS" goes (elsewhere "barn med DS" is Down's syndrome) */
 	bool postscript = n > 0 && ps_rest(text + sv[0].start) != NULL;
@@ -2610,7 +2651,7 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 			kinds[i] = SENT_DROP; /* "... igen? Mvh Ronny DHR" on the same line */
 		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || attendance ||
 			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
-			 is_ps_ds(s) || is_backing(s))
+			 is_ps_ds(s) || is_backing(s) || is_capacity(s))
 			kinds[i] = SENT_DROP;
 		else if (is_subject_ref(s)) {
 			kinds[i] = SENT_DROP;
@@ -2628,6 +2669,9 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 			kinds[i] = SENT_ASK;
 		else
 			kinds[i] = SENT_TEXT;
+		/* the cheap flags first; is_no_questions() only for what went */
+		if (kinds[i] == SENT_DROP && !f->said)
+			f->said = attendance || practical || is_no_questions(s);
 		if (kinds[i] == SENT_ASK && sentence_asks(s) > asks)
 			asks = sentence_asks(s);
 		if (is_attachment_ref(s)) {
@@ -2642,6 +2686,16 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 	/* a request to take something up ("Vi önskar att den tas upp som en
 	 * egen punkt") asks nothing of its own beside a question or a file */
 	drop_meta = drop_meta || asks > 0 || file_ref || attachments;
+	/* a paragraph that only asks to take something up ("Kan du ta upp det
+	 * på nästa möte?") points at the text above it, which goes anyway; a
+	 * wish said as a statement ("Vi vill att detta tas upp på mötet.")
+	 * stays with a statement that is the question */
+	for (size_t i = 0; i < n && !drop_meta; i++)
+		if (kinds[i] != SENT_DROP && (kinds[i] != SENT_META || sv[i].len == 0 ||
+					      text[sv[i].start + sv[i].len - 1] != '?'))
+			break;
+		else if (i + 1 == n)
+			drop_meta = true;
 	for (size_t i = 0; i < n; i++) {
 		if (kinds[i] == SENT_DROP || (kinds[i] == SENT_META && drop_meta))
 			continue;
@@ -2888,6 +2942,7 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 	filter_sentences(b->text, forwarding_note, ctx->attachments, &f);
 	ctx->file_questions = ctx->file_questions || f.file_questions;
 	ctx->subject_ref = ctx->subject_ref || f.subject_ref;
+	ctx->said = ctx->said || f.said;
 	free(b->text);
 	b->text = f.text;
 	b->strength = f.asks;
@@ -3644,7 +3699,10 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 		struct block all = { 0 };
 		struct buf b = { 0 };
 
-		if (forwarding_note)
+		/* the questions are in the file: what the text says beside
+		 * that ("Vi har samlat dem från våra medlemsföreningar.") is
+		 * about the file */
+		if (forwarding_note || (ctx->file_questions && ctx->attachments))
 			return;
 		/* nothing asks: the whole text is the question, or the
 		 * background of the question of the note that forwarded it */
@@ -4081,6 +4139,57 @@ static const char *title_sentence(const char *text)
 	return asking != NULL ? asking : text;
 }
 
+/* The topic of "Hjälpmedel: väntetiden ... är ett halvår. Hur kan det bli
+ * kortare?": up to three words before a ':' that opens the text, capitalised
+ * and no lead-in ("En annan sak:"); its length, or 0. */
+static size_t short_topic(const char *text)
+{
+	const char *colon = strchr(text, ':');
+	size_t len;
+
+	if (colon == NULL || colon - text > 60 || !is_blank_char(colon[1]) ||
+	    !cp_is_upper(u8_next(text, &len)))
+		return 0;
+	if (words_between(text, colon) > 3 || memchr(text, '.', (size_t)(colon - text)) != NULL ||
+	    memchr(text, ',', (size_t)(colon - text)) != NULL || is_title_lead_in(text))
+		return 0;
+	return (size_t)(colon - text);
+}
+
+/* A short question whose matter is only a pronoun: "Hur kan det bli
+ * kortare?", "När öppnar den igen?" */
+static bool asks_by_pronoun(const char *s)
+{
+	static const char *const pronouns[] = { "det", "den", "detta", "denna", "dessa", "de",
+						"dem", NULL };
+	const char *q = strchr(s, '?');
+	char *question;
+	bool yes;
+
+	if (q == NULL || q - s > 60)
+		return false;
+	question = xstrndup(s, (size_t)(q - s));
+	yes = count_words(question) <= 6 && contains_word_any(question, pronouns);
+	free(question);
+	return yes;
+}
+
+/* "Hur kan det bli kortare" under "Hjälpmedel:" says nothing on its own:
+ * "Hjälpmedel: hur kan det bli kortare". An acronym ("LSS") keeps its case. */
+static char *title_with_topic(const char *topic, size_t topic_len, const char *title)
+{
+	size_t n1, n2;
+	int32_t c = u8_next(title, &n1);
+	utf8proc_uint8_t enc[4];
+	utf8proc_ssize_t k;
+
+	if (cp_is_upper(c) && !cp_is_upper(u8_next(title + n1, &n2)) &&
+	    (k = utf8proc_encode_char(cp_lower(c), enc)) > 0)
+		return xasprintf("%.*s: %.*s%s", (int)topic_len, topic, (int)k, (const char *)enc,
+				 title + n1);
+	return xasprintf("%.*s: %s", (int)topic_len, topic, title);
+}
+
 /* The first clause of a question (cut to TITLE_MAX_WORDS words when it is
  * long), without trailing punctuation or a dangling "och", capitalised. */
 static char *title_from_text(const char *text)
@@ -4099,6 +4208,15 @@ static char *title_from_text(const char *text)
 	size_t words = 0;
 	bool raised = false;
 	char *title;
+	size_t topic_len;
+
+	text = skip_blanks(text);
+	/* the topic when the question is a later sentence that only points
+	 * back at it; the cheap test first */
+	topic_len =
+	    s > text && memchr(text, ':', (size_t)(s - text)) != NULL ? short_topic(text) : 0;
+	if (topic_len > 0 && (s == skip_blanks(text + topic_len + 1) || !asks_by_pronoun(s)))
+		topic_len = 0;
 
 	for (const char *const *l = raising; *l != NULL && !raised; l++) {
 		const char *r = ci_word_prefix(s, *l);
@@ -4223,7 +4341,7 @@ static char *title_from_text(const char *text)
 		buf_free(&b);
 		return xstrdup("Fråga");
 	}
-	title = u8_capitalize(b.data);
+	title = topic_len > 0 ? title_with_topic(text, topic_len, b.data) : u8_capitalize(b.data);
 	buf_free(&b);
 	return title;
 }
@@ -4419,8 +4537,10 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	}
 	if (ctx.questions.n == 0) {
 		/* a mail with only a subject, or whose body only points at the
-		 * attachment */
-		if (!generic) {
+		 * attachment; a body that says something of its own and asks
+		 * nothing ("Tack, vi har inga frågor den här gången.") leaves
+		 * the Subject a subject, which in a reply is the council's */
+		if (!generic && (!ctx.said || ctx.file_questions)) {
 			strlist_add(&ctx.questions, ex->clean_subject);
 			strlist_add(&ctx.headings, "");
 		}

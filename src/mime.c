@@ -695,6 +695,28 @@ static void render_forward(struct render *r, const struct part *msg, struct buf 
 	free(subject);
 }
 
+/* The files in an alternative that lost to text/plain: Apple Mail puts a
+ * file dropped into the text inside the HTML alternative (alternative
+ * [plain, mixed [html, pdf, html]]), and the plain text says nothing of it.
+ * Bodies, calendars and signatures are no files; images that are not marked
+ * as attachments are the HTML's own pictures (a logo, a cid: image). The
+ * tree is as deep as max_mime_depth allows, so the recursion is bounded. */
+static void collect_files(struct render *r, int idx)
+{
+	const struct part *pt = &r->p->parts[idx];
+
+	if (pt->kind == PART_MULTIPART) {
+		for (int c = pt->first_child; c >= 0; c = r->p->parts[c].next)
+			collect_files(r, c);
+		return;
+	}
+	if (pt->kind != PART_LEAF || is_calendar(pt) || is_signature(pt) || is_text_body(pt) ||
+	    strncmp(pt->type, "multipart/", 10) == 0)
+		return;
+	if (disposition_attachment(pt) || (pt->cid == NULL && strncmp(pt->type, "image/", 6) != 0))
+		add_attachment(r, pt);
+}
+
 static void render_alternative(struct render *r, const struct part *mp, struct buf *out)
 {
 	const struct parser *p = r->p;
@@ -714,6 +736,9 @@ static void render_alternative(struct render *r, const struct part *mp, struct b
 		if (!is_stub(&stub)) {
 			append_section(out, &stub);
 			buf_free(&stub);
+			for (int c = mp->first_child; c >= 0; c = p->parts[c].next)
+				if (c != plain)
+					collect_files(r, c);
 			return;
 		}
 		r->from_html = html_mark;

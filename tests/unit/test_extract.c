@@ -464,6 +464,55 @@ static const struct inline_case inline_cases[] = {
 	  NULL, NULL,
 	  { "Vi undrar när den nya korttidsgruppen ska öppna för barnen i kommunen" }, false,
 	  NULL },
+	{ "regrets with an adverb in 'har förhinder', a substitute: attendance",
+	  "Frågor",
+	  "Hej Karin,\n\nJag har tyvärr förhinder den 10 december, vi har styrelsemöte i "
+	  "förbundet samma dag.\n\nHälsningar\nPer",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "thanks and no questions: the reply's Subject is no question",
+	  "SV: Mötesanteckning LSS-samverkan 24 september",
+	  "Hej Karin!\n\nTack för mötesanteckningarna, de var tydliga. Vi har inga frågor till "
+	  "nästa möte den här gången, men vi kommer gärna.\n\nHälsningar\nEva",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "regrets under a specific Subject: no question",
+	  "Förhinder 10 december",
+	  "Hej Karin,\n\nJag kan inte komma den 10 december. Birgitta Ahl kommer i mitt "
+	  "ställe.\n\nHälsningar\nPer",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "empty body under a specific Subject: the Subject asks",
+	  "Parkering vid Medborgarhuset",
+	  "Hej!\n\nTack på förhand.\n\nHälsningar\nPer",
+	  NULL, NULL,
+	  { "Parkering vid Medborgarhuset" }, false, NULL },
+	{ "questions in the file: a statement beside them is no question",
+	  "Frågor inför mötet",
+	  "Hej,\n\nBifogar våra frågor inför mötet. Vi har samlat dem från våra "
+	  "medlemsföreningar.\n\nMvh\nMaria",
+	  "Frågor inför mötet.docx",
+	  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	  { NULL }, true, NULL },
+	{ "a long request to take a member's question to the meeting passes it on",
+	  "Fwd: Daglig verksamhet Verkstan flyttar",
+	  "Hej Karin! Kan vi ta med den här frågan från en av våra medlemmar till mötet den "
+	  "10/12?\n/Anna\n\n---------- Forwarded message ---------\nFrån: Monica Persson "
+	  "<monica.persson@telia.com>\nDate: sön 22 nov. 2026 kl 19:03\nSubject: Daglig "
+	  "verksamhet Verkstan flyttar\nTo: <anna@fub-exempelstad.se>\n\nHej Anna\nVi har "
+	  "fått veta att Verkstan ska flytta till Norrby. Varför flyttas verksamheten så långt "
+	  "bort?\n\nKan du ta upp det på nästa möte med kommunen?\n\nHälsningar Monica\n",
+	  NULL, NULL,
+	  { "Vi har fått veta att Verkstan ska flytta till Norrby. Varför flyttas verksamheten "
+	    "så långt bort?" }, false, "monica.persson@telia.com" },
+	{ "in what capacity the writer writes is no background",
+	  "Ledsagning",
+	  "Hej!\n\nJag är medlem i FUB men skriver privat, jag har pratat med Anna om det. Min "
+	  "bror har inte fått någon ledsagare sedan i somras. Vad gör kommunen när det inte "
+	  "finns någon ledsagare?\n\nMvh Ahmed",
+	  NULL, NULL,
+	  { "Min bror har inte fått någon ledsagare sedan i somras. Vad gör kommunen när det "
+	    "inte finns någon ledsagare?" }, false, NULL },
 	{ "a long letter: background far above the question stays out",
 	  "Korttidsvistelse",
 	  "Hej!\n\nRBU Exempelstad har ett sextiotal medlemsfamiljer och har funnits i "
@@ -835,6 +884,15 @@ static const struct {
 	  "Vi kommer, och vår kassör Per Ek följer med. Kan vi ta upp den nya "
 	  "hemtjänstavgiften på mötet? Flera medlemmar har fått högre räkningar.",
 	  { "Den nya hemtjänstavgiften" } },
+	/* a short topic before ':' and a question that only points back at it:
+	 * the topic leads the title; a question that names its matter needs none */
+	{ "Frågor",
+	  "- Hjälpmedel: väntetiden för en ny elrullstol är nu ett halvår. Hur kan det bli "
+	  "kortare?\n- Simhallen: bassängen har varit stängd sedan september. När öppnar den "
+	  "igen?\n- Skolskjuts: barnen får vänta länge på taxin. Kan kommunen ställa krav på "
+	  "kortare väntetid?\n",
+	  { "Hjälpmedel: hur kan det bli kortare", "Simhallen: när öppnar den igen",
+	    "Kan kommunen ställa krav på kortare väntetid" } },
 	/* a newsletter's subject names the letter, not a matter */
 	{ "Nyhetsbrev från FUB Exempelstad",
 	  "Hur går det med bygget av den nya gruppbostaden på Ekvägen?",
