@@ -114,11 +114,14 @@ struct classify_keyword {
 struct classify_automaton {
 	uint8_t byte_class[256]; /* 0: a byte no pattern contains */
 	uint32_t n_classes;
-	/* n_states * n_classes, a complete DFA; an entry is the next state
-	 * times 2, plus 1 when some pattern ends there or on its failure
-	 * chain. States are numbered breadth first, so the shallow states that
-	 * most bytes visit share cache lines. */
-	uint32_t *next;
+	/* n_states * n_classes, a complete DFA: the next state, in 16 bits
+	 * where the states fit (next16; the table is a classifier's largest
+	 * allocation), else in 32 (next32); the other is NULL. States are
+	 * numbered breadth first, so the shallow states that most bytes visit
+	 * share cache lines. */
+	uint16_t *next16;
+	uint32_t *next32;
+	uint8_t *ends;   /* per state: some pattern ends there or on its failure chain */
 	int32_t *trie;   /* while building: the trie, then the DFA, unnumbered */
 	int32_t *out;    /* pattern that ends in this state, or -1 */
 	int32_t *dict;   /* nearest state on the failure chain with out >= 0, or -1 */

@@ -737,15 +737,15 @@ void classify_automaton_build(struct classify_automaton *ac, const struct classi
 			queue[tail++] = s;
 		}
 	}
-	/* renumber breadth first (root first) and fold the output flag in. In
-	 * place: the table is a classifier's largest allocation (megabytes),
-	 * and a second one beside it would double the peak memory of agendad
-	 * and agendactl at start. */
+	/* renumber breadth first (root first), in place: the table is a
+	 * classifier's largest allocation (megabytes), and a second one beside
+	 * it would double the peak memory of agendad and agendactl at start */
 	{
 		uint32_t *id = xmalloc(n * sizeof(*id)), *row = xmalloc(nc * sizeof(*row));
 		int32_t *out = xmalloc(n * sizeof(*out)), *dict = xmalloc(n * sizeof(*dict));
 		uint32_t *depth = xmalloc(n * sizeof(*depth));
 		uint32_t *next = (uint32_t *)ac->trie; /* the same cells, next's meaning */
+		uint8_t *ends = xmalloc(n);
 		bool *placed = xcalloc(n, sizeof(*placed));
 
 		id[0] = 0;
@@ -758,11 +758,10 @@ void classify_automaton_build(struct classify_automaton *ac, const struct classi
 			dict[s] = ac->dict[old] >= 0 ? (int32_t)id[ac->dict[old]] : -1;
 			depth[s] = ac->depth[old];
 		}
-		for (size_t k = 0; k < n * nc; k++) {
-			uint32_t t = id[ac->trie[k]];
-
-			next[k] = t << 1 | (out[t] >= 0 || dict[t] >= 0);
-		}
+		for (size_t s = 0; s < n; s++)
+			ends[s] = out[s] >= 0 || dict[s] >= 0;
+		for (size_t k = 0; k < n * nc; k++)
+			next[k] = id[ac->trie[k]];
 		/* row old goes to row id[old], one cycle of the permutation at a
 		 * time: row carries the row that is on its way */
 		for (size_t start = 0; start < n; start++) {
@@ -788,8 +787,20 @@ void classify_automaton_build(struct classify_automaton *ac, const struct classi
 		free(ac->dict);
 		free(ac->depth);
 		ac->trie = NULL;
-		/* the trie was allocated for every byte of every pattern */
-		ac->next = xreallocarray(next, n * nc, sizeof(*next));
+		if (n <= (size_t)UINT16_MAX + 1) {
+			/* narrowed in place: entry k's two bytes go where entries
+			 * up to k, already read, were */
+			for (size_t k = 0; k < n * nc; k++) {
+				uint16_t v = (uint16_t)next[k];
+
+				memcpy((unsigned char *)next + k * sizeof(v), &v, sizeof(v));
+			}
+			ac->next16 = xreallocarray(next, n * nc, sizeof(*ac->next16));
+		} else {
+			/* the trie was allocated for every byte of every pattern */
+			ac->next32 = xreallocarray(next, n * nc, sizeof(*next));
+		}
+		ac->ends = ends;
 		ac->out = out;
 		ac->dict = dict;
 		ac->depth = depth;
@@ -865,11 +876,11 @@ void classify_automaton_match(const struct classify_automaton *ac,
 	if (ac->n_states == 0 || s == NULL)
 		return;
 	for (size_t i = 0; i < doc->stream.len && doc->n_matches < max_matches; i++) {
-		uint32_t v = ac->next[state * nc + ac->byte_class[s[i]]];
+		size_t k = state * nc + ac->byte_class[s[i]];
 		int32_t t;
 
-		state = v >> 1;
-		if ((v & 1) == 0)
+		state = ac->next16 != NULL ? ac->next16[k] : ac->next32[k];
+		if (!ac->ends[state])
 			continue;
 		for (t = ac->out[state] >= 0 ? (int32_t)state : ac->dict[state];
 		     t >= 0 && doc->n_matches < max_matches; t = ac->dict[t]) {
@@ -923,7 +934,9 @@ void classify_automaton_match(const struct classify_automaton *ac,
 void classify_automaton_free(struct classify_automaton *ac)
 {
 	free(ac->trie);
-	free(ac->next);
+	free(ac->next16);
+	free(ac->next32);
+	free(ac->ends);
 	free(ac->out);
 	free(ac->dict);
 	free(ac->depth);

@@ -1062,6 +1062,54 @@ static const struct {
     {"Lokalen för mötet har ingen hörslinga", "samverkan-delaktighet"},
 };
 
+/* The keyword DFA keeps its states in 16 bits where they fit and in 32
+ * where they do not (a long categories.conf): both find the same keywords. */
+static void test_automaton_widths(void **state)
+{
+	enum { N_WIDE = 9000 };
+	static const char text[] = " x q08765abcdefgh yq00001abcdefgh q00001abcdefg ";
+	struct classify_pattern *pats = xcalloc(N_WIDE, sizeof(*pats));
+	const size_t sizes[] = { 100, 9000 };
+
+	(void)state;
+	for (size_t i = 0; i < N_WIDE; i++) {
+		/* a shared digit trie, then eight states of each pattern's own */
+		pats[i].bytes = xasprintf("q%05zuabcdefgh", i);
+		pats[i].keyword = (uint32_t)i;
+	}
+	for (size_t w = 0; w < N_ELEMENTS(sizes); w++) {
+		struct classify_automaton ac = { 0 };
+		struct classify_doc doc = { 0 };
+
+		classify_automaton_build(&ac, pats, sizes[w]);
+		assert_int_equal(ac.n_states > 65536, w == 1);
+		if (ac.n_states > 65536) {
+			assert_non_null(ac.next32);
+			assert_null(ac.next16);
+		} else {
+			assert_non_null(ac.next16);
+			assert_null(ac.next32);
+		}
+		doc.stream.data = xstrdup(text);
+		doc.stream.len = strlen(text);
+		classify_automaton_match(&ac, pats, &doc);
+		/* q00001 (inside "yq00001...") in both; q08765 only in the wide one */
+		assert_int_equal(doc.n_matches, w == 0 ? 1 : 2);
+		for (size_t m = 0; m < doc.n_matches; m++) {
+			const char *at = text + doc.matches[m].start;
+
+			assert_int_equal(doc.matches[m].end - doc.matches[m].start, 14);
+			assert_memory_equal(at, pats[doc.matches[m].pattern].bytes, 14);
+		}
+		free(doc.matches);
+		free(doc.stream.data);
+		classify_automaton_free(&ac);
+	}
+	for (size_t i = 0; i < N_WIDE; i++)
+		free(pats[i].bytes);
+	free(pats);
+}
+
 static void test_model_roundtrip(void **state)
 {
 	struct classifier *fit, *copy = new_classifier(conf_text), *empty;
@@ -1376,7 +1424,7 @@ int main(void)
 	    cmocka_unit_test(test_unseen),        cmocka_unit_test(test_correction),
 	    cmocka_unit_test(test_correction_near), cmocka_unit_test(test_reader),
 	    cmocka_unit_test(test_fallback),      cmocka_unit_test(test_similarity),
-	    cmocka_unit_test(test_vectors),
+	    cmocka_unit_test(test_vectors), cmocka_unit_test(test_automaton_widths),
 	    cmocka_unit_test(test_model_roundtrip), cmocka_unit_test(test_model_refused),
 	    cmocka_unit_test(test_model_whole_but_wrong),
 	};
