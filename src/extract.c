@@ -1766,7 +1766,8 @@ static void clean_lines(struct lines *ls)
 static const char *const ask_phrases[] = {
 	"undrar", "vill veta", "vill gärna veta", "skulle vilja veta", "vill få veta",
 	"önskar få veta", "vill ha svar", "önskar svar", "ber om svar", "vill fråga",
-	"vill ställa en fråga", "önskar information", "vill ha information", "önskar en redogörelse",
+	"vill ställa en fråga", "vi frågar", "jag frågar", "önskar information",
+	"vill ha information", "önskar en redogörelse",
 	"vill ha en redogörelse", "ber om en redogörelse", "vill ha en redovisning",
 	"önskar en redovisning", "vill ha en dragning", "önskar en dragning", "vill att kommunen",
 	"önskar att kommunen", "ber kommunen", "ber förvaltningen", "vill att förvaltningen",
@@ -1991,8 +1992,10 @@ static bool is_intro(const char *s)
 					       "till er", NULL };
 	static const char *const about[] = { "om", "angående", "kring", "gällande", "rörande",
 					     "beträffande", NULL };
-	static const char *const presenting[] = { "här kommer", "här är", "lyfta", "ta upp",
-						  "ställa", "till mötet", "inför", "på mötet",
+	/* "... två saker som vi gärna tar upp den 3 december." */
+	static const char *const presenting[] = { "här kommer", "här är", "lyfta", "lyfter",
+						  "ta upp", "tar upp", "tas upp", "ställa",
+						  "till mötet", "inför", "på mötet",
 						  "till dagordningen", NULL };
 	size_t words = count_words(s);
 
@@ -2371,6 +2374,32 @@ static bool is_inline_closing(const char *s)
 							  ci_find(s, "sent from") != NULL));
 }
 
+/* A paragraph written in one go, greeting and signature inside it: "Hej
+ * Karin och alla, jag skriver för FUB eftersom ... i ett mejl." opens it,
+ * said about the writing, and "Tack på förhand och hälsningar från Birgitta
+ * Åkesson, styrelseledamot, tel ..." closes it. first: s is the first of
+ * several sentences, else the last. */
+static bool is_run_in_frame(const char *s, bool first)
+{
+	static const char *const writing[] = { "skriver", "mejl", "mejlet", "mail", "mailet",
+					       "hör av mig", "hör av oss", NULL };
+	static const char *const signoff_starts[] = { "tack", "med vänlig", "vänliga", "vänlig",
+						      "hälsningar", "mvh", "bästa hälsningar",
+						      "varma hälsningar", NULL };
+	static const char *const signoff[] = { "hälsningar", "hälsning", "mvh", NULL };
+	/* greeting_rest() wants the greeting alone on its line or sentence */
+	static const char *const greetings[] = { "hej", "hejsan", "hallå", "god morgon",
+						 "god dag", "goddag", "kära", NULL };
+
+	if (has_question_mark(s))
+		return false;
+	if (first)
+		return starts_any(s, greetings) && contains_word_any(s, writing) &&
+		       sentence_asks(s) == 0;
+	return starts_any(s, signoff_starts) && contains_word_any(s, signoff) &&
+	       sentence_asks(s) == 0;
+}
+
 /* "En rättelse: under punkt 5 står det att ...", "Två små rättelser: jag
  * heter Lindholm": a correction of the minutes, for the secretary, not a
  * question for the agenda. What follows it in its paragraph goes with it. */
@@ -2647,8 +2676,10 @@ static void filter_sentences(const char *text, bool drop_meta, bool attachments,
 			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
 		else if (after_attendance && is_attendance_detail(s))
 			kinds[i] = SENT_DROP;
-		else if (i > 0 && i + 1 == n && is_inline_closing(s))
+		else if (i > 0 && i + 1 == n && (is_inline_closing(s) || is_run_in_frame(s, false)))
 			kinds[i] = SENT_DROP; /* "... igen? Mvh Ronny DHR" on the same line */
+		else if (i == 0 && n > 1 && is_run_in_frame(s, true))
+			kinds[i] = SENT_DROP;
 		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || attendance ||
 			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
 			 is_ps_ds(s) || is_backing(s) || is_capacity(s))
@@ -2955,6 +2986,47 @@ static bool is_marker_line(const struct line *l)
 	return !line_blank(l) && list_marker(l->t, NULL) != NULL;
 }
 
+/* "1. Barn som inte går till skolan", a blank line, then a paragraph that
+ * asks, then "2. Information efter diagnos" and its paragraph: a newsletter's
+ * numbered headings (Outlook's text of <h2>), each over the text it names. The
+ * item stands alone between blank lines, so no wrapped sentence can start on
+ * it, and the list is loose: a paragraph lies between it and the list's next
+ * or previous item, which a list of topics ("1. Färdtjänst\n\n2. Boende")
+ * and its closing paragraph never have. Returns the line of the paragraph
+ * under the item, or 0. */
+static size_t item_heads_paragraph(const struct line *v, size_t i, size_t n, const char *rest)
+{
+	static const char *const parts[] = { "bakgrund", "fråg", "förslag", "yrkande", NULL };
+	size_t k, e, len;
+	bool asks = false;
+
+	if (i + 2 >= n || !line_blank(&v[i + 1]) || (i > 0 && !line_blank(&v[i - 1])) ||
+	    strlen(rest) >= 70 || strchr(".?!:,;", last_char(rest)) != NULL ||
+	    !cp_is_upper(u8_next(rest, &len)) || count_words(rest) > 8 ||
+	    contains_stem_any(rest, parts) || greeting_rest(rest) != NULL || is_closing(rest))
+		return 0;
+	k = next_nonblank(v, i + 1, n);
+	if (k >= n || is_marker_line(&v[k]) || !cp_is_upper(u8_next(v[k].t, &len)))
+		return 0;
+	for (e = k; e < n && !line_blank(&v[e]) && !is_marker_line(&v[e]); e++)
+		asks = asks || strchr(v[e].t, '?') != NULL;
+	if (!asks)
+		return 0;
+	e = next_nonblank(v, e, n);
+	if (e < n && is_marker_line(&v[e]))
+		return k;
+	/* back over the previous item's paragraph to that item */
+	bool text = false;
+	for (size_t j = i; j-- > 0 && i - j <= 40;) {
+		if (line_blank(&v[j]))
+			continue;
+		if (is_marker_line(&v[j]))
+			return text ? k : 0;
+		text = true;
+	}
+	return 0;
+}
+
 /* Builds item and paragraph blocks. Paragraph text is filtered sentence by
  * sentence; items keep their text as written. */
 /* A line break that ends a paragraph although no blank line follows (HTML
@@ -3114,6 +3186,23 @@ static bool cell_table_blocks(const struct line *v, size_t i, size_t n, int sect
 }
 
 static size_t overlap(const char *a, const char *b);
+static size_t word_stems(const char *s, char stems[][24], size_t max);
+
+/* Two questions in a row are about different things when they share no word
+ * stem. Questions asked in words are long sentences that tell their matter
+ * too ("... vi undrar vad kommunen gör ..."), where a stem or two in common
+ * ("kommunen") is chance: there a follow-up shares a quarter of its stems. */
+static bool distinct_questions(const char *p, const char *q, bool in_words)
+{
+	char stems[OVERLAP_MAX_WORDS][24];
+	size_t common = overlap(p, q), np, nq;
+
+	if (common == 0 || !in_words)
+		return common == 0;
+	np = word_stems(p, stems, OVERLAP_MAX_WORDS);
+	nq = word_stems(q, stems, OVERLAP_MAX_WORDS);
+	return common * 4 < (np < nq ? np : nq);
+}
 
 /* A sentence that asks, for split_independent(): with a '?', or in words
  * with a word that adds it to others ("Vi undrar också om ..."). */
@@ -3142,23 +3231,30 @@ static bool split_independent(const char *text, int indent, int section, struct 
 	bool *asks = NULL;
 	size_t n, n_q = 0, prev_q = SIZE_MAX, from = 0;
 	bool split = true;
+	/* "... vi undrar vad ... . ... så vi vill veta om ... . ... så vi frågar
+	 * hur ...": a writer who never uses '?' asks in words, each sentence a
+	 * question of its own (an older writer's one long paragraph) */
+	bool in_words = strchr(text, '?') == NULL;
 
-	/* at least one '?' among two questions */
-	if (strchr(text, '?') == NULL)
+	/* the cheap tests first: two asking sentences of five words are 60
+	 * bytes at least, and most paragraphs ask in none of these words */
+	if (in_words && (strlen(text) < 60 || (ci_find(text, "undrar") == NULL &&
+						    ci_find(text, "veta") == NULL &&
+						    ci_find(text, "frågar") == NULL)))
 		return false;
 	n = split_sentences(text, &sv);
 	asks = xcalloc(n + 1, sizeof(*asks));
 	for (size_t i = 0; i < n && split; i++) {
 		char *q = xstrndup(text + sv[i].start, sv[i].len);
 
-		asks[i] = is_further_question(q);
+		asks[i] = in_words ? sentence_asks(q) > 0 : is_further_question(q);
 		if (asks[i]) {
 			if (count_words(q) < 5 || is_meta(q))
 				split = false;
 			else if (prev_q != SIZE_MAX) {
 				char *p = xstrndup(text + sv[prev_q].start, sv[prev_q].len);
 
-				split = overlap(p, q) == 0;
+				split = distinct_questions(p, q, in_words);
 				free(p);
 			}
 			prev_q = i;
@@ -3423,8 +3519,15 @@ static void build_blocks(const struct line *v, size_t n, bool from_html, struct 
 			/* "Fråga 3. Avgiften för lunch\nAvgiften höjdes ...\nVilket
 			 * ...?": a heading, and the item is what is under it */
 			bool headed = i + 1 < n && is_heading_over(rest, &v[i + 1]);
-			bool cont = headed, asked = false;
+			size_t under = headed ? 0 : item_heads_paragraph(v, i, n, rest);
+			bool cont, asked = false;
 			struct block *blk;
+
+			if (under > 0) {
+				headed = true;
+				i = under - 1;
+			}
+			cont = headed;
 
 			if (!headed)
 				append_words(&b, rest);

@@ -536,6 +536,36 @@ static const struct inline_case inline_cases[] = {
 	    "Familjerna får i stället erbjudande om vistelse dagtid på vardagar, vilket inte "
 	    "hjälper dem som behöver sova. Vistelser ställs också in med kort varsel. Hur många "
 	    "barn väntar i dag på ett beslut om korttidsvistelse?" }, false, NULL },
+	{ "numbered headings between blank lines head their paragraphs",
+	  "Frågor inför mötet",
+	  "Hej alla!\n\n1. Korttidsboende för tonåringar\n\nFlera familjer väntar länge. "
+	  "Hur många platser finns i dag?\n\n2. Ledsagning på kvällar\n\nKan kommunen "
+	  "ge fler timmar?\n\nHälsningar\nEva",
+	  NULL, NULL,
+	  { "Korttidsboende för tonåringar: Flera familjer väntar länge. Hur många platser "
+	    "finns i dag?",
+	    "Ledsagning på kvällar: Kan kommunen ge fler timmar?" }, false, NULL },
+	{ "one paragraph, asked in words, greeting and signature run in",
+	  "Frågor från föreningen",
+	  "Hej Eva och alla i gruppen, jag skriver för föreningen i det här mejlet. Det gäller "
+	  "korttidshemmet Ekbacken där personalen byts ut hela tiden, och vi undrar vad "
+	  "kommunen gör för att behålla personalen där. Sedan har avgiften för fritidsresor "
+	  "blivit högre i år, så vi vill veta om kommunen tänker sänka taxan för resorna nästa "
+	  "år. Tack på förhand och hälsningar från Birgitta Åkesson, styrelseledamot, tel "
+	  "070-123 45 67",
+	  NULL, NULL,
+	  { "Det gäller korttidshemmet Ekbacken där personalen byts ut hela tiden, och vi "
+	    "undrar vad kommunen gör för att behålla personalen där.",
+	    "Sedan har avgiften för fritidsresor blivit högre i år, så vi vill veta om kommunen "
+	    "tänker sänka taxan för resorna nästa år." }, false, NULL },
+	{ "a paragraph announcing the things to bring up",
+	  "Inför mötet",
+	  "Hej!\n\nJag har talat med några medlemmar om två saker som vi gärna tar upp i "
+	  "vår.\n\nFritidsgården stänger klockan 19. Kan den vara öppen längre?\n\n"
+	  "Skolskjutsen kommer ofta sent. Vem följer upp det?\n\nVänligen\nEva",
+	  NULL, NULL,
+	  { "Fritidsgården stänger klockan 19. Kan den vara öppen längre?",
+	    "Skolskjutsen kommer ofta sent. Vem följer upp det?" }, false, NULL },
 };
 
 static void test_inline_cases(void **state)
