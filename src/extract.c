@@ -2906,6 +2906,26 @@ static void heading_into_text(struct block *b)
 	b->words = count_words(t);
 }
 
+/* The headings of one question's own parts ("Bakgrund", "Fråga 2",
+ * "Förslag"): never the heading of a question or of a section. */
+static const char *const question_parts[] = { "bakgrund", "fråg", "förslag", "yrkande",
+					      "sammanfattning", "svar", NULL };
+
+/* A line shaped as a heading: short, capitalised, at most eight words and
+ * no sentence (no end punctuation), neither a question's part nor a
+ * greeting or closing. The callers add what their place needs. */
+static bool heading_shaped(const char *t)
+{
+	size_t len = strlen(t), n;
+
+	if (len == 0 || len >= 70 || strchr(".?!:,;", last_char(t)) != NULL ||
+	    !cp_is_upper(u8_next(t, &n)))
+		return false;
+	n = count_words(t);
+	return n >= 1 && n <= 8 && !contains_stem_any(t, question_parts) &&
+	       greeting_rest(t) == NULL && !is_closing(t);
+}
+
 /* "Nattbemanningen i gruppbostäderna" over "Från och med den 1 april
  * ersätts ...": a short line of its own, not a sentence, naming a matter,
  * directly over text that starts a sentence on the next line, and no
@@ -2918,8 +2938,6 @@ static void heading_into_text(struct block *b)
  * ("FUB Exempelstad", "Styrelsen", "Lena Holm") are not its heading. */
 static bool is_heading_over(const char *t, const struct line *next)
 {
-	static const char *const parts[] = { "bakgrund", "fråg", "förslag", "yrkande",
-					     "sammanfattning", "svar", NULL };
 	static const char *const clause[] = {
 		"jag", "vi", "du", "ni", "han", "hon", "hen", "de", "dem", "den", "det", "min",
 		"mitt", "mina", "vår", "vårt", "våra", "er", "ert", "era", "sin", "sitt", "sina",
@@ -2928,22 +2946,17 @@ static bool is_heading_over(const char *t, const struct line *next)
 	};
 	/* "Tack för senast", "God fortsättning": said to the reader */
 	static const char *const wishes[] = { "god", "gott", "glad", "glada", "trevlig", NULL };
-	size_t len = strlen(t), n;
-	char end = last_char(t);
+	size_t n;
 
-	if (len == 0 || len >= 70 || next == NULL || line_blank(next) ||
-	    strchr(".?!:,;", end) != NULL || !cp_is_upper(u8_next(t, &n)) ||
-	    !cp_is_upper(u8_next(next->t, &n)) || strlen(next->t) < len ||
+	if (next == NULL || line_blank(next) || !heading_shaped(t) ||
+	    !cp_is_upper(u8_next(next->t, &n)) || strlen(next->t) < strlen(t) ||
 	    list_marker(next->t, NULL) != NULL)
 		return false;
-	n = count_words(t);
-	if (n < 1 || n > 8 || contains_word_any(t, clause) || contains_stem_any(t, parts) ||
-	    contains_word_any(t, association_words) || contains_word_any(t, role_words) ||
-	    ci_find(t, "förening") != NULL || ci_find(t, "förbund") != NULL ||
-	    starts_any(t, wishes) || greeting_rest(t) != NULL || is_pleasantry(t) ||
-	    is_closing(t))
+	if (contains_word_any(t, clause) || contains_word_any(t, association_words) ||
+	    contains_word_any(t, role_words) || ci_find(t, "förening") != NULL ||
+	    ci_find(t, "förbund") != NULL || starts_any(t, wishes) || is_pleasantry(t))
 		return false;
-	if (n >= 2) {
+	if (count_words(t) >= 2) {
 		/* a person's name: short words, each capitalised */
 		bool name = true;
 		size_t cl;
@@ -2996,14 +3009,11 @@ static bool is_marker_line(const struct line *l)
  * under the item, or 0. */
 static size_t item_heads_paragraph(const struct line *v, size_t i, size_t n, const char *rest)
 {
-	static const char *const parts[] = { "bakgrund", "fråg", "förslag", "yrkande", NULL };
 	size_t k, e, len;
 	bool asks = false;
 
 	if (i + 2 >= n || !line_blank(&v[i + 1]) || (i > 0 && !line_blank(&v[i - 1])) ||
-	    strlen(rest) >= 70 || strchr(".?!:,;", last_char(rest)) != NULL ||
-	    !cp_is_upper(u8_next(rest, &len)) || count_words(rest) > 8 ||
-	    contains_stem_any(rest, parts) || greeting_rest(rest) != NULL || is_closing(rest))
+	    !heading_shaped(rest))
 		return 0;
 	k = next_nonblank(v, i + 1, n);
 	if (k >= n || is_marker_line(&v[k]) || !cp_is_upper(u8_next(v[k].t, &len)))
@@ -3435,8 +3445,6 @@ static void mark_labels(struct blocks *bs)
  * capitals: the text under a heading is not. */
 static bool is_section_heading(const char *t)
 {
-	static const char *const parts[] = { "bakgrund", "fråg", "vår fråg", "våra fråg",
-					     "förslag", "yrkande", "sammanfattning", NULL };
 	size_t letters = 0, len;
 	char end;
 
@@ -3451,7 +3459,7 @@ static bool is_section_heading(const char *t)
 	}
 	end = last_char(t);
 	return letters >= 5 && count_words(t) <= 6 && (end == '\0' || !strchr(".?!,;", end)) &&
-	       !contains_stem_any(t, parts);
+	       !contains_stem_any(t, question_parts);
 }
 
 static bool has_lower(const char *t)
