@@ -1,8 +1,9 @@
 /* fuzz_extract.c - libFuzzer target for extract and triage: the first line of
  * the input is the subject, the rest the body of a hand-built mail_text.
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude \
- *     tests/fuzz/fuzz_extract.c src/extract.c src/triage.c src/util.c src/err.c \
+ *     tests/fuzz/fuzz_extract.c src/extract*.c src/triage.c src/util.c src/err.c \
  *     src/log.c -lutf8proc -lgnutls -lsystemd -o fuzz_extract
+ * (or: make FUZZ=extract fuzz-build)
  *   ./fuzz_extract -max_len=65536 tests/data/extract */
 #include <stdlib.h>
 #include <string.h>

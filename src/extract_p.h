@@ -1,0 +1,261 @@
+/* extract_p.h - private interface between the files of the extraction stage.
+ *
+ *   extract.c           the public API and the order of the steps: what a
+ *                       segment's blocks become (split_blocks, split_prose,
+ *                       split_list, emit_question), the Subject's place
+ *   extract_text.c      UTF-8 and case-insensitive matching, words, step 1
+ *                       (sanitize), lines, crude stems
+ *   extract_quote.c     step 2: quoted replies, forwards, header blocks,
+ *                       attributions (process_segment)
+ *   extract_sign.c      step 3 by lines: greetings, closings, signatures,
+ *                       footers, disclaimers, banners (clean_lines)
+ *   extract_sentence.c  step 3 by sentences: what a sentence is, whether it
+ *                       asks, which go (filter_sentences)
+ *   extract_block.c     step 4: lists, headings, tables, paragraphs as
+ *                       blocks (build_blocks)
+ *   extract_title.c     subject prefixes, generic subjects, titles
+ *
+ * Past sanitize(), every function works on sanitized text (valid UTF-8, LF
+ * only), so none checks for a broken sequence. Word lists are NULL-terminated
+ * and lowercase, as fold_dup() leaves the text they are matched against. */
+#ifndef AGENDAD_EXTRACT_P_H
+#define AGENDAD_EXTRACT_P_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agendad/extract.h"
+#include "agendad/util.h"
+
+/* background paragraphs are matched to questions on their first this many
+ * long words, which keeps the comparison (quadratic in it) cheap */
+#define OVERLAP_MAX_WORDS 40
+
+struct line {
+	const char *t; /* without leading and trailing blanks; "" when blank */
+	int indent; /* leading columns */
+	bool quoted; /* starts with '>' */
+	bool gap; /* a blank standing for dropped quoted lines */
+};
+
+struct lines {
+	struct line *v;
+	size_t n, cap;
+};
+
+enum prefix_kind {
+	PREFIX_NONE,
+	PREFIX_REPLY,
+	PREFIX_FORWARD,
+};
+
+enum marker {
+	MARK_NONE,
+	MARK_NUMBER,
+	MARK_LETTER,
+	MARK_LABEL,
+	MARK_BULLET,
+};
+
+struct extract_ctx {
+	struct strlist questions;
+	/* beside each question, the writer's own heading over it, or "" */
+	struct strlist headings;
+	/* 1 + the index of the forwarding note's last question while its
+	 * forward is read, else 0: a forwarded text that asks nothing is the
+	 * background of that question ("Vi undrar hur kommunen ser på detta?") */
+	size_t note_question;
+	char *forwarded_from;
+	bool in_reply_to; /* the mail has In-Reply-To: a reply unless it says otherwise */
+	bool from_html; /* line breaks are the writer's paragraphs, not a wrap */
+	bool attachments; /* the mail has a file worth opening */
+	bool file_questions; /* the text says questions are in the file */
+	bool subject_ref; /* the text points at the Subject as a question */
+	/* the writer said something of their own that asks nothing (who
+	 * attends, "inga frågor", when the meeting starts): the Subject is then
+	 * no question either */
+	bool said;
+	/* the forwarding note being split is itself a forwarded mail: two
+	 * member mails attached side by side come out as a forward in a
+	 * forward, and the first keeps its own background */
+	bool nested_note;
+};
+
+struct sentence {
+	size_t start, len;
+};
+
+struct filtered {
+	char *text; /* owned; "" when nothing is left */
+	int asks; /* the strongest sentence_asks() of a sentence that is no meta request */
+	bool file_questions; /* "Se bifogad fil med våra frågor." */
+	bool subject_ref; /* "Frågan i ämnesraden ...": the Subject asks too */
+	bool said; /* a sentence of the writer's own that asks nothing went */
+};
+
+struct block {
+	bool item;
+	bool label; /* an item naming the topic of the items under it */
+	int indent; /* of an item's marker line */
+	char marker[8]; /* an item's bullet ("-", "·", "o"); "" for a number */
+	int section; /* text between two dropped quotes of an interleaved reply */
+	int strength; /* sentence_asks() of its strongest sentence */
+	bool asks; /* a question of its own, decided by split_*() */
+	bool indented;
+	bool raw; /* a paragraph not yet through filter_sentences() */
+	bool qmark; /* the paragraph as written has a '?' */
+	size_t words;
+	char *text; /* owned, single-spaced */
+	/* owned: the writer's heading on a line of its own over the text
+	 * ("Fråga 3. Avgiften för lunch\nAvgiften höjdes ..."), its title
+	 * when it is a question; or NULL */
+	char *heading;
+	struct buf pre, post; /* background joined before and after */
+	bool used; /* joined into another block */
+};
+
+struct blocks {
+	struct block *v;
+	size_t n, cap;
+};
+
+/* ---- extract_text.c ---- */
+
+/* The code point at s, its length in *len_r. Named apart from
+ * libunistring's u8_next(), which is in agendad's link through libidn2. */
+int32_t ex_u8_next(const char *s, size_t *len_r);
+int32_t cp_lower(int32_t c);
+bool cp_is_upper(int32_t c);
+bool cp_is_lower(int32_t c);
+const char *u8_skip(const char *s);
+/* s starts with a letter or digit */
+bool at_alnum(const char *s);
+/* Case-insensitive prefix match: the end of the match in s, or NULL;
+ * ci_word_prefix() only where the match ends a word. */
+const char *ci_prefix(const char *s, const char *p);
+const char *ci_word_prefix(const char *s, const char *p);
+const char *ci_find(const char *h, const char *p);
+/* p as a whole word (or phrase) in h */
+const char *ci_find_word(const char *h, const char *p);
+bool ci_equal(const char *a, const char *b);
+bool equals_any(const char *s, const char *const *list);
+/* Whether s starts with, contains, or contains as a word (or, stem, as the
+ * start of a word) one of the patterns of list. */
+bool starts_any(const char *s, const char *const *list);
+bool contains_any_within(const char *s, size_t max, const char *const *list);
+bool contains_any(const char *s, const char *const *list);
+bool contains_word_any(const char *s, const char *const *list);
+bool contains_stem_any(const char *s, const char *const *list);
+bool contains_word(const char *s, const char *word);
+/* Cuts s to at most max bytes without splitting a character. */
+void u8_truncate(char *s, size_t max);
+/* Uppercases the first letter, as a new string. */
+char *u8_capitalize(const char *s);
+
+bool is_blank_char(char c);
+const char *skip_blanks(const char *s);
+size_t count_words(const char *s);
+/* the last non-blank byte, or 0 */
+char last_char(const char *s);
+/* a '?' that ends a question: not one in a link or closing quoted speech */
+bool has_question_mark(const char *s);
+bool has_digit(const char *s);
+size_t count_digits(const char *s);
+/* "10:12", "9.30" */
+bool has_clock_time(const char *s);
+/* Appends s to b with runs of blanks collapsed to one space. */
+void append_words(struct buf *b, const char *s);
+void trim_buf(struct buf *b);
+/* The next word of s, from *w_r to *end_r without trailing punctuation;
+ * returns where the word ends, or NULL when there is none. */
+const char *next_word(const char *s, const char **w_r, const char **end_r);
+/* [w, end) is one of list, case-insensitively */
+bool word_in(const char *w, const char *end, const char *const *list);
+
+/* Step 1: appends s to out as valid UTF-8 with LF line ends, odd spaces
+ * made plain and invisible characters dropped; one_line: line breaks and
+ * tabs become spaces too. */
+void sanitize(struct buf *out, const char *s, bool one_line);
+
+void lines_push(struct lines *ls, const struct line *l);
+/* l as the line s: its text after the leading blanks, their width */
+void line_set(struct line *l, const char *s);
+/* Splits text (modified in place) into lines. */
+void split_lines(char *text, struct lines *ls);
+bool line_blank(const struct line *l);
+/* the first non-blank line from i on, or n */
+size_t next_nonblank(const struct line *v, size_t i, size_t n);
+
+/* Crude stems: the first five letters of words of five letters or more. */
+size_t word_stems(const char *s, char stems[][24], size_t max);
+/* how many stems of a's first OVERLAP_MAX_WORDS b has too */
+size_t overlap(const char *a, const char *b);
+
+/* ---- extract_quote.c ---- */
+
+/* Step 2 on the lines v[0..n) of a message (nested: a forwarded one; depth
+ * counts forwards): its own lines go to clean_and_split(), a forward below
+ * them is read the same way, a quoted thread goes. v may be unquoted. */
+void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const char *subject,
+		     bool nested, int depth);
+
+/* ---- extract_sign.c ---- */
+
+/* A greeting at the start of t: the text after it (possibly ""), or NULL. */
+const char *greeting_rest(const char *t);
+bool is_closing(const char *t);
+extern const char *const role_words[];
+extern const char *const association_words[];
+/* "PS. x", "P.S. x": x, or NULL */
+const char *ps_rest(const char *t);
+/* Step 3 by lines: cuts the signature, footers and disclaimers and drops
+ * the greeting. */
+void clean_lines(struct lines *ls);
+
+/* ---- extract_sentence.c ---- */
+
+/* asks to take something up or pass it on ("Kan ni ta upp detta?") */
+bool is_meta(const char *s);
+/* 2: a question mark or a request to the administration; 1: asks in words
+ * ("Vi undrar"); 0: no. */
+int sentence_asks(const char *s);
+/* thanks, hopes and greetings said in passing */
+bool is_pleasantry(const char *s);
+/* s starts as a sentence does: a capital, a digit, a quote or '(' */
+bool sentence_start_at(const char *s);
+/* Splits a single-spaced paragraph into sentences; *out_r is the caller's. */
+size_t split_sentences(const char *text, struct sentence **out_r);
+/* Step 3 by sentences: text without the sentences that are no question. */
+void filter_sentences(const char *text, bool drop_meta, bool attachments, struct filtered *f);
+
+/* ---- extract_block.c ---- */
+
+/* The text after a list marker ("1.", "Fråga 1:", "a)", "-"), or NULL. */
+const char *list_marker(const char *t, enum marker *kind_r);
+/* a new block at the end of bs, owning text */
+struct block *blocks_add(struct blocks *bs, bool item, char *text);
+void blocks_free(struct blocks *bs);
+/* v[i] is a heading in capitals with ordinary text under it */
+bool section_heading_at(const struct line *v, size_t i, size_t n);
+/* Step 4: the blocks of clean lines. */
+void build_blocks(const struct line *v, size_t n, bool from_html, struct blocks *bs);
+
+/* ---- extract_title.c ---- */
+
+/* whether the subject's outermost prefix says reply or forward */
+enum prefix_kind subject_prefix_kind(const char *subject);
+/* a subject that names no matter ("Frågor till mötet") */
+bool subject_is_generic(const char *subject);
+/* A question's title, as a new string. */
+char *title_from_text(const char *text);
+char *title_from_subject(const char *full_subject);
+char *title_from_heading(const char *heading);
+
+/* ---- extract.c ---- */
+
+/* Steps 3 and 4 on the own lines of one segment; forwarding_note: a
+ * forward follows them. */
+void clean_and_split(struct extract_ctx *ctx, struct lines *own, bool forwarding_note);
+
+#endif

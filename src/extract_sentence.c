@@ -1,0 +1,962 @@
+/* extract_sentence.c - step 3 of extraction, sentence by sentence: what a
+ * sentence is, whether it asks, and which sentences are no question; see
+ * extract_p.h.
+ *
+ * sentence_asks() grades a sentence; the is_*() tests name what a mail says
+ * beside its questions (intros, thanks, who attends and what they need, "no
+ * questions this time", asides about the mail, when the meeting starts, "see
+ * the attachment"), and filter_sentences() drops those from a paragraph. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_p.h"
+
+static const char *const ask_phrases[] = {
+	"undrar", "vill veta", "vill gärna veta", "skulle vilja veta", "vill få veta",
+	"önskar få veta", "vill ha svar", "önskar svar", "ber om svar", "vill fråga",
+	"vill ställa en fråga", "vi frågar", "jag frågar", "önskar information",
+	"vill ha information", "önskar en redogörelse",
+	"vill ha en redogörelse", "ber om en redogörelse", "vill ha en redovisning",
+	"önskar en redovisning", "vill ha en dragning", "önskar en dragning", "vill att kommunen",
+	"önskar att kommunen", "ber kommunen", "ber förvaltningen", "vill att förvaltningen",
+	"önskar att förvaltningen", "vill ta upp frågan", "vill lyfta frågan", "önskar ta upp",
+	"vill diskutera", "önskar diskutera", "vill bjuda in", "vill gärna bjuda in", "föreslår att",
+	"yrkar", "vill gärna att kommunen", "önskar gärna att kommunen",
+	"vill gärna att förvaltningen", "vänligen förklara", "vänligen redogör",
+	"vänligen beskriv", "vänligen redovisa", "förklara gärna", "redogör gärna",
+	"beskriv gärna", "ber er förklara", "ber er redogöra",
+	/* "vi vill också veta", "vi skulle gärna höra vad kommunen tänker" */
+	"vill också veta", "vill även veta", "vill dessutom veta", "vill också gärna veta",
+	"skulle också vilja veta", "skulle gärna vilja veta", "vill också fråga",
+	"vill även fråga", "vill höra", "vill gärna höra", "vill också höra",
+	"skulle vilja höra", "skulle gärna höra", "skulle också gärna höra",
+	"skulle också vilja höra", "vill få svar", "vill också ha svar", NULL
+};
+
+bool is_meta(const char *s)
+{
+	static const char *const starts[] = {
+		"se nedan", "se mejl", "se mail", "se mejlet", "se mailet", "se vidarebefordrat",
+		"se nedanstående", "se bifogat mejl", "vidarebefordrar", "skickar vidare", "fyi",
+		"för kännedom", "för info", "svar nedan", "se svar", "se mina svar", "se våra svar",
+		"se kommentarer", "se mina kommentarer", "kommentarer nedan", "mina svar",
+		"svarar nedan", "svar i texten", NULL
+	};
+	static const char *const deictic[] = { "detta", "denna", "den här", "det här", "dessa",
+					       "de här", "nedan", "nedanstående", "mejlet", "mailet",
+					       "hennes fråga", "hans fråga", "medlemmens fråga",
+					       "följande", "det", "den", NULL };
+	static const char *const verbs[] = { "ta upp", "tas upp", "lyfta", "lyftas", "ta med",
+					     "tas med", "föra vidare", "föra fram", "diskutera",
+					     "diskuteras", "behandla", "behandlas", "besvara",
+					     "besvaras", "svara på", "titta på", "kolla på",
+					     "ta ställning", "ta med sig", "ta tag i", "ha med",
+					     "få med", NULL };
+	/* "Malin, kan du ta den här till kommunen?": pass it on, asked of the
+	 * one who sends it on, in a chain of forwards */
+	static const char *const passing[] = { "ta", "skicka", "lämna", "föra", "vidarebefordra",
+					       "mejla", "maila", "ta med", NULL };
+	static const char *const onward[] = { "till kommunen", "till mötet", "till lss",
+					      "till lss-samverkan", "till samverkan",
+					      "till samverkansmötet", "vidare", NULL };
+	static const char *const passed_on[] = {
+		"den här frågan", "denna fråga", "denna frågan", "det här", "detta", "nedanstående",
+		"frågan nedan", "frågorna nedan", "dessa frågor", "de här frågorna", "hennes fråga",
+		"hans fråga", "medlemmens fråga", "deras fråga", NULL
+	};
+	static const char *const meeting[] = { "på mötet", "till mötet", "nästa möte",
+					       "samverkansmötet", "dagordningen", NULL };
+	size_t words = count_words(s);
+
+	if (words <= 15 && starts_any(s, starts))
+		return true;
+	/* the cheap test first: most sentences send nothing on */
+	if (words <= 14 && (strstr(s, "till ") != NULL || strstr(s, "vidare") != NULL) &&
+	    contains_word_any(s, onward) && contains_word_any(s, passing) &&
+	    contains_word_any(s, deictic))
+		return true;
+	/* "Nedan en fråga från en medlem.", "Vi undrar samma sak som Bertil
+	 * nedan och vill gärna ha med frågan på mötet." */
+	if (words <= 20 && !has_question_mark(s) &&
+	    (contains_word(s, "nedan") || contains_word(s, "nedanstående")))
+		return true;
+	if (words <= 14 && contains_word_any(s, verbs) && contains_word_any(s, deictic) &&
+	    !contains_word(s, "frågan om"))
+		return true;
+	/* "Kan vi ta med den här frågan från en av våra medlemmar till mötet
+	 * den 10/12?": a longer request, when it names both the question it
+	 * passes on and the meeting it goes to */
+	return words <= 25 && contains_any(s, meeting) && contains_word_any(s, verbs) &&
+	       contains_word_any(s, passed_on) && !contains_word(s, "frågan om");
+}
+
+/* s without the adverbs that writers put inside a phrase that asks: "vill
+ * också veta", "önskar vidare att förvaltningen", "ber därför förvaltningen". */
+static char *without_adverbs(const char *s)
+{
+	static const char *const adverbs[] = { "också", "även", "dessutom", "vidare", "därför",
+					       "alltså", "särskilt", "härmed", "nu", NULL };
+	struct buf out = { 0 };
+
+	while (*(s = skip_blanks(s)) != '\0') {
+		const char *w = s, *r = NULL;
+
+		for (const char *const *a = adverbs; *a != NULL && r == NULL; a++)
+			r = ci_word_prefix(w, *a);
+		while (*s != '\0' && !is_blank_char(*s))
+			s++;
+		if (r != NULL && r == s)
+			continue;
+		if (out.len > 0)
+			buf_append_char(&out, ' ');
+		buf_append(&out, w, (size_t)(s - w));
+	}
+	return buf_steal(&out);
+}
+
+/* A request in the imperative: "Redovisa gärna hur många ...", "Återkom
+ * med ett besked om ...". */
+static bool is_request(const char *s)
+{
+	static const char *const starts[] = { "redovisa", "redogör", "förklara", "beskriv",
+					      "berätta", "återkom", "svara gärna", "meddela gärna",
+					      "informera gärna", "kan ni återkomma", "kan ni redovisa",
+					      "kan ni berätta", "kan ni förklara", NULL };
+	static const char *const phrases[] = { "ber om en lägesrapport", "ber om lägesrapport",
+					       "ber om besked", "ber om ett besked",
+					       "ber om en redovisning", "ber om information",
+					       "ber om en förklaring", "önskar en lägesrapport",
+					       "vill ha en lägesrapport", "vill ha besked",
+					       "önskar besked", NULL };
+
+	return starts_any(s, starts) || contains_word_any(s, phrases);
+}
+
+/* 2: a question mark, or a request made to the administration ("Redovisa
+ * gärna ...", "Vi ber därför förvaltningen att ..."), which is as much an
+ * agenda item as a question; 1: asks in words ("Vi undrar", "vill veta"); 0:
+ * no. */
+int sentence_asks(const char *s)
+{
+	static const char *const directed[] = {
+		"ber förvaltningen", "ber kommunen", "ber nämnden", "ber socialnämnden",
+		"vill att förvaltningen", "vill att kommunen", "vill att nämnden",
+		"önskar att förvaltningen", "önskar att kommunen", "önskar att nämnden",
+		"ber om en lägesrapport", "ber om besked", "ber om en redovisning", NULL
+	};
+	static const char *const adding[] = { "också", "även", "dessutom", NULL };
+	/* the rules ask this of the same sentence many times, on every
+	 * thread that extracts: the last answers, per thread */
+	static _Thread_local struct {
+		uint64_t hash;
+		int asks;
+	} memo[64];
+	uint64_t h = 1469598103934665603u;
+	char *bare;
+	bool adverbs;
+	int asks;
+
+	if (has_question_mark(s))
+		return 2;
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211u;
+	h |= 1; /* 0 is an empty slot */
+	if (memo[h % 64].hash == h)
+		return memo[h % 64].asks;
+	bare = without_adverbs(s);
+	adverbs = strcmp(bare, s) != 0;
+	if (is_request(s))
+		asks = 2;
+	else if (contains_word_any(bare, directed) && !contains_word(bare, "ska veta"))
+		asks = 2;
+	else if (contains_word_any(s, ask_phrases) ||
+		 (adverbs && contains_word_any(bare, ask_phrases)))
+		/* "Vi undrar också om ...": one more question beside those
+		 * with '?' */
+		asks = adverbs && contains_word_any(s, adding) ? 2 : 1;
+	else
+		asks = 0;
+	free(bare);
+	memo[h % 64].hash = h;
+	memo[h % 64].asks = asks;
+	return asks;
+}
+
+/* "Har ni läst artikeln i tidningen i fredags?": a question that points at
+ * what the next one is about, asked of nobody on the agenda. */
+static bool is_pointer_question(const char *s)
+{
+	static const char *const starts[] = { "har ni läst", "har ni sett", "har ni hört",
+					      "har ni tagit del av", "läste ni", "såg ni", "hörde ni",
+					      "har du läst", "har du sett", "har ni noterat", NULL };
+	static const char *const media[] = { "artikel", "reportage", "inslag", "insändare",
+					     "tidning", "nyhet", "debattartikel", "radio", "tv",
+					     "p4", "sändning", "granskning", "länk", "http", NULL };
+
+	return has_question_mark(s) && count_words(s) <= 20 && starts_any(s, starts) &&
+	       contains_any(s, media);
+}
+
+/* "Vill du vara med och påverka? Anmäl dig till ...", "Har du frågor om
+ * avgiften? Kontakta kassören.": a newsletter asks its reader ("du"), then
+ * says what to do; the council is asked as "ni" or by name. next is the
+ * sentence after s in its paragraph, or NULL. */
+static bool is_reader_question(const char *s, const char *next)
+{
+	static const char *const calls[] = {
+		"anmäl", "svara", "kontakta", "hör av dig", "ring", "mejla", "maila", "skicka",
+		"läs", "kom", "besök", "fyll i", "gå in", "klicka", "skriv", "välkommen",
+		"titta in", "boka", NULL
+	};
+	const char *w = s;
+
+	if (next == NULL || !has_question_mark(s))
+		return false;
+	while (*w != '\0' && !is_blank_char(*w))
+		w++;
+	return ci_word_prefix(skip_blanks(w), "du") != NULL && starts_any(next, calls);
+}
+
+/* "Här kommer våra frågor:", "Inför nästa möte vill FUB ställa följande
+ * frågor:", "Vi har några frågor som vi vill ta upp:" */
+static bool is_intro(const char *s)
+{
+	static const char *const topics[] = { "fråg", "punkt", "följande", "ärende", "undrar",
+					      "synpunkt", "ta upp", NULL };
+	static const char *const following[] = { "följande fråg", "följande punkt",
+						 "följande ärende", "följande synpunkt", NULL };
+	static const char *const plural_cues[] = {
+		"här kommer", "här är", "nedan", "bifoga", "våra", "vår", "några", "ett par", "två",
+		"tre", "fyra", "fem", "ställa", "ta upp", "lyfta", "skicka", "inför", "till mötet",
+		"till nästa", "till lss", "till samverkan", "till er", "till dagordningen",
+		"på dagordningen", NULL
+	};
+	static const char *const one_question[] = { "en fråga", "en kort fråga", "en till fråga",
+						    "ytterligare en fråga", "en enda fråga",
+						    "någon fråga", "en ny fråga", NULL };
+	static const char *const meeting[] = { "till mötet", "inför mötet", "till nästa möte",
+					       "inför nästa möte", "till lss", "till samverkan",
+					       "till dagordningen", "på mötet", "på dagordningen",
+					       "till er", NULL };
+	static const char *const about[] = { "om", "angående", "kring", "gällande", "rörande",
+					     "beträffande", NULL };
+	/* "... två saker som vi gärna tar upp den 3 december." */
+	static const char *const presenting[] = { "här kommer", "här är", "lyfta", "lyfter",
+						  "ta upp", "tar upp", "tas upp", "ställa",
+						  "till mötet", "inför", "på mötet",
+						  "till dagordningen", NULL };
+	size_t words = count_words(s);
+
+	if (has_question_mark(s) || words > 30)
+		return false;
+	if (last_char(s) == ':' && contains_any(s, topics))
+		return true;
+	if (contains_any(s, following))
+		return true;
+	if ((contains_word(s, "frågor") || contains_word(s, "punkter")) &&
+	    contains_any(s, plural_cues))
+		return true;
+	/* "Attention Exempelstad har en fråga till mötet den 15 maj.", "En
+	 * fråga från RSMH till mötet i maj." — but not one that says what
+	 * about ("en fråga till mötet om hur ...": that is the question) */
+	if (contains_word_any(s, one_question) && contains_any(s, meeting) &&
+	    !contains_word_any(s, about))
+		return true;
+	/* "Här kommer två saker som NEURO vill lyfta på mötet." */
+	return (contains_word(s, "saker") || contains_word(s, "ämnen") ||
+		contains_word(s, "frågeställningar")) &&
+	       contains_any(s, presenting);
+}
+
+/* Who stands behind the mail: "FUB och RBU står gemensamt bakom den här
+ * frågan." */
+static bool is_backing(const char *s)
+{
+	static const char *const backed[] = { "fråg", "punkt", "skrivelse", NULL };
+
+	return !has_question_mark(s) && count_words(s) <= 15 && sentence_asks(s) == 0 &&
+	       contains_word(s, "bakom") && contains_any(s, backed);
+}
+
+/* "Se rubrik.", "Frågan står i ämnesraden.": the body points at the Subject,
+ * which then is the question. */
+static bool is_subject_ref(const char *s)
+{
+	static const char *const cues[] = { "rubrik", "ämnesrad", "se ämne", "enligt ämne", NULL };
+
+	/* "Frågan i ämnesraden har många medlemmar ställt till oss, ta gärna
+	 * med den på mötet.": longer, when it names the question and the line */
+	static const char *const long_cues[] = { "ämnesrad", "i rubriken", "i ämnet", NULL };
+	static const char *const question[] = { "fråg", NULL };
+	size_t words = count_words(s);
+
+	if (has_question_mark(s) || words > 25)
+		return false;
+	if (words > 6 && strstr(s, "mnesrad") == NULL && strstr(s, "rubrik") == NULL &&
+	    strstr(s, "mnet") == NULL)
+		return false; /* the cheap test for the long form */
+	if (sentence_asks(s) != 0)
+		return false;
+	return (words <= 6 && contains_any(s, cues)) ||
+	       (contains_any(s, long_cues) && contains_stem_any(s, question));
+}
+
+/* "Se bifogad fil.", "Frågorna finns i bilagan." Cues start a word, and
+ * "pdf" alone is not one: "brister i dokumentationen" and "beslutet kom
+ * som pdf utan förklaring" are about the matter, not a file of this mail. */
+static bool is_attachment_ref(const char *s)
+{
+	static const char *const stems[] = { "bifoga", "bilag", "attached", "attachment",
+					     "word-fil", "wordfil", "worddokument", "pdf-fil",
+					     "pdf:en", NULL };
+	static const char *const words[] = { "i filen", "i dokumentet", "se fil", "se filen",
+					     "se pdf", "i pdf", "se dokumentet", NULL };
+
+	return !has_question_mark(s) && count_words(s) <= 20 &&
+	       (contains_stem_any(s, stems) || contains_word_any(s, words));
+}
+
+/* A run of personal names at s ("Lena Holm och Per Ek", "Anna, Per och
+ * jag", "Eva Ek (ordförande)"): the number of capitalised words; *rest_r is
+ * where the run ends. */
+static size_t name_run(const char *s, const char **rest_r)
+{
+	static const char *const joins[] = { "och", "samt", "&", "jag", "vi", "mig", NULL };
+	const char *w, *e, *next;
+	size_t names = 0, n;
+	bool paren = false;
+
+	*rest_r = s;
+	while ((next = next_word(s, &w, &e)) != NULL) {
+		bool closes = memchr(w, ')', (size_t)(next - w)) != NULL;
+
+		if (paren || *w == '(')
+			paren = !closes;
+		else if (e > w && cp_is_upper(ex_u8_next(w, &n)) &&
+			 !memchr(w, '@', (size_t)(e - w)))
+			names++;
+		else if (!word_in(w, e, joins))
+			break;
+		s = next;
+		*rest_r = s;
+	}
+	return names;
+}
+
+/* What may follow the names of who attends: nothing, "från oss", "på
+ * mötet", "den 13 mars", "som ersättare", "båda två". */
+static bool attendance_tail(const char *t, size_t names)
+{
+	static const char *const infinitives[] = { "att delta", "att närvara", "att komma",
+						   "att vara med", NULL };
+	static const char *const tails[] = { "båda", "bägge", "också", "även", "som", NULL };
+	static const char *const meeting[] = { "möte", NULL };
+	const char *r;
+
+	t = skip_blanks(t);
+	if (*t == '\0')
+		return names >= 2;
+	if (starts_any(t, infinitives))
+		return true;
+	if (count_words(t) > 7 || contains_word(t, "att") || ci_word_prefix(t, "från och med"))
+		return false;
+	/* "från oss", "från Autism- och Aspergerföreningen" */
+	if (ci_word_prefix(t, "från") != NULL)
+		return count_words(t) <= 4;
+	if (contains_any(t, meeting))
+		return true;
+	r = ci_word_prefix(t, "den");
+	if (r != NULL && skip_blanks(r)[0] >= '0' && skip_blanks(r)[0] <= '9')
+		return names >= 1;
+	return names >= 2 && starts_any(t, tails);
+}
+
+/* Who attends, by name: "Från FUB kommer Lena Holm och Per Ek.",
+ * "Birgitta Sjöberg kommer från oss.", "Anna Berg deltar på mötet." */
+static bool names_attend(const char *s, const char *const *not_attendance)
+{
+	static const char *const verbs[] = { "kommer", "deltar", "närvarar", "medverkar",
+					     "representerar", "företräder", NULL };
+	const char *r, *w, *e, *next, *rest;
+	size_t names;
+
+	/* "Jag kommer från FUB och undrar ..." introduces a question */
+	if (count_words(s) > 20 || sentence_asks(s) > 0 || contains_word_any(s, not_attendance))
+		return false;
+	if ((r = ci_word_prefix(s, "från")) != NULL) {
+		/* the association takes at most four words: "Från Autism- och
+		 * Aspergerföreningen kommer" */
+		for (int k = 0; k < 5 && (next = next_word(r, &w, &e)) != NULL; k++, r = next) {
+			if (!word_in(w, e, verbs))
+				continue;
+			if (k == 0)
+				return false;
+			/* "Från FUB kommer:" and the names on the next line */
+			if (e < next && *e == ':' && *skip_blanks(next) == '\0')
+				return true;
+			names = name_run(next, &rest);
+			return names >= 1 &&
+			       (*skip_blanks(rest) == '\0' || attendance_tail(rest, 2));
+		}
+		return false;
+	}
+	names = name_run(s, &rest);
+	if (names == 0 || (next = next_word(rest, &w, &e)) == NULL || !word_in(w, e, verbs))
+		return false;
+	return attendance_tail(next, names);
+}
+
+static bool is_attendance(const char *s)
+{
+	static const char *const starts[] = { "anmälan:", "anmäler", "jag anmäler", "vi anmäler",
+					      "närvaro:", "deltagare:", "ersättare:", "representant:",
+					      "representanter:", "från föreningen kommer",
+					      "från oss kommer", "återbud", NULL };
+	static const char *const anywhere[] = { "kan tyvärr inte", "kan inte närvara",
+						"kan inte delta", "kan inte komma",
+						"har förhinder", "får förhinder", "lämnar återbud",
+						"meddelar återbud", "anmäler återbud",
+						/* "Vår vice ordförande Eva Lund kommer i
+						 * mitt ställe." */
+						"i mitt ställe", "i mitt istället", "i stället för mig",
+						"istället för mig", "ersätter mig", "i vårt ställe",
+						NULL };
+	/* "Eva har med sig mer information till mötet." */
+	static const char *const bringing[] = { "har med sig", "tar med sig", "tar med", NULL };
+	static const char *const to_meeting[] = { "till mötet", "på mötet", "till nästa möte",
+						  NULL };
+	static const char *const presence[] = {
+		"närvara", "närvarar", "deltar", "delta på", "delta vid", "delta i mötet", "deltaga",
+		"kommer på mötet", "kommer till mötet", "komma på mötet", "komma till mötet",
+		"vara med på", "kommer att vara två", "kommer att vara tre", "kommer att vara en",
+		"vara två", "vara tre", "kommer två", "kommer tre", "kommer båda", "kommer båda två",
+		"representeras av", "representerar föreningen", NULL
+	};
+	static const char *const not_attendance[] = { "vill", "undrar", "önskar", "ser gärna",
+						      "frågan", "fråga", "hoppas att", NULL };
+	static const char *const persons[] = { "jag", "vi", "från föreningen", "från oss",
+					       "föreningen", NULL };
+	static const char *const hindered[] = { "förhinder", "förhindrad", "förhindrade",
+						"förhindrat", NULL };
+	static const char *const coming[] = { "jag kommer", "vi kommer", "jag deltar",
+					      "vi deltar", "jag kommer gärna", "vi kommer gärna",
+					      NULL };
+
+	if (has_question_mark(s))
+		return false;
+	if (starts_any(s, starts) || contains_any(s, anywhere))
+		return true;
+	/* "Jag kommer, och Åsa Lund följer med.": coming, said and done */
+	for (const char *const *c = coming; strchr("jJvV", *s) != NULL && *c != NULL; c++) {
+		const char *r = ci_word_prefix(s, *c);
+
+		if (r != NULL && (*r == ',' || *r == '.' || *r == '!' || *r == '\0') &&
+		    !contains_word_any(s, not_attendance))
+			return true;
+	}
+	if (starts_any(s, persons) && contains_any(s, presence) &&
+	    !contains_word_any(s, not_attendance))
+		return true;
+	/* "Jag har tyvärr förhinder den 10 december": an adverb may stand
+	 * anywhere in the phrase, so the word itself, said by the writer */
+	if (starts_any(s, persons) && contains_word_any(s, hindered) &&
+	    !contains_word_any(s, not_attendance))
+		return true;
+	if (count_words(s) <= 14 && contains_word_any(s, bringing) &&
+	    contains_word_any(s, to_meeting) && !contains_word_any(s, not_attendance))
+		return true;
+	return names_attend(s, not_attendance);
+}
+
+/* What a writer adds after saying who attends, in the same paragraph: the
+ * attendee's needs and the meeting's practicalities ("Hon har rullstol, så
+ * det vore bra om lokalen har hiss."), which are for the secretary, not the
+ * agenda. */
+static bool is_attendance_detail(const char *s)
+{
+	static const char *const attendee[] = { "hon", "han", "hen", "båda", "bägge", NULL };
+	static const char *const practical[] = { "möteslokal", "lokalen", "lokal", "salen", "hiss",
+						 "hissen", "tolk", "teckentolk", "hörslinga",
+						 "hörslingan", "ramp", "rullstol", "specialkost",
+						 "parkering", "parkeringen", NULL };
+
+	if (sentence_asks(s) > 0 || count_words(s) > 30)
+		return false;
+	return starts_any(s, attendee) || contains_word_any(s, practical);
+}
+
+/* "Börjar mötet kl. 13.00 eller 13.30?", "Var hålls mötet?", "Finns det en
+ * Teams-länk till mötet?": when and where this meeting is held, which the
+ * secretary answers by return mail. The meetings as a matter ("Kan mötena
+ * hållas på kvällstid?", "Varför byttes lokalen?") and a request for time
+ * on the agenda ("Kan vi ta upp ... på mötet kl. 14?") stay questions. */
+static bool is_meeting_practical(const char *s)
+{
+	static const char *const meeting[] = { "mötet", "samverkansmötet", "sammanträdet",
+					       "träffen", NULL };
+	static const char *const practical[] = {
+		"börjar", "slutar", "startar", "kl", "klockan", "vilken tid", "var hålls",
+		"var är", "var ligger", "var blir", "vilken lokal", "vilken sal", "lokalen",
+		"adress", "adressen", "salen", "länk", "länken", "teams-länk", "teams", "zoom",
+		"delta digitalt", "på distans", "parkera", "parkering", "ingången", NULL
+	};
+	/* asking for time on the agenda is asking for an item */
+	static const char *const matter[] = { "varför", "framöver", "i fortsättningen", "alltid",
+					      "ta upp", "tas upp", "lyfta", "presentera",
+					      "dagordning", "dagordningen", "punkt", "fråga",
+					      "frågan", "frågor", NULL };
+
+	/* the cheap tests first: most sentences name no meeting */
+	if (!has_question_mark(s) ||
+	    (ci_find(s, "mötet") == NULL && ci_find(s, "sammanträdet") == NULL &&
+	     ci_find(s, "träffen") == NULL) ||
+	    count_words(s) > 25)
+		return false;
+	return contains_word_any(s, meeting) &&
+	       (has_clock_time(s) || contains_word_any(s, practical)) &&
+	       !contains_word_any(s, matter);
+}
+
+/* In what capacity the writer writes, not the matter: "Jag är medlem i FUB
+ * men skriver privat, jag har pratat med Anna om det.", "Jag skriver å egna
+ * vägnar." Triage decides about the sender; the agenda needs none of it. */
+static bool is_capacity(const char *s)
+{
+	static const char *const capacity[] = { "privat", "som privatperson", "egna vägnar",
+						"eget namn", "egen räkning", "egen del", NULL };
+
+	/* the cheap test first: most sentences say nothing of writing */
+	if (ci_find(s, "skriv") == NULL || has_question_mark(s) || count_words(s) > 25)
+		return false;
+	return (contains_word(s, "skriver") || contains_word(s, "skrivit")) &&
+	       contains_word_any(s, capacity);
+}
+
+/* "Vi har inga frågor den här gången.", "Inget att ta upp från oss." */
+static bool is_no_questions(const char *s)
+{
+	/* "Handläggaren har inga ärenden kvar" is about someone else */
+	static const char *const others[] = { "kommunen", "förvaltningen", "regionen", "nämnden",
+					      "handläggare", "handläggaren", "handläggarna",
+					      "personalen", "hon", "han", "hen", "de", "det är",
+					      NULL };
+	static const char *const none[] = {
+		"inga frågor", "inga nya frågor", "inga egna frågor", "inga särskilda frågor",
+		"inga andra frågor", "inga fler frågor", "inga ytterligare frågor",
+		"inga övriga frågor",
+		"inte några frågor", "inte någon fråga", "ingen fråga", "inga punkter",
+		"inga ärenden", "inga synpunkter", "inget att ta upp", "inget att lyfta",
+		"inget särskilt att ta upp", "inget nytt att ta upp", "inget från oss",
+		"inga frågor från oss", "avstår från att ställa", NULL
+	};
+
+	return sentence_asks(s) == 0 && count_words(s) <= 14 && !starts_any(s, others) &&
+	       contains_any(s, none);
+}
+
+/* An aside about the mail itself: an apology, a forgotten question or file,
+ * a resend ("Jag glömde skriva själva frågan i förra mejlet, förlåt.",
+ * "Ursäkta dröjsmålet.", "Rättelse:"). */
+static bool is_aside(const char *s)
+{
+	static const char *const apology[] = { "förlåt", "ursäkta", "ber om ursäkt", "sorry",
+					       "oj", "hoppsan", NULL };
+	static const char *const forgot[] = { "glömde", "glömt", "missade", NULL };
+	static const char *const writer[] = { "jag", "vi", "oj", "hoppsan", "ursäkta", "förlåt",
+					      NULL };
+	static const char *const mail_acts[] = { "mejl", "mail", "meddelande", "brevet", "bifoga",
+						 "bilaga", "skicka", "dröj", "sent svar",
+						 "svarar sent", "dubbel", "stavfel",
+						 /* "Förlåt min dåliga svenska" */
+						 "svenska", "engelska", "english", "swedish",
+						 NULL };
+	/* what one forgets to write: "Jag glömde skriva själva frågan" */
+	static const char *const writing[] = { "skriva", "skrev", "få med", "ta med", "nämna",
+					       "frågan", "frågorna", NULL };
+	static const char *const own_address[] = { "från min privata", "från min egen adress",
+						   "från min egen mejl", "från min egen mail",
+						   "från min jobbadress", "från min arbetsmejl",
+						   "från min arbetsadress", "från min privata mejl",
+						   "från min hotmail", "från min gmail", NULL };
+	static const char *const resend[] = { "rättelse", "korrigering", "skickar igen",
+					      "skickar om", "jag skickar om", "vi skickar om",
+					      "nytt försök", "här kommer den igen", NULL };
+
+	if (has_question_mark(s) || count_words(s) > 20 || sentence_asks(s) > 0)
+		return false;
+	if (starts_any(s, resend))
+		return true;
+	if (contains_word_any(s, apology) && contains_any(s, mail_acts))
+		return true;
+	/* "Jag skriver från min privata adress, eftersom föreningens dator är
+	 * på lagning." */
+	if (contains_any(s, own_address))
+		return true;
+	return starts_any(s, writer) && contains_word_any(s, forgot) &&
+	       (contains_any(s, mail_acts) || contains_any(s, writing));
+}
+
+/* A closing at the end of the last line: "Mvh Ronny DHR", "/Maja, skickat
+ * från mobilen". */
+static bool is_inline_closing(const char *s)
+{
+	return is_closing(s) || (count_words(s) <= 8 && (ci_find(s, "skickat från") != NULL ||
+							  ci_find(s, "sent from") != NULL));
+}
+
+/* A paragraph written in one go, greeting and signature inside it: "Hej
+ * Karin och alla, jag skriver för FUB eftersom ... i ett mejl." opens it,
+ * said about the writing, and "Tack på förhand och hälsningar från Birgitta
+ * Åkesson, styrelseledamot, tel ..." closes it. first: s is the first of
+ * several sentences, else the last. */
+static bool is_run_in_frame(const char *s, bool first)
+{
+	static const char *const writing[] = { "skriver", "mejl", "mejlet", "mail", "mailet",
+					       "hör av mig", "hör av oss", NULL };
+	static const char *const signoff_starts[] = { "tack", "med vänlig", "vänliga", "vänlig",
+						      "hälsningar", "mvh", "bästa hälsningar",
+						      "varma hälsningar", NULL };
+	static const char *const signoff[] = { "hälsningar", "hälsning", "mvh", NULL };
+	/* greeting_rest() wants the greeting alone on its line or sentence */
+	static const char *const greetings[] = { "hej", "hejsan", "hallå", "god morgon",
+						 "god dag", "goddag", "kära", NULL };
+
+	if (has_question_mark(s))
+		return false;
+	if (first)
+		return starts_any(s, greetings) && contains_word_any(s, writing) &&
+		       sentence_asks(s) == 0;
+	return starts_any(s, signoff_starts) && contains_word_any(s, signoff) &&
+	       sentence_asks(s) == 0;
+}
+
+/* "En rättelse: under punkt 5 står det att ...", "Två små rättelser: jag
+ * heter Lindholm": a correction of the minutes, for the secretary, not a
+ * question for the agenda. What follows it in its paragraph goes with it. */
+static bool is_correction(const char *s)
+{
+	static const char *const starts[] = { "rättelse", "en rättelse", "en liten rättelse",
+					      "en kort rättelse", "två rättelser", "två små rättelser",
+					      "några rättelser", "några små rättelser", "korrigering",
+					      "en korrigering", "en liten korrigering",
+					      "en synpunkt på anteckningarna",
+					      "en synpunkt på minnesanteckningarna",
+					      "en synpunkt på protokollet", NULL };
+
+	return !has_question_mark(s) && starts_any(s, starts);
+}
+
+/* "Här är Attentions yttrande om skolskjutsarna:" announces what follows,
+ * most often a file: it says nothing of the question. */
+static bool is_presenter(const char *s)
+{
+	static const char *const starts[] = { "här är", "här kommer", "här följer", "här har ni",
+					      "här har du", "här skickar", "här bifogas", "härmed",
+					      "nedan följer", "nedan finns", "bifogat", "bifogad",
+					      "i bilagan", "i den bifogade", "se bilaga", NULL };
+
+	return last_char(s) == ':' && sentence_asks(s) == 0 && count_words(s) <= 20 &&
+	       starts_any(s, starts);
+}
+
+/* The "PS" and "DS" that frame a postscript in Swedish letters, as a
+ * sentence of their own ("DS.", "P.S."). */
+static bool is_ps_ds(const char *s)
+{
+	static const char *const marks[] = { "ps", "p.s", "p s", "ds", "d.s", "/ds", "//ds", NULL };
+	char word[8];
+	size_t n = strlen(s);
+
+	while (n > 0 && strchr(".:!", s[n - 1]) != NULL)
+		n--;
+	if (n == 0 || n >= sizeof(word))
+		return false;
+	memcpy(word, s, n);
+	word[n] = '\0';
+	return equals_any(word, marks);
+}
+
+/* The length of s without a closing "DS" ("Vi har inte fått några. /DS"). */
+static size_t without_ds(const char *s, size_t len)
+{
+	static const char *const marks[] = { " DS", " DS.", " D.S.", " D.S", " /DS", " Ds.",
+					     " Ds", NULL };
+
+	for (const char *const *m = marks; *m != NULL; m++) {
+		size_t ml = strlen(*m);
+
+		if (len > ml && memcmp(s + len - ml, *m, ml) == 0)
+			return len - ml;
+	}
+	return len;
+}
+
+/* The length of a paragraph's last sentence s without a closing run into
+ * it, as a writer without punctuation does: "... sitter bara hemma mvh
+ * sara" -> "... sitter bara hemma". The closing has at most three words
+ * after it. */
+static size_t without_run_on_closing(const char *s, size_t len)
+{
+	static const char *const closings[] = { "mvh", "m.v.h", "vh", "med vänlig hälsning",
+						"med vänliga hälsningar", "vänliga hälsningar",
+						"vänlig hälsning", "hälsningar", NULL };
+	size_t words = 0; /* from s + i to the end */
+
+	/* a closing of three words and three after it; a sentence before */
+	for (size_t i = len; i > 20 && words < 6; i--) {
+		if (s[i - 1] == '.' || s[i - 1] == '?' || s[i - 1] == '!')
+			return len;
+		if (s[i - 1] != ' ')
+			continue;
+		words++;
+		for (const char *const *c = closings; *c != NULL; c++) {
+			size_t cl = strlen(*c);
+
+			if (cl <= len - i && strncasecmp(s + i, *c, cl) == 0 &&
+			    (i + cl == len || s[i + cl] == ' ') &&
+			    words <= 3 + (size_t)(strchr(*c, ' ') != NULL ? 3 : 1))
+				return i - 1;
+		}
+	}
+	return len;
+}
+
+bool is_pleasantry(const char *s)
+{
+	static const char *const starts[] = { "tack", "hoppas", "trevligt", "kul att", "stort tack",
+					      "varmt tack", "ett stort tack", "många tack",
+					      "vi ser fram emot", "ser fram emot", NULL };
+	/* "Föreningen tackar för ett gott samarbete och ser fram emot mötet." */
+	static const char *const anywhere[] = { "tackar för", "ser fram emot mötet",
+						"ser fram emot att ses", "ser fram emot ett",
+						"tack för ett gott samarbete", NULL };
+	static const char *const thanks[] = { "tack för", "stort tack", "varmt tack",
+					      "ett stort tack", "många tack", NULL };
+	const char *rest;
+
+	if (has_question_mark(s) || ci_word_prefix(s, "tack vare") != NULL)
+		return false;
+	/* "Stort tack för anteckningarna från förra mötet och för att ni tog
+	 * upp vår fråga om skolfrånvaron så ordentligt." */
+	if (count_words(s) <= 30 && starts_any(s, thanks) && sentence_asks(s) == 0)
+		return true;
+	if (count_words(s) > 14)
+		return false;
+	rest = greeting_rest(s);
+	if (rest != NULL && *rest == '\0' && count_words(s) <= 4)
+		return true;
+	return starts_any(s, starts) ||
+	       (contains_word_any(s, anywhere) && sentence_asks(s) == 0);
+}
+
+/* "Bakgrund:", "Fråga:" as a sentence of its own */
+static bool is_label(const char *s)
+{
+	return count_words(s) <= 3 && last_char(s) == ':' && !has_question_mark(s);
+}
+
+bool sentence_start_at(const char *s)
+{
+	size_t n;
+	int32_t c;
+
+	if (*s == '\0')
+		return false;
+	c = ex_u8_next(s, &n);
+	return cp_is_upper(c) || (c >= '0' && c <= '9') || c == '"' || c == '(' || c == 0xAB ||
+	       c == 0xBB || c == 0x201D || c == 0x201C || c == '\'';
+}
+
+/* "kl. 13.00", "ca. 40", "nr. 5": a dot that ends an abbreviation before a
+ * number, at text[dot], ends no sentence. */
+static bool abbreviation_before(const char *text, size_t dot)
+{
+	static const char *const abbreviations[] = { "kl", "ca", "nr", "resp", NULL };
+	size_t w = dot;
+
+	while (w > 0 && text[w - 1] != ' ')
+		w--;
+	for (const char *const *a = abbreviations; *a != NULL; a++)
+		if (dot - w == strlen(*a) && strncasecmp(text + w, *a, dot - w) == 0)
+			return true;
+	return false;
+}
+
+/* Splits a single-spaced paragraph into sentences at ". " + capital, "? ",
+ * "! " and ": " + capital. */
+size_t split_sentences(const char *text, struct sentence **out_r)
+{
+	struct sentence *v = NULL;
+	size_t n = 0, cap = 0, start = 0, i = 0, len = strlen(text);
+
+	while (i < len) {
+		char c = text[i];
+
+		if (c == '.' || c == '!' || c == '?' || c == ':') {
+			size_t j = i;
+			bool strong = false;
+
+			while (j < len && strchr(".!?:", text[j]) != NULL) {
+				if (text[j] == '!' || text[j] == '?')
+					strong = true;
+				j++;
+			}
+			if (j < len && text[j] == ' ' &&
+			    (strong || sentence_start_at(text + j + 1)) &&
+			    !(j == i + 1 && c == '.' && text[j + 1] >= '0' && text[j + 1] <= '9' &&
+			      abbreviation_before(text, i))) {
+				if (n == cap) {
+					cap = cap ? cap * 2 : 8;
+					v = xreallocarray(v, cap, sizeof(*v));
+				}
+				v[n].start = start;
+				v[n].len = j - start;
+				n++;
+				start = j + 1;
+			}
+			i = j;
+			continue;
+		}
+		i++;
+	}
+	if (start < len) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].start = start;
+		v[n].len = len - start;
+		n++;
+	}
+	*out_r = v;
+	return n;
+}
+
+enum sentence_kind {
+	SENT_TEXT,
+	SENT_ASK,
+	SENT_META, /* "Kan ni ta upp detta?" */
+	SENT_DROP,
+};
+
+/* Drops intros, thanks, attendance and attachment notes from a paragraph. A
+ * meta request ("Kan ni ta upp detta?") goes when something else in the
+ * paragraph asks or when drop_meta is set (a forwarding note); otherwise it
+ * stays as text that does not make the paragraph a question. */
+void filter_sentences(const char *text, bool drop_meta, bool attachments, struct filtered *f)
+{
+	struct sentence *sv = NULL;
+	size_t n = split_sentences(text, &sv);
+	enum sentence_kind *kinds = xcalloc(n ? n : 1, sizeof(*kinds));
+	struct buf out = { 0 };
+	struct buf one = { 0 };
+	int asks = 0;
+	bool after_label = false, after_attendance = false, file_ref = false;
+	bool correction = false; /* the paragraph corrects the minutes */
+	bool practical = false; /* it asks when or where the meeting is */
+
+	f->file_questions = false;
+	f->subject_ref = false;
+	f->said = false;
+	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
+	 * closing "DS" goes (elsewhere "barn med DS" is Down's syndrome) */
+	bool postscript = n > 0 && ps_rest(text + sv[0].start) != NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *s, *rest;
+		bool attendance;
+
+		if (postscript)
+			sv[i].len = without_ds(text + sv[i].start, sv[i].len);
+		if (i + 1 == n && sv[i].len > 0 &&
+		    strchr(".?!", text[sv[i].start + sv[i].len - 1]) == NULL)
+			sv[i].len = without_run_on_closing(text + sv[i].start, sv[i].len);
+		buf_reset(&one);
+		buf_append(&one, text + sv[i].start, sv[i].len);
+		s = one.data;
+		rest = i == 0 ? ps_rest(s) : NULL;
+		if (rest != NULL && *rest != '\0') {
+			sv[i].start += (size_t)(rest - s);
+			sv[i].len -= (size_t)(rest - s);
+			s = rest;
+		}
+		attendance = is_attendance(s);
+		correction = correction || is_correction(s);
+		if (correction && !has_question_mark(s))
+			kinds[i] = SENT_DROP; /* "En rättelse: under punkt 5 står det ..." */
+		else if (is_meeting_practical(s) || (practical && !has_question_mark(s))) {
+			/* with what follows it: why the writer needs to know */
+			practical = true;
+			kinds[i] = SENT_DROP;
+		}
+		else if (after_label && !has_question_mark(s))
+			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
+		else if (after_attendance && is_attendance_detail(s))
+			kinds[i] = SENT_DROP;
+		else if (i > 0 && i + 1 == n && (is_inline_closing(s) || is_run_in_frame(s, false)))
+			kinds[i] = SENT_DROP; /* "... igen? Mvh Ronny DHR" on the same line */
+		else if (i == 0 && n > 1 && is_run_in_frame(s, true))
+			kinds[i] = SENT_DROP;
+		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || attendance ||
+			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
+			 is_ps_ds(s) || is_backing(s) || is_capacity(s))
+			kinds[i] = SENT_DROP;
+		else if (is_subject_ref(s)) {
+			kinds[i] = SENT_DROP;
+			f->subject_ref = true;
+		}
+		else if (attachments && n == 1 && last_char(s) == ':' && sentence_asks(s) == 0 &&
+			 count_words(s) <= 20)
+			kinds[i] = SENT_DROP; /* a line of its own announcing the file */
+		else if (is_meta(s))
+			kinds[i] = SENT_META;
+		else if (is_pointer_question(s) ||
+			 is_reader_question(s, i + 1 < n ? text + sv[i + 1].start : NULL))
+			kinds[i] = SENT_TEXT;
+		else if (sentence_asks(s) > 0)
+			kinds[i] = SENT_ASK;
+		else
+			kinds[i] = SENT_TEXT;
+		/* the cheap flags first; is_no_questions() only for what went */
+		if (kinds[i] == SENT_DROP && !f->said)
+			f->said = attendance || practical || is_no_questions(s);
+		if (kinds[i] == SENT_ASK && sentence_asks(s) > asks)
+			asks = sentence_asks(s);
+		if (is_attachment_ref(s)) {
+			static const char *const asked[] = { "fråg", "punkt", "synpunkt", NULL };
+
+			file_ref = true;
+			f->file_questions = f->file_questions || contains_any(s, asked);
+		}
+		after_label = last_char(s) == ':' && attendance;
+		after_attendance = attendance || (after_attendance && kinds[i] == SENT_DROP);
+	}
+	/* a request to take something up ("Vi önskar att den tas upp som en
+	 * egen punkt") asks nothing of its own beside a question or a file */
+	drop_meta = drop_meta || asks > 0 || file_ref || attachments;
+	/* a paragraph that only asks to take something up ("Kan du ta upp det
+	 * på nästa möte?") points at the text above it, which goes anyway; a
+	 * wish said as a statement ("Vi vill att detta tas upp på mötet.")
+	 * stays with a statement that is the question */
+	for (size_t i = 0; i < n && !drop_meta; i++)
+		if (kinds[i] != SENT_DROP && (kinds[i] != SENT_META || sv[i].len == 0 ||
+					      text[sv[i].start + sv[i].len - 1] != '?'))
+			break;
+		else if (i + 1 == n)
+			drop_meta = true;
+	for (size_t i = 0; i < n; i++) {
+		if (kinds[i] == SENT_DROP || (kinds[i] == SENT_META && drop_meta))
+			continue;
+		if (out.len > 0)
+			buf_append_char(&out, ' ');
+		buf_append(&out, text + sv[i].start, sv[i].len);
+	}
+	trim_buf(&out);
+	f->asks = asks;
+	f->text = buf_steal(&out);
+	buf_free(&one);
+	free(kinds);
+	free(sv);
+}

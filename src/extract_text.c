@@ -1,0 +1,650 @@
+/* extract_text.c - the text helpers that every step of extraction uses; see
+ * extract_p.h.
+ *
+ * Code points and case folding (utf8proc, with an ASCII fast path), the
+ * case-insensitive matching of the lowercase word lists the other files
+ * hold, words, step 1 (sanitize) and the lines it gives, and the crude stems
+ * that compare what two texts are about. Callers pass sanitized text only:
+ * every sequence complete. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "extract_p.h"
+
+/* ------------------------------------------------------------------------ */
+/* UTF-8 helpers. Callers pass sanitized text only: every sequence complete. */
+
+int32_t ex_u8_next(const char *s, size_t *len_r)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+
+	if ((unsigned char)*s < 0x80) {
+		*len_r = 1;
+		return (unsigned char)*s;
+	}
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+	if (n <= 0) {
+		*len_r = 1;
+		return 0xFFFD;
+	}
+	*len_r = (size_t)n;
+	return cp;
+}
+
+int32_t cp_lower(int32_t c)
+{
+	if (c < 0x80)
+		return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+	return utf8proc_tolower(c);
+}
+
+static bool cp_is_alnum(int32_t c)
+{
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_ND:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool cp_is_upper(int32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z';
+	return utf8proc_category(c) == UTF8PROC_CATEGORY_LU ||
+	       utf8proc_category(c) == UTF8PROC_CATEGORY_LT;
+}
+
+bool cp_is_lower(int32_t c)
+{
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z';
+	return utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
+}
+
+const char *u8_skip(const char *s)
+{
+	size_t n;
+
+	ex_u8_next(s, &n);
+	return s + n;
+}
+
+bool at_alnum(const char *s)
+{
+	size_t n;
+
+	return *s != '\0' && cp_is_alnum(ex_u8_next(s, &n));
+}
+
+/* Case-insensitive (Unicode simple case mapping, enough for åäö) prefix match:
+ * the end of the match in s, or NULL. */
+const char *ci_prefix(const char *s, const char *p)
+{
+	while (*p != '\0') {
+		size_t ls, lp;
+		int32_t a, b;
+
+		if (*s == '\0')
+			return NULL;
+		a = ex_u8_next(s, &ls);
+		b = ex_u8_next(p, &lp);
+		if (a != b && cp_lower(a) != cp_lower(b))
+			return NULL;
+		s += ls;
+		p += lp;
+	}
+	return s;
+}
+
+/* The last code point of p is a letter or digit: then a word match needs a
+ * boundary after it ("mvh" must not match "mvhälsning"). */
+static bool ends_in_alnum(const char *p)
+{
+	size_t n = strlen(p), k;
+
+	if (n == 0)
+		return false;
+	k = n - 1;
+	while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+		k--;
+	return at_alnum(p + k);
+}
+
+const char *ci_word_prefix(const char *s, const char *p)
+{
+	const char *r = ci_prefix(s, p);
+
+	if (r == NULL || (ends_in_alnum(p) && at_alnum(r)))
+		return NULL;
+	return r;
+}
+
+const char *ci_find(const char *h, const char *p)
+{
+	size_t n;
+
+	for (; *h != '\0'; h += n) {
+		if (ci_prefix(h, p) != NULL)
+			return h;
+		ex_u8_next(h, &n);
+	}
+	return NULL;
+}
+
+/* p as a whole word (or phrase) in h. */
+const char *ci_find_word(const char *h, const char *p)
+{
+	bool prev_alnum = false;
+	size_t n;
+
+	for (; *h != '\0'; h += n) {
+		int32_t c = ex_u8_next(h, &n);
+
+		if (!prev_alnum && ci_word_prefix(h, p) != NULL)
+			return h;
+		prev_alnum = cp_is_alnum(c);
+	}
+	return NULL;
+}
+
+bool ci_equal(const char *a, const char *b)
+{
+	const char *r = ci_prefix(a, b);
+
+	return r != NULL && *r == '\0';
+}
+
+bool equals_any(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (ci_equal(s, *list))
+			return true;
+	return false;
+}
+
+/* Lowercases s for matching; the copy lives in stack when it fits. A few
+ * letters change their UTF-8 length when lowered, which matching does not
+ * mind. Extraction's pattern lists are all lowercase: they are matched with
+ * strstr() against this copy, once per list instead of once per character
+ * and pattern, which is where extraction spent its time. */
+static char *fold_dup(const char *s, size_t max, char *stack, size_t size)
+{
+	size_t len = strnlen(s, max), n = 0;
+	const char *end = s + len;
+	char *out = len * 2 + 1 <= size ? stack : xmalloc(len * 2 + 1);
+
+	while (s < end) {
+		unsigned char c = (unsigned char)*s;
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t k;
+		size_t l;
+
+		if (c < 0x80) {
+			out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			s++;
+			continue;
+		}
+		k = utf8proc_encode_char(cp_lower(ex_u8_next(s, &l)), enc);
+		if (s + l > end)
+			break;
+		if (k <= 0 || (size_t)k > l + 1) {
+			memcpy(out + n, s, l);
+			n += l;
+		} else {
+			memcpy(out + n, enc, (size_t)k);
+			n += (size_t)k;
+		}
+		s += l;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+#define FOLD_STACK 1024
+
+/* Whether a match of length len at p in folded text f stands as a word. */
+static bool word_bounded(const char *f, const char *p, size_t len, const char *pattern)
+{
+	if (at_alnum(pattern) && p > f) {
+		const char *q = p - 1;
+
+		while (q > f && ((unsigned char)*q & 0xC0) == 0x80)
+			q--;
+		if (at_alnum(q))
+			return false;
+	}
+	return !(ends_in_alnum(pattern) && at_alnum(p + len));
+}
+
+bool starts_any(const char *s, const char *const *list)
+{
+	/* no pattern is longer than this */
+	char stack[FOLD_STACK], *f = fold_dup(s, 96, stack, sizeof(stack));
+	bool hit = false;
+
+	for (; *list != NULL && !hit; list++) {
+		size_t len = strlen(*list);
+
+		hit = strncmp(f, *list, len) == 0 && word_bounded(f, f, len, *list);
+	}
+	if (f != stack)
+		free(f);
+	return hit;
+}
+
+bool contains_any_within(const char *s, size_t max, const char *const *list)
+{
+	char stack[FOLD_STACK], *f = fold_dup(s, max, stack, sizeof(stack));
+	bool hit = false;
+
+	for (; *list != NULL && !hit; list++)
+		hit = strstr(f, *list) != NULL;
+	if (f != stack)
+		free(f);
+	return hit;
+}
+
+bool contains_any(const char *s, const char *const *list)
+{
+	return contains_any_within(s, SIZE_MAX, list);
+}
+
+bool contains_word_any(const char *s, const char *const *list)
+{
+	char stack[FOLD_STACK], *f = fold_dup(s, SIZE_MAX, stack, sizeof(stack));
+	bool hit = false;
+
+	for (; *list != NULL && !hit; list++) {
+		size_t len = strlen(*list);
+
+		for (const char *p = strstr(f, *list); p != NULL && !hit; p = strstr(p + 1, *list))
+			hit = word_bounded(f, p, len, *list);
+	}
+	if (f != stack)
+		free(f);
+	return hit;
+}
+
+/* Like contains_word_any(), but a pattern may end inside a word: "bifoga"
+ * matches "bifogad", not "obifogad". */
+bool contains_stem_any(const char *s, const char *const *list)
+{
+	char stack[FOLD_STACK], *f = fold_dup(s, SIZE_MAX, stack, sizeof(stack));
+	bool hit = false;
+
+	for (; *list != NULL && !hit; list++)
+		for (const char *p = strstr(f, *list); p != NULL && !hit; p = strstr(p + 1, *list)) {
+			const char *q = p - 1;
+
+			while (q > f && ((unsigned char)*q & 0xC0) == 0x80)
+				q--;
+			hit = p == f || !at_alnum(q);
+		}
+	if (f != stack)
+		free(f);
+	return hit;
+}
+
+bool contains_word(const char *s, const char *word)
+{
+	const char *const list[] = { word, NULL };
+
+	return contains_word_any(s, list);
+}
+
+/* Cuts s to at most max bytes without splitting a character. */
+void u8_truncate(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	s[max] = '\0';
+}
+
+/* Uppercases the first letter, as a new string. */
+char *u8_capitalize(const char *s)
+{
+	utf8proc_uint8_t enc[4];
+	size_t n;
+	int32_t c;
+	utf8proc_ssize_t k;
+
+	if (*s == '\0')
+		return xstrdup(s);
+	c = ex_u8_next(s, &n);
+	if (!cp_is_lower(c))
+		return xstrdup(s);
+	k = utf8proc_encode_char(utf8proc_toupper(c), enc);
+	if (k <= 0)
+		return xstrdup(s);
+	return xasprintf("%.*s%s", (int)k, (const char *)enc, s + n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Small text helpers on sanitized text. */
+
+bool is_blank_char(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+const char *skip_blanks(const char *s)
+{
+	while (is_blank_char(*s))
+		s++;
+	return s;
+}
+
+size_t count_words(const char *s)
+{
+	size_t n = 0;
+	bool in = false;
+
+	for (; *s != '\0'; s++) {
+		bool blank = is_blank_char(*s) || *s == '\n';
+
+		if (!blank && !in)
+			n++;
+		in = !blank;
+	}
+	return n;
+}
+
+/* The last non-blank byte, or 0. */
+char last_char(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (is_blank_char(s[n - 1]) || s[n - 1] == '\n'))
+		n--;
+	return n > 0 ? s[n - 1] : '\0';
+}
+
+/* A '?' that ends a question: followed by a space, the end or closing
+ * punctuation. Not one inside a link ("safelinks.protection.outlook.com/
+ * ?url=", which Microsoft 365 writes into every link), nor one that closes
+ * quoted speech ("En mamma skrev: \u201dVad ska vi göra?\u201d"). */
+bool has_question_mark(const char *s)
+{
+	for (const char *q = strchr(s, '?'); q != NULL; q = strchr(q + 1, '?')) {
+		unsigned char next = (unsigned char)q[1];
+
+		if (next == '"' || (next == 0xE2 && (unsigned char)q[2] == 0x80 &&
+				    ((unsigned char)q[3] == 0x9D || (unsigned char)q[3] == 0x9C)) ||
+		    (next == 0xC2 && (unsigned char)q[2] == 0xBB))
+			continue; /* " \u201d \u201c \u00bb */
+		if (next == '\0' || next == ' ' || next == '\t' || next == '\n' || next == '\r' ||
+		    next == ')' || next == '!' || next == '?' || next == '.' || next == ',' ||
+		    next == ']' || next == '*' || next == '_' || next == '\'' || next == '<' ||
+		    next == ':' || next == ';' || next == 0xC2)
+			return true;
+	}
+	return false;
+}
+
+bool has_digit(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= '0' && *s <= '9')
+			return true;
+	return false;
+}
+
+size_t count_digits(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (*s >= '0' && *s <= '9')
+			n++;
+	return n;
+}
+
+/* "10:12", "9.30" */
+bool has_clock_time(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9' && (s[1] == ':' || s[1] == '.') && s[2] >= '0' &&
+		    s[2] <= '9' && s[3] >= '0' && s[3] <= '9')
+			return true;
+	}
+	return false;
+}
+
+/* Appends s to b with runs of blanks collapsed to one space; text that is
+ * single-spaced already is copied in one piece. */
+void append_words(struct buf *b, const char *s)
+{
+	bool space = b->len > 0 && b->data[b->len - 1] != ' ';
+
+	while (*s != '\0') {
+		const char *w;
+
+		if (is_blank_char(*s) || *s == '\n') {
+			space = b->len > 0;
+			s++;
+			continue;
+		}
+		w = s;
+		while (*s != '\0' && !(*s == '\t' || *s == '\n' ||
+					(*s == ' ' && (s[1] == ' ' || s[1] == '\t' || s[1] == '\n' ||
+						       s[1] == '\0'))))
+			s++;
+		if (space)
+			buf_append_char(b, ' ');
+		buf_append(b, w, (size_t)(s - w));
+		space = false;
+	}
+}
+
+void trim_buf(struct buf *b)
+{
+	while (b->len > 0 && is_blank_char(b->data[b->len - 1]))
+		b->data[--b->len] = '\0';
+}
+
+/* The next word of s, from *w_r to *end_r without trailing punctuation;
+ * returns where the word ends, or NULL when there is none. */
+const char *next_word(const char *s, const char **w_r, const char **end_r)
+{
+	const char *e;
+
+	s = skip_blanks(s);
+	if (*s == '\0')
+		return NULL;
+	*w_r = s;
+	while (*s != '\0' && !is_blank_char(*s))
+		s++;
+	e = s;
+	while (e > *w_r && strchr(".,;:!", e[-1]) != NULL)
+		e--;
+	*end_r = e;
+	return s;
+}
+
+bool word_in(const char *w, const char *end, const char *const *list)
+{
+	for (const char *const *b = list; *b != NULL; b++)
+		if (strlen(*b) == (size_t)(end - w) && ci_prefix(w, *b) == end)
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Step 1: sanitize. */
+
+void sanitize(struct buf *out, const char *s, bool one_line)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, run = 0; /* p[run..i) is copied as it is */
+
+	while (i < n) {
+		unsigned char c = p[i];
+		const char *repl = NULL;
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = 1;
+
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			if (c == '\r')
+				repl = p[i + 1] == '\n' ? "" : one_line ? " " : "\n";
+			else if (c == '\n')
+				repl = one_line ? " " : NULL;
+			else if (c == '\t')
+				repl = one_line ? " " : NULL;
+			else
+				repl = " ";
+		} else {
+			k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+			if (k <= 0) {
+				repl = "\xEF\xBF\xBD";
+				k = 1;
+			} else if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+				   cp == 0x205F || cp == 0x3000 || (cp >= 0x80 && cp <= 0x9F)) {
+				repl = " ";
+			} else if (cp == 0x2028 || cp == 0x2029) {
+				repl = one_line ? " " : "\n";
+			} else if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF ||
+				   cp == 0xAD) {
+				repl = "";
+			}
+		}
+		if (repl != NULL) {
+			buf_append(out, p + run, i - run);
+			buf_append_str(out, repl);
+			run = i + (size_t)k;
+		}
+		i += (size_t)k;
+	}
+	buf_append(out, p + run, i - run);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lines. */
+
+void lines_push(struct lines *ls, const struct line *l)
+{
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 64;
+		ls->v = xreallocarray(ls->v, ls->cap, sizeof(*ls->v));
+	}
+	ls->v[ls->n++] = *l;
+}
+
+void line_set(struct line *l, const char *s)
+{
+	int indent = 0;
+
+	for (; is_blank_char(*s); s++)
+		indent += *s == '\t' ? 8 : 1;
+	l->t = s;
+	l->indent = indent;
+	l->quoted = *s == '>';
+	l->gap = false;
+}
+
+/* Splits text (modified in place) into lines. */
+void split_lines(char *text, struct lines *ls)
+{
+	char *p = text;
+
+	for (;;) {
+		char *nl = strchr(p, '\n');
+		struct line l;
+		size_t n;
+
+		if (nl != NULL)
+			*nl = '\0';
+		n = strlen(p);
+		while (n > 0 && is_blank_char(p[n - 1]))
+			p[--n] = '\0';
+		line_set(&l, p);
+		lines_push(ls, &l);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+bool line_blank(const struct line *l)
+{
+	return l->t[0] == '\0';
+}
+
+size_t next_nonblank(const struct line *v, size_t i, size_t n)
+{
+	while (i < n && line_blank(&v[i]))
+		i++;
+	return i;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Whether two texts are about the same thing. */
+
+/* Crude stems: the first five letters of words of five letters or more. */
+size_t word_stems(const char *s, char stems[][24], size_t max)
+{
+	size_t n = 0;
+
+	while (*s != '\0' && n < max) {
+		size_t len, letters = 0, bytes = 0;
+		char stem[24];
+
+		while (*s != '\0' && !at_alnum(s))
+			s = u8_skip(s);
+		while (*s != '\0' && at_alnum(s)) {
+			int32_t c = cp_lower(ex_u8_next(s, &len));
+
+			if (letters < 5) {
+				utf8proc_uint8_t enc[4];
+				utf8proc_ssize_t k = utf8proc_encode_char(c, enc);
+
+				if (k > 0 && bytes + (size_t)k < sizeof(stem)) {
+					memcpy(stem + bytes, enc, (size_t)k);
+					bytes += (size_t)k;
+				}
+			}
+			letters++;
+			s += len;
+		}
+		if (letters >= 5) {
+			stem[bytes] = '\0';
+			memcpy(stems[n++], stem, bytes + 1);
+		}
+	}
+	return n;
+}
+
+size_t overlap(const char *a, const char *b)
+{
+	char sa[OVERLAP_MAX_WORDS][24], sb[OVERLAP_MAX_WORDS][24];
+	size_t na = word_stems(a, sa, OVERLAP_MAX_WORDS);
+	size_t nb = word_stems(b, sb, OVERLAP_MAX_WORDS);
+	size_t count = 0;
+
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (strcmp(sa[i], sb[j]) == 0) {
+				count++;
+				break;
+			}
+	return count;
+}
