@@ -442,6 +442,7 @@ static bool is_further_question(const char *s)
  * Returns whether it split [start, end) into blocks. */
 static bool split_independent(const char *text, int indent, int section, struct blocks *bs)
 {
+	static const char *const asking[] = { "undrar", "veta", "frågar", NULL };
 	struct sentence *sv = NULL;
 	bool *asks = NULL;
 	size_t n, n_q = 0, prev_q = SIZE_MAX, from = 0;
@@ -453,9 +454,7 @@ static bool split_independent(const char *text, int indent, int section, struct 
 
 	/* the cheap tests first: two asking sentences of five words are 60
 	 * bytes at least, and most paragraphs ask in none of these words */
-	if (in_words && (strlen(text) < 60 || (ci_find(text, "undrar") == NULL &&
-						    ci_find(text, "veta") == NULL &&
-						    ci_find(text, "frågar") == NULL)))
+	if (in_words && (strlen(text) < 60 || !contains_any(text, asking)))
 		return false;
 	n = split_sentences(text, &sv);
 	asks = xcalloc(n + 1, sizeof(*asks));

@@ -17,7 +17,7 @@
  *
  * Past sanitize(), every function works on sanitized text (valid UTF-8, LF
  * only), so none checks for a broken sequence. Word lists are NULL-terminated
- * and lowercase, as fold_dup() leaves the text they are matched against. */
+ * and lowercase, as fold() leaves the text they are matched against. */
 #ifndef AGENDAD_EXTRACT_P_H
 #define AGENDAD_EXTRACT_P_H
 
@@ -136,6 +136,8 @@ bool at_alnum(const char *s);
 const char *ci_prefix(const char *s, const char *p);
 const char *ci_word_prefix(const char *s, const char *p);
 const char *ci_find(const char *h, const char *p);
+/* ci_find() for a match that starts within the first max bytes of h */
+const char *ci_find_within(const char *h, const char *p, size_t max);
 /* p as a whole word (or phrase) in h */
 const char *ci_find_word(const char *h, const char *p);
 bool ci_equal(const char *a, const char *b);

@@ -131,16 +131,41 @@ const char *ci_word_prefix(const char *s, const char *p)
 	return r;
 }
 
-const char *ci_find(const char *h, const char *p)
+/* p in h starting within the first max bytes of h (at a code point). */
+const char *ci_find_within(const char *h, const char *p, size_t max)
 {
+	const char *end = h + strnlen(h, max);
+	unsigned char lo = (unsigned char)*p, up = lo;
 	size_t n;
 
-	for (; *h != '\0'; h += n) {
+	if (lo >= 'A' && lo <= 'Z')
+		lo = (unsigned char)(lo + 32);
+	if (lo >= 'a' && lo <= 'z')
+		up = (unsigned char)(lo - 32);
+	/* extraction's hottest loop: where p starts with an ASCII letter only
+	 * that letter, or a code point that might fold to it (U+212A KELVIN
+	 * SIGN is a 'k'), can start a match; an ASCII byte is never inside a
+	 * UTF-8 sequence, so the other bytes are skipped without decoding */
+	if (lo != up) {
+		for (; h < end; h++) {
+			unsigned char c = (unsigned char)*h;
+
+			if ((c == lo || c == up || c >= 0xC0) && ci_prefix(h, p) != NULL)
+				return h;
+		}
+		return NULL;
+	}
+	for (; h < end; h += n) {
 		if (ci_prefix(h, p) != NULL)
 			return h;
 		ex_u8_next(h, &n);
 	}
 	return NULL;
+}
+
+const char *ci_find(const char *h, const char *p)
+{
+	return ci_find_within(h, p, SIZE_MAX);
 }
 
 /* p as a whole word (or phrase) in h. */
@@ -174,16 +199,46 @@ bool equals_any(const char *s, const char *const *list)
 	return false;
 }
 
-/* Lowercases s for matching; the copy lives in stack when it fits. A few
- * letters change their UTF-8 length when lowered, which matching does not
- * mind. Extraction's pattern lists are all lowercase: they are matched with
- * strstr() against this copy, once per list instead of once per character
- * and pattern, which is where extraction spent its time. */
-static char *fold_dup(const char *s, size_t max, char *stack, size_t size)
+/* A text lowercased for matching, with a filter of the byte pairs in it.
+ * A few letters change their UTF-8 length when lowered, which matching does
+ * not mind. Extraction's pattern lists are all lowercase: they are matched
+ * against this copy, once per list instead of once per character and
+ * pattern (strstr() set up a shift table on every call, which cost more
+ * than the search). A sentence goes through a dozen tests that each fold
+ * it, so the last few folds of each thread are kept (fold()); most patterns
+ * of a list are not in a given sentence, and the pair filter rejects them
+ * without a scan. */
+#define FOLD_STACK 1024
+#define FOLD_SLOTS 6
+#define PAIR_BITS 1024
+
+struct folded {
+	char *s;
+	size_t len;
+	uint64_t pairs[PAIR_BITS / 64];
+	char stack[FOLD_STACK];
+};
+
+/* A kept fold: the source bytes it was made from, the whole key. */
+struct fold_slot {
+	size_t len;
+	char src[FOLD_STACK / 2];
+	struct folded fd;
+};
+
+static _Thread_local struct fold_slot fold_slots[FOLD_SLOTS];
+static _Thread_local unsigned fold_next;
+
+static unsigned pair_hash(unsigned char a, unsigned char b)
 {
-	size_t len = strnlen(s, max), n = 0;
+	return ((unsigned)a * 61u + b) % PAIR_BITS;
+}
+
+static void fold_into(struct folded *fd, const char *s, size_t len)
+{
 	const char *end = s + len;
-	char *out = len * 2 + 1 <= size ? stack : xmalloc(len * 2 + 1);
+	size_t n = 0;
+	char *out = len * 2 + 1 <= sizeof(fd->stack) ? fd->stack : xmalloc(len * 2 + 1);
 
 	while (s < end) {
 		unsigned char c = (unsigned char)*s;
@@ -209,10 +264,67 @@ static char *fold_dup(const char *s, size_t max, char *stack, size_t size)
 		s += l;
 	}
 	out[n] = '\0';
-	return out;
+	fd->s = out;
+	fd->len = n;
+	memset(fd->pairs, 0, sizeof(fd->pairs));
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned h = pair_hash((unsigned char)out[i], (unsigned char)out[i + 1]);
+
+		fd->pairs[h / 64] |= (uint64_t)1 << (h % 64);
+	}
 }
 
-#define FOLD_STACK 1024
+/* The fold of s's first max bytes: a kept one, or one made in *spill
+ * (release it with fold_done()). */
+static const struct folded *fold(const char *s, size_t max, struct folded *spill)
+{
+	size_t len = strnlen(s, max);
+	struct fold_slot *slot;
+
+	spill->s = NULL;
+	if (len >= sizeof(slot->src)) {
+		fold_into(spill, s, len);
+		return spill;
+	}
+	for (size_t i = 0; i < FOLD_SLOTS; i++) {
+		slot = &fold_slots[i];
+		if (slot->fd.s != NULL && slot->len == len && memcmp(slot->src, s, len) == 0)
+			return &slot->fd;
+	}
+	slot = &fold_slots[fold_next++ % FOLD_SLOTS];
+	slot->len = len;
+	memcpy(slot->src, s, len);
+	fold_into(&slot->fd, s, len);
+	return &slot->fd;
+}
+
+static void fold_done(struct folded *spill)
+{
+	if (spill->s != NULL && spill->s != spill->stack)
+		free(spill->s);
+}
+
+/* pattern (of plen bytes) in fd's text at or after from, or NULL. */
+static const char *folded_find(const struct folded *fd, const char *from, const char *pattern,
+			       size_t plen)
+{
+	const char *p = from, *last = fd->s + fd->len - plen;
+	unsigned h;
+
+	if (plen == 0 || plen > fd->len)
+		return plen == 0 ? from : NULL;
+	if (plen == 1)
+		return memchr(from, pattern[0], (size_t)(fd->s + fd->len - from));
+	h = pair_hash((unsigned char)pattern[0], (unsigned char)pattern[1]);
+	if ((fd->pairs[h / 64] & ((uint64_t)1 << (h % 64))) == 0)
+		return NULL;
+	while (p <= last && (p = memchr(p, pattern[0], (size_t)(last - p) + 1)) != NULL) {
+		if (p[1] == pattern[1] && memcmp(p + 2, pattern + 2, plen - 2) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
 
 /* Whether a match of length len at p in folded text f stands as a word. */
 static bool word_bounded(const char *f, const char *p, size_t len, const char *pattern)
@@ -230,29 +342,29 @@ static bool word_bounded(const char *f, const char *p, size_t len, const char *p
 
 bool starts_any(const char *s, const char *const *list)
 {
-	/* no pattern is longer than this */
-	char stack[FOLD_STACK], *f = fold_dup(s, 96, stack, sizeof(stack));
+	struct folded spill;
+	/* no pattern is longer than 96 bytes */
+	const struct folded *fd = fold(s, 96, &spill);
 	bool hit = false;
 
 	for (; *list != NULL && !hit; list++) {
 		size_t len = strlen(*list);
 
-		hit = strncmp(f, *list, len) == 0 && word_bounded(f, f, len, *list);
+		hit = strncmp(fd->s, *list, len) == 0 && word_bounded(fd->s, fd->s, len, *list);
 	}
-	if (f != stack)
-		free(f);
+	fold_done(&spill);
 	return hit;
 }
 
 bool contains_any_within(const char *s, size_t max, const char *const *list)
 {
-	char stack[FOLD_STACK], *f = fold_dup(s, max, stack, sizeof(stack));
+	struct folded spill;
+	const struct folded *fd = fold(s, max, &spill);
 	bool hit = false;
 
 	for (; *list != NULL && !hit; list++)
-		hit = strstr(f, *list) != NULL;
-	if (f != stack)
-		free(f);
+		hit = folded_find(fd, fd->s, *list, strlen(*list)) != NULL;
+	fold_done(&spill);
 	return hit;
 }
 
@@ -263,17 +375,18 @@ bool contains_any(const char *s, const char *const *list)
 
 bool contains_word_any(const char *s, const char *const *list)
 {
-	char stack[FOLD_STACK], *f = fold_dup(s, SIZE_MAX, stack, sizeof(stack));
+	struct folded spill;
+	const struct folded *fd = fold(s, SIZE_MAX, &spill);
 	bool hit = false;
 
 	for (; *list != NULL && !hit; list++) {
 		size_t len = strlen(*list);
 
-		for (const char *p = strstr(f, *list); p != NULL && !hit; p = strstr(p + 1, *list))
-			hit = word_bounded(f, p, len, *list);
+		for (const char *p = folded_find(fd, fd->s, *list, len); p != NULL && !hit;
+		     p = folded_find(fd, p + 1, *list, len))
+			hit = word_bounded(fd->s, p, len, *list);
 	}
-	if (f != stack)
-		free(f);
+	fold_done(&spill);
 	return hit;
 }
 
@@ -281,19 +394,23 @@ bool contains_word_any(const char *s, const char *const *list)
  * matches "bifogad", not "obifogad". */
 bool contains_stem_any(const char *s, const char *const *list)
 {
-	char stack[FOLD_STACK], *f = fold_dup(s, SIZE_MAX, stack, sizeof(stack));
+	struct folded spill;
+	const struct folded *fd = fold(s, SIZE_MAX, &spill);
 	bool hit = false;
 
-	for (; *list != NULL && !hit; list++)
-		for (const char *p = strstr(f, *list); p != NULL && !hit; p = strstr(p + 1, *list)) {
+	for (; *list != NULL && !hit; list++) {
+		size_t len = strlen(*list);
+
+		for (const char *p = folded_find(fd, fd->s, *list, len); p != NULL && !hit;
+		     p = folded_find(fd, p + 1, *list, len)) {
 			const char *q = p - 1;
 
-			while (q > f && ((unsigned char)*q & 0xC0) == 0x80)
+			while (q > fd->s && ((unsigned char)*q & 0xC0) == 0x80)
 				q--;
-			hit = p == f || !at_alnum(q);
+			hit = p == fd->s || !at_alnum(q);
 		}
-	if (f != stack)
-		free(f);
+	}
+	fold_done(&spill);
 	return hit;
 }
 

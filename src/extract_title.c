@@ -446,8 +446,8 @@ char *title_from_text(const char *text)
 	    ci_word_prefix(s, "sedan") != NULL) {
 		/* only within the sentence's first words, which announce it */
 		for (const char *const *l = title_lead_ins; *l != NULL; l++) {
-			const char *at = ci_find(s, *l);
-			if (at != NULL && at - s < 80) {
+			const char *at = ci_find_within(s, *l, 80);
+			if (at != NULL) {
 				const char *r = skip_blanks(at + strlen(*l));
 				for (const char *const *c = title_connectives; *c != NULL; c++) {
 					const char *after = ci_word_prefix(r, *c);

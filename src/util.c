@@ -114,7 +114,10 @@ void buf_append_str(struct buf *b, const char *s)
 
 void buf_append_char(struct buf *b, char c)
 {
-	buf_append(b, &c, 1);
+	/* the decoders append a byte at a time */
+	buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
 }
 
 void buf_printf(struct buf *b, const char *fmt, ...)

@@ -23,12 +23,15 @@
 #include "agendad/triage.h"
 #include "agendad/util.h"
 
-/* another directory of cases with -DCORPUS_DIR=... (CPPFLAGS), e.g. new
- * cases being written, before they join this one */
+/* another directory of cases with -DCORPUS_DIR=... (CPPFLAGS) or, without
+ * a rebuild, CORPUS_DIR=... in the environment: new cases being written,
+ * before they join this one */
 #ifndef CORPUS_DIR
 #define CORPUS_DIR TEST_DATA "/mail"
 #endif
 #define MAX_FILE (64u << 20)
+/* the environment's CORPUS_DIR, else the built-in one */
+#define CASES_DIR (getenv("CORPUS_DIR") != NULL ? getenv("CORPUS_DIR") : CORPUS_DIR)
 #define MAX_EXPECTED_QUESTIONS 32
 #define MAX_EXPECTED_ATTACHMENTS 16
 #define MAX_ABSENT 16
@@ -154,17 +157,19 @@ static void load_classifier(const char *council, struct classifier **classifier_
 static int setup(void **state)
 {
 	struct corpus *c = xcalloc(1, sizeof(*c));
+	char *path = xasprintf("%s/corpus.conf", CASES_DIR);
 	struct error error;
 
-	if (config_load(CORPUS_DIR "/corpus.conf", &c->config, &error) != 0)
+	if (config_load(path, &c->config, &error) != 0)
 		fail_msg("corpus.conf: %s", error.text);
+	free(path);
 	load_classifier(c->config->council.name, &c->classifier);
 	/* the same own addresses as cycle.c's set_own_addresses() */
 	c->own[c->n_own++] = c->config->smtp.from;
 	c->own[c->n_own++] = c->config->council.secretary;
 	if (strchr(c->config->imap.username, '@') != NULL)
 		c->own[c->n_own++] = c->config->imap.username;
-	list_names(CORPUS_DIR, ".eml", &c->names);
+	list_names(CASES_DIR, ".eml", &c->names);
 	*state = c;
 	return 0;
 }
@@ -523,13 +528,13 @@ static void test_corpus_complete(void **state)
 	size_t n_categories = classify_n_categories(c->classifier);
 	bool *seen_category = xcalloc(n_categories, sizeof(*seen_category));
 
-	list_names(CORPUS_DIR, ".expect", &expects);
+	list_names(CASES_DIR, ".expect", &expects);
 	assert_true(c->names.n >= MIN_CASES);
 	for (size_t i = 0; i < expects.n; i++)
 		if (!strlist_contains_ci(&c->names, expects.v[i]))
 			fail_msg("%s.expect has no %s.eml", expects.v[i], expects.v[i]);
 	for (size_t i = 0; i < c->names.n; i++) {
-		char *path = xasprintf(CORPUS_DIR "/%s.expect", c->names.v[i]);
+		char *path = xasprintf("%s/%s.expect", CASES_DIR, c->names.v[i]);
 		struct expectation e;
 		char *raw;
 
@@ -548,7 +553,7 @@ static void test_corpus_complete(void **state)
 		free(path);
 
 		/* mail as IMAP hands it over (FACTS.md 13): every line ends in CRLF */
-		path = xasprintf(CORPUS_DIR "/%s.eml", c->names.v[i]);
+		path = xasprintf("%s/%s.eml", CASES_DIR, c->names.v[i]);
 		raw = read_file(path);
 		for (const char *p = raw; (p = strchr(p, '\n')) != NULL; p++)
 			if (p == raw || p[-1] != '\r')
@@ -585,11 +590,11 @@ static void test_corpus_cases(void **state)
 
 		if (only != NULL && *only != '\0' && strcmp(only, name) != 0)
 			continue;
-		path = xasprintf(CORPUS_DIR "/%s.eml", name);
+		path = xasprintf("%s/%s.eml", CASES_DIR, name);
 		if (util_read_file(path, MAX_FILE, &raw, &size) < 0)
 			fail_msg("cannot read %s", path);
 		free(path);
-		path = xasprintf(CORPUS_DIR "/%s.expect", name);
+		path = xasprintf("%s/%s.expect", CASES_DIR, name);
 		parse_expect(c, path, &e);
 		free(path);
 
