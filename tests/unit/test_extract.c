@@ -17,6 +17,8 @@
 
 #include "agendad/extract.h"
 #include "agendad/util.h"
+/* the word-list helpers of extract_text.c, tested on their own */
+#include "../../src/extract_p.h"
 
 #define MAX_HEADERS 16
 #define MAX_ATTACHMENTS 4
@@ -1044,13 +1046,113 @@ static void test_odd_input(void **state)
 	extract_free(NULL);
 }
 
+/* The word-list helpers (extract_text.c) that every rule uses: case and
+ * Unicode form, word boundaries, the fold each thread keeps (the same
+ * bytes at another address, other bytes at the same address), and a text
+ * too long to keep. */
+static const char *const list_vi[] = { "vi undrar", "frågar", "|", NULL };
+static const char *const list_stem[] = { "bifoga", "mvh", NULL };
+
+static const struct {
+	const char *text;
+	bool any;  /* contains_any(list_vi) */
+	bool word; /* contains_word_any(list_stem) */
+	bool stem; /* contains_stem_any(list_stem) */
+	bool starts; /* starts_any(list_vi) */
+} list_cases[] = {
+	{ "VI UNDRAR om färdtjänsten", true, false, false, true },
+	{ "Nu Frågar vi igen", true, false, false, false },
+	{ "Föreningen FRÅGAR", true, false, false, false },
+	{ "Jag bifogar en fil", false, false, true, false },
+	{ "En obifogad fil", false, false, false, false },
+	{ "Mvh Anna", false, true, true, false },
+	{ "mvhälsning", false, false, true, false },
+	{ "a | b", true, false, false, false },
+	{ "", false, false, false, false },
+};
+
+static void test_word_lists(void **state)
+{
+	char buf[64], *long_text;
+	size_t n;
+
+	(void)state;
+	for (int round = 0; round < 2; round++) /* the second round finds them kept */
+		for (size_t i = 0; i < N_ELEMENTS(list_cases); i++) {
+			const char *t = list_cases[i].text;
+
+			/* the same buffer each time: a kept fold must not be
+			 * taken for another text at the same address */
+			snprintf(buf, sizeof(buf), "%s", t);
+			assert_int_equal(contains_any(buf, list_vi), list_cases[i].any);
+			assert_int_equal(contains_word_any(buf, list_stem), list_cases[i].word);
+			assert_int_equal(contains_stem_any(buf, list_stem), list_cases[i].stem);
+			assert_int_equal(starts_any(buf, list_vi), list_cases[i].starts);
+		}
+	/* same length, other bytes, same address */
+	snprintf(buf, sizeof(buf), "vi undrar");
+	assert_true(contains_any(buf, list_vi));
+	snprintf(buf, sizeof(buf), "vi sjunger");
+	buf[9] = '\0';
+	assert_false(contains_any(buf, list_vi));
+	/* contains_any_within() reads no further than it is told */
+	assert_false(contains_any_within("Hej, vi undrar", 8, list_vi));
+	assert_true(contains_any_within("Hej, vi undrar", 14, list_vi));
+
+	/* too long to keep: the text is folded for the call */
+	long_text = xmalloc(4096);
+	n = 0;
+	while (n + 20 < 4000)
+		n += (size_t)snprintf(long_text + n, 4096 - n, "Åtta ÄLGAR betar. ");
+	snprintf(long_text + n, 4096 - n, "Vi UNDRAR.");
+	assert_true(contains_any(long_text, list_vi));
+	assert_false(contains_word_any(long_text, list_stem));
+	free(long_text);
+}
+
+static const struct {
+	const char *text, *pattern;
+	size_t max;
+	int at; /* byte offset of the match, -1: none */
+} find_cases[] = {
+	{ "Hej! Vi UNDRAR", "undrar", SIZE_MAX, 8 },
+	{ "Hej! Vi UNDRAR", "undrar", 8, -1 },
+	{ "Hej! Vi UNDRAR", "undrar", 9, 8 },
+	{ "ÖVERKLAGA beslutet", "överklaga", SIZE_MAX, 0 },
+	{ "Det gäller även oss", "även", SIZE_MAX, 12 },
+	{ "Det gäller ÄVEN oss", "även", SIZE_MAX, 12 },
+	/* U+212A KELVIN SIGN folds to 'k', so it can start a match */
+	{ "ett \xe2\x84\xaa" "affe", "kaffe", SIZE_MAX, 4 },
+	{ "www.fub.se", "www.", SIZE_MAX, 0 },
+	{ "inget här", "undrar", SIZE_MAX, -1 },
+};
+
+static void test_ci_find(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(find_cases); i++) {
+		const char *t = find_cases[i].text;
+		const char *r = ci_find_within(t, find_cases[i].pattern, find_cases[i].max);
+
+		if (find_cases[i].at < 0)
+			assert_null(r);
+		else {
+			assert_non_null(r);
+			assert_int_equal(r - t, find_cases[i].at);
+		}
+		if (find_cases[i].max == SIZE_MAX)
+			assert_ptr_equal(ci_find(t, find_cases[i].pattern), r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inline_cases),	  cmocka_unit_test(test_data_cases),
 		cmocka_unit_test(test_clean_subject),	  cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_max_questions),	  cmocka_unit_test(test_max_question_bytes),
-		cmocka_unit_test(test_odd_input),
+		cmocka_unit_test(test_odd_input),	  cmocka_unit_test(test_word_lists),
+		cmocka_unit_test(test_ci_find),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
