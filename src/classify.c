@@ -164,7 +164,7 @@ static void keyword_scores(const struct classifier *cl, struct classify_doc *doc
 	}
 	classify_automaton_match(&cl->ac, cl->patterns, doc);
 	if (fuzzy_wanted(cl, doc))
-		classify_fuzzy_match(&cl->fuzzy, cl->patterns, doc);
+		classify_fuzzy_match(&cl->fuzzy, cl->patterns, &cl->model, doc);
 	/* only a long background, and only beside a question that names its
 	 * topic: "Det sitter ett larm på ytterdörren. Är det tillåtet?" asks
 	 * about what it tells */

@@ -352,9 +352,10 @@ void classify_fuzzy_build(struct classify_fuzzy *fz, const struct classify_patte
  * and that starts with a keyword but for one letter left out, added,
  * changed or two swapped after the first ("färdjänsten", "assistens"),
  * that keyword (the longest); a word shorter than the keyword plus one is
- * left alone. */
+ * left alone, and so is a word whose stem the model known has seen
+ * ("föreningens" is no misspelt "försening"). */
 void classify_fuzzy_match(const struct classify_fuzzy *fz, const struct classify_pattern *pats,
-			  struct classify_doc *doc);
+			  const struct classify_model *known, struct classify_doc *doc);
 void classify_fuzzy_free(struct classify_fuzzy *fz);
 
 #endif

@@ -1034,7 +1034,7 @@ static size_t one_edit_prefix(const char *k, size_t len, const char *w, size_t n
 }
 
 void classify_fuzzy_match(const struct classify_fuzzy *fz, const struct classify_pattern *pats,
-			  struct classify_doc *doc)
+			  const struct classify_model *known, struct classify_doc *doc)
 {
 	size_t n_exact = doc->n_matches;
 
@@ -1046,6 +1046,9 @@ void classify_fuzzy_match(const struct classify_fuzzy *fz, const struct classify
 		bool matched = false;
 
 		if (w->stop || w->skel_len < FUZZY_MIN_KEYWORD)
+			continue;
+		/* a word of the training texts is spelt as people spell it */
+		if (w->stem_hash != 0 && classify_model_find(known, w->stem_hash) >= 0)
 			continue;
 		for (size_t m = 0; m < n_exact && !matched; m++)
 			matched = doc->matches[m].start < w->skel_off + w->skel_len &&

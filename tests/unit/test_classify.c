@@ -667,6 +667,40 @@ static void test_unseen(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* A word the training texts use is spelt as people spell it, and is no
+ * misspelt keyword: "föreningens" is not "försening" (a delay: resor),
+ * while "färdjänsten", which no training text has, is still färdtjänst. */
+static const struct {
+	const char *text;
+	const char *not_evidence; /* "" for none */
+	const char *evidence;	  /* "" for none */
+} fuzzy_cases[] = {
+    {"Kan vi låna ett rum till föreningens årsmöte i mars?", "försening", ""},
+    {"Föreningarna vill ses oftare", "försening", ""},
+    {"Färdjänsten kommer sent", "", "färdtjänst"},
+};
+
+static void test_fuzzy_known(void **state)
+{
+	int failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(fuzzy_cases); i++) {
+		struct classification r;
+
+		classify_text(trained, fuzzy_cases[i].text, &r);
+		if (fuzzy_cases[i].not_evidence[0] != '\0')
+			CHECK(strstr(r.evidence, fuzzy_cases[i].not_evidence) == NULL,
+			      "'%s': evidence [%s] has %s", fuzzy_cases[i].text, r.evidence,
+			      fuzzy_cases[i].not_evidence);
+		if (fuzzy_cases[i].evidence[0] != '\0')
+			CHECK(strstr(r.evidence, fuzzy_cases[i].evidence) != NULL,
+			      "'%s': evidence [%s] lacks %s", fuzzy_cases[i].text, r.evidence,
+			      fuzzy_cases[i].evidence);
+	}
+	assert_int_equal(failures, 0);
+}
+
 /* A correction of a question counts for that question at once, and the next
  * ones teach the model the phrasing. */
 static void test_correction(void **state)
@@ -1421,7 +1455,8 @@ int main(void)
 	    cmocka_unit_test(test_tokenize),      cmocka_unit_test(test_council),
 	    cmocka_unit_test(test_keywords),      cmocka_unit_test(test_asking),
 	    cmocka_unit_test(test_background),
-	    cmocka_unit_test(test_unseen),        cmocka_unit_test(test_correction),
+	    cmocka_unit_test(test_unseen),        cmocka_unit_test(test_fuzzy_known),
+	    cmocka_unit_test(test_correction),
 	    cmocka_unit_test(test_correction_near), cmocka_unit_test(test_reader),
 	    cmocka_unit_test(test_fallback),      cmocka_unit_test(test_similarity),
 	    cmocka_unit_test(test_vectors), cmocka_unit_test(test_automaton_widths),
