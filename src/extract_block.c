@@ -14,6 +14,9 @@
 
 #include "extract_p.h"
 
+/* a question of this many words tells its matter too (distinct_questions()) */
+#define LONG_QUESTION_WORDS 20
+
 /* The text after a list marker ("1.", "2)", "3 -", "Fråga 1:", "Punkt 2.",
  * "a)", "-", "•"), or NULL. */
 const char *list_marker(const char *t, enum marker *kind_r)
@@ -404,14 +407,24 @@ static bool cell_table_blocks(const struct line *v, size_t i, size_t n, int sect
 }
 
 /* Two questions in a row are about different things when they share no word
- * stem. Questions asked in words are long sentences that tell their matter
- * too ("... vi undrar vad kommunen gör ..."), where a stem or two in common
- * ("kommunen") is chance: there a follow-up shares a quarter of its stems. */
+ * stem. Questions asked in words, and any two of LONG_QUESTION_WORDS or more,
+ * are long sentences that tell their matter too ("... vi undrar vad
+ * kommunen gör ...", a writer's whole story run into one sentence with its
+ * question), where a stem or two in common ("kommunen") is chance: there a
+ * follow-up shares a quarter of its stems. A question for something instead
+ * ("Varför får hon inte plats? Kan hon få avlösare i stället?") asks for
+ * another measure, not more of the same. */
 static bool distinct_questions(const char *p, const char *q, bool in_words)
 {
+	static const char *const instead[] = { "i stället", "istället", NULL };
 	char stems[OVERLAP_MAX_WORDS][24];
 	size_t common = overlap(p, q), np, nq;
 
+	if (common > 0 && contains_word_any(q, instead))
+		return true;
+	if (!in_words && count_words(p) >= LONG_QUESTION_WORDS &&
+	    count_words(q) >= LONG_QUESTION_WORDS)
+		in_words = true;
 	if (common == 0 || !in_words)
 		return common == 0;
 	np = word_stems(p, stems, OVERLAP_MAX_WORDS);
@@ -419,13 +432,14 @@ static bool distinct_questions(const char *p, const char *q, bool in_words)
 	return common * 4 < (np < nq ? np : nq);
 }
 
-/* A sentence that asks, for split_independent(): with a '?', or in words
- * with a word that adds it to others ("Vi undrar också om ..."). */
+/* A sentence that asks, for split_independent(): with a '?' (also one left
+ * out, asks_by_word_order()), or in words with a word that adds it to others
+ * ("Vi undrar också om ..."). */
 static bool is_further_question(const char *s)
 {
 	static const char *const adding[] = { "också", "även", "dessutom", NULL };
 
-	if (has_question_mark(s))
+	if (has_question_mark(s) || asks_by_word_order(s))
 		return true;
 	/* the cheap test first: most sentences have none of these words */
 	return (ci_find(s, "också") != NULL || ci_find(s, "även") != NULL ||

@@ -222,6 +222,9 @@ bool is_meta(const char *s);
 /* 2: a question mark or a request to the administration; 1: asks in words
  * ("Vi undrar"); 0: no. */
 int sentence_asks(const char *s);
+/* a direct question without its '?', by word order ("varför har priset gått
+ * upp", "kan hon få avlösare") */
+bool asks_by_word_order(const char *s);
 /* thanks, hopes and greetings said in passing */
 bool is_pleasantry(const char *s);
 /* s starts as a sentence does: a capital, a digit, a quote or '(' */

@@ -134,6 +134,74 @@ static bool is_request(const char *s)
 	return starts_any(s, starts) || contains_word_any(s, phrases);
 }
 
+/* [w, e) may be the subject after a verb: a pronoun or a noun in its
+ * definite form ("barnen", "beslutet", "ungdomarna"), not an adverb of the
+ * same ending ("nyligen", "egentligen", "gärna") */
+static bool subject_word(const char *w, const char *e, const char *const *pronouns)
+{
+	static const char *const adverbs[] = { "gärna", NULL };
+	size_t len = (size_t)(e - w);
+
+	if (word_in(w, e, pronouns))
+		return true;
+	if (len < 5 || strncasecmp(e - 4, "igen", 4) == 0 || word_in(w, e, adverbs))
+		return false;
+	return strncasecmp(e - 2, "en", 2) == 0 || strncasecmp(e - 2, "et", 2) == 0 ||
+	       strncasecmp(e - 2, "na", 2) == 0;
+}
+
+/* "varför har priset gått upp så mycket.", "kan hon få avlösare hemma": a
+ * direct question whose '?' the writer left out, known by its word order:
+ * an interrogative and then its verb, at the start of the sentence or of a
+ * clause after a comma ("..., varför har priset gått upp"), or a verb first
+ * with its subject after it. An indirect question puts the subject before
+ * the verb ("vi undrar varför priset har gått upp") and a relative clause
+ * starts with "vilket" or "som", so neither passes. A verb first that opens
+ * a condition goes on with its main clause after a comma or "så" and a verb
+ * or subject ("Har ni synpunkter, hör av er.", "Har man beslut så ska man
+ * få plats."), and a clause after a comma may be the inverted main clause
+ * after a condition ("Om hon får plats, kan hon börja"), so a verb first
+ * counts only at the start of a sentence without a comma. */
+bool asks_by_word_order(const char *s)
+{
+	static const char *const interrogatives[] = { "varför", "hur", "när", "vad", "vem", NULL };
+	static const char *const verbs[] = { "är", "har", "ska", "skall", "kan", "får", "kommer",
+					     "blir", "finns", "går", "måste", "behöver", "bör",
+					     "vill", "tar", "hade", "blev", "fick", "kunde", "skulle",
+					     "gör", "gäller", "händer", "fungerar", "ansvarar",
+					     "kostar", "betalar", NULL };
+	/* "var" is also "was" and "every", "gör" an imperative */
+	static const char *const first_verbs[] = { "är", "har", "ska", "skall", "kan", "får",
+						   "kommer", "blir", "finns", "går", "måste",
+						   "behöver", "bör", "vill", "kunde", "skulle", NULL };
+	static const char *const subjects[] = { "jag", "du", "han", "hon", "hen", "vi", "ni", "de",
+						"dom", "man", "det", "den", "någon", "min", "mitt",
+						"mina", "vår", "vårt", "våra", "hans", "hennes", "deras",
+						NULL };
+	const char *w, *e, *v, *ve, *next, *at;
+
+	if (has_question_mark(s) || count_words(s) < 4 || last_char(s) == ':')
+		return false;
+	for (at = s; at != NULL; at = strstr(at + 1, ", ")) {
+		if ((next = next_word(at == s ? s : at + 1, &w, &e)) == NULL || next != e ||
+		    !word_in(w, e, interrogatives) || next_word(next, &v, &ve) == NULL ||
+		    !word_in(v, ve, verbs))
+			continue;
+		/* "Vad gäller avgiften så ..." introduces a matter */
+		if (!(ci_word_prefix(w, "vad") != NULL && ci_word_prefix(v, "gäller") != NULL))
+			return true;
+	}
+	if ((next = next_word(s, &w, &e)) == NULL || next != e || !word_in(w, e, first_verbs) ||
+	    next_word(next, &v, &ve) == NULL || !subject_word(v, ve, subjects) ||
+	    strchr(s, ',') != NULL)
+		return false;
+	for (at = ci_find(s, " så "); at != NULL; at = ci_find(at + 1, " så "))
+		if (next_word(at + strlen(" så "), &v, &ve) != NULL &&
+		    (word_in(v, ve, verbs) || word_in(v, ve, subjects)))
+			return false;
+	return true;
+}
+
 /* 2: a question mark, or a request made to the administration ("Redovisa
  * gärna ...", "Vi ber därför förvaltningen att ..."), which is as much an
  * agenda item as a question; 1: asks in words ("Vi undrar", "vill veta"); 0:
@@ -167,7 +235,7 @@ int sentence_asks(const char *s)
 		return memo[h % 64].asks;
 	bare = without_adverbs(s);
 	adverbs = strcmp(bare, s) != 0;
-	if (is_request(s))
+	if (is_request(s) || asks_by_word_order(s))
 		asks = 2;
 	else if (contains_word_any(bare, directed) && !contains_word(bare, "ska veta"))
 		asks = 2;
@@ -472,8 +540,10 @@ static bool is_attendance(const char *s)
 
 /* What a writer adds after saying who attends, in the same paragraph: the
  * attendee's needs and the meeting's practicalities ("Hon har rullstol, så
- * det vore bra om lokalen har hiss."), which are for the secretary, not the
- * agenda. */
+ * det vore bra om lokalen har hiss."), who comes instead or that another
+ * cannot either ("Peter Holm från vår styrelse kommer i stället.", "Kent kan
+ * inte heller så RSMH blir utan representant."), which are for the
+ * secretary, not the agenda. */
 static bool is_attendance_detail(const char *s)
 {
 	static const char *const attendee[] = { "hon", "han", "hen", "båda", "bägge", NULL };
@@ -481,10 +551,15 @@ static bool is_attendance_detail(const char *s)
 						 "hissen", "tolk", "teckentolk", "hörslinga",
 						 "hörslingan", "ramp", "rullstol", "specialkost",
 						 "parkering", "parkeringen", NULL };
+	static const char *const stand_in[] = { "i stället", "istället", "i hans ställe",
+						"i hennes ställe", "ersätter", "ersättare",
+						"representant", "kan inte heller", "kommer inte heller",
+						"deltar inte heller", "har också förhinder", NULL };
 
 	if (sentence_asks(s) > 0 || count_words(s) > 30)
 		return false;
-	return starts_any(s, attendee) || contains_word_any(s, practical);
+	return starts_any(s, attendee) || contains_word_any(s, practical) ||
+	       (count_words(s) <= 20 && contains_any(s, stand_in));
 }
 
 /* "Börjar mötet kl. 13.00 eller 13.30?", "Var hålls mötet?", "Finns det en
@@ -701,7 +776,8 @@ static size_t without_run_on_closing(const char *s, size_t len)
 {
 	static const char *const closings[] = { "mvh", "m.v.h", "vh", "med vänlig hälsning",
 						"med vänliga hälsningar", "vänliga hälsningar",
-						"vänlig hälsning", "hälsningar", NULL };
+						"vänlig hälsning", "hälsningar", "tack så mycket",
+						"tack på förhand", "tack i förväg", NULL };
 	size_t words = 0; /* from s + i to the end */
 
 	/* a closing of three words and three after it; a sentence before */

@@ -68,12 +68,21 @@ static const char *after_greeted(const char *s)
 	return s;
 }
 
+/* What follows a greeting word names the one greeted: "Karin", "alla". */
+static bool greets_name(const char *r)
+{
+	size_t len;
+
+	r = skip_blanks(r);
+	return cp_is_upper(ex_u8_next(r, &len)) || ci_word_prefix(r, "alla") != NULL;
+}
+
 /* A greeting at the start of t: the text after it (possibly ""), or NULL.
  * "Hej Karin," -> "", "Hej! Kan ni ..." -> "Kan ni ...". */
 const char *greeting_rest(const char *t)
 {
 	static const char *const not_after_basta[] = { "hälsning", "hälsningar", NULL };
-	const char *r = NULL;
+	const char *r = NULL, *stop;
 	bool to = false;
 
 	for (const char *const *g = greeting_words; *g != NULL && r == NULL; g++) {
@@ -92,8 +101,11 @@ const char *greeting_rest(const char *t)
 			return "";
 		return NULL;
 	}
-	/* the whole line: "Hej Karin och alla andra!" */
-	if (count_words(t) <= 6 && strpbrk(t, ".;?") == NULL) {
+	/* the whole line: "Hej Karin och alla andra!"; or a sentence that
+	 * greets a name and stops: "Hej Karin. Jag kan tyvärr inte ..." ("hej
+	 * kommer ledsagarservicen." is no greeting) */
+	if (count_words(t) <= 6 && ((stop = strpbrk(t, ".;?")) == NULL ||
+				    (*stop == '.' && stop[1] == '\0' && greets_name(r)))) {
 		const char *bang = strpbrk(r, "!,:");
 
 		if (bang == NULL || skip_blanks(bang + 1)[0] == '\0')

@@ -568,6 +568,80 @@ static const struct inline_case inline_cases[] = {
 	  NULL, NULL,
 	  { "Fritidsgården stänger klockan 19. Kan den vara öppen längre?",
 	    "Skolskjutsen kommer ofta sent. Vem följer upp det?" }, false, NULL },
+	{ "who comes instead, after an attendance notice, goes with it",
+	  "Frågor om skolan",
+	  "Hej Karin,\n\nHur många elever har en problematisk skolfrånvaro i dag?\n\nJag kan "
+	  "tyvärr inte komma på mötet den 10 december. Lena Berg från vår styrelse kommer i "
+	  "stället.\n\nHälsningar\nMaria",
+	  NULL, NULL,
+	  { "Hur många elever har en problematisk skolfrånvaro i dag?" }, false, NULL },
+	{ "another who cannot come either is part of the attendance notice",
+	  "Mötet i december",
+	  "Hej Karin!\n\nJag kan tyvärr inte komma på mötet på torsdag. Anna kan inte heller "
+	  "den dagen, hon är bortrest. Vi har inga nya frågor.\n\nHälsningar\nPer",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "a greeting ended by a full stop is a sentence of its own",
+	  "Mötet i december",
+	  "Hej Karin. Jag har tyvärr förhinder på torsdag. Vi har inga nya frågor. Hälsningar Per",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "a question after a comma without its '?' asks by word order",
+	  "Frågor från föreningen",
+	  "Hej!\n\nHur många väntar på bostad med särskild service? Lunchen på daglig "
+	  "verksamhet kostar nu 75 kr, varför har priset höjts så mycket.\n\nHälsningar\nTomasz",
+	  NULL, NULL,
+	  { "Hur många väntar på bostad med särskild service?",
+	    "Lunchen på daglig verksamhet kostar nu 75 kr, varför har priset höjts så mycket." },
+	  false, NULL },
+	{ "a verb first without its '?' asks by word order",
+	  "Fritid",
+	  "Hej!\n\nVarför stänger fritidsgården redan klockan sju? kan ungdomarna få "
+	  "ledsagare till simhallen på helgerna\n\nHälsningar\nSara",
+	  NULL, NULL,
+	  { "Varför stänger fritidsgården redan klockan sju?",
+	    "Kan ungdomarna få ledsagare till simhallen på helgerna" }, false, NULL },
+	{ "a verb first that opens a condition asks nothing",
+	  "Fritid",
+	  "Hej!\n\nVarför stänger fritidsgården redan klockan sju? Har man en ledsagare så kan "
+	  "man stanna längre.\n\nHälsningar\nSara",
+	  NULL, NULL,
+	  { "Varför stänger fritidsgården redan klockan sju? Har man en ledsagare så kan man "
+	    "stanna längre." }, false, NULL },
+	{ "a verb first that opens a condition before a comma asks nothing",
+	  "Fritid",
+	  "Hej!\n\nVarför stänger fritidsgården redan klockan sju? Har ni synpunkter på "
+	  "öppettiderna, hör av er till vårt kansli.\n\nHälsningar\nSara",
+	  NULL, NULL,
+	  { "Varför stänger fritidsgården redan klockan sju? Har ni synpunkter på öppettiderna, "
+	    "hör av er till vårt kansli." }, false, NULL },
+	{ "two long questions that share a stem or two by chance are two",
+	  "Frågor från FUB",
+	  "Hej!\n\nHabiliteringsersättningen i daglig verksamhet är fortfarande tio kronor per "
+	  "dag här men femton kronor i grannkommunen, när ska kommunen höja ersättningen till "
+	  "samma nivå? Många deltagare åker färdtjänst till verksamheten och blir hämtade en "
+	  "timme för tidigt varje morgon så att de står och väntar ute i kylan, kan kommunen "
+	  "prata med färdtjänst om detta?\n\nHälsningar\nTomasz",
+	  NULL, NULL,
+	  { "Habiliteringsersättningen i daglig verksamhet är fortfarande tio kronor per dag här "
+	    "men femton kronor i grannkommunen, när ska kommunen höja ersättningen till samma "
+	    "nivå?",
+	    "Många deltagare åker färdtjänst till verksamheten och blir hämtade en timme för "
+	    "tidigt varje morgon så att de står och väntar ute i kylan, kan kommunen prata med "
+	    "färdtjänst om detta?" }, false, NULL },
+	{ "a question for something instead is no follow-up",
+	  "Korttids",
+	  "Hej!\n\nVarför får min son inte plats på korttidshemmet fast han har beslut? Kan han "
+	  "få avlösare hemma i stället tills det finns plats?\n\nHälsningar\nAmina",
+	  NULL, NULL,
+	  { "Varför får min son inte plats på korttidshemmet fast han har beslut?",
+	    "Kan han få avlösare hemma i stället tills det finns plats?" }, false, NULL },
+	{ "thanks run into the last sentence without punctuation go",
+	  "Ledsagning",
+	  "Hej!\n\nKan kommunen ordna ledsagare till simhallen på helgerna tack så mycket "
+	  "Sara",
+	  NULL, NULL,
+	  { "Kan kommunen ordna ledsagare till simhallen på helgerna" }, false, NULL },
 };
 
 static void test_inline_cases(void **state)
