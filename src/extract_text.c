@@ -25,6 +25,13 @@ int32_t ex_u8_next(const char *s, size_t *len_r)
 		*len_r = 1;
 		return (unsigned char)*s;
 	}
+	/* two bytes (å, ä, ö, é, ü: most of what is not ASCII in Swedish
+	 * mail) without the library; C0 and C1 would be overlong */
+	if ((unsigned char)*s >= 0xC2 && (unsigned char)*s < 0xE0 &&
+	    ((unsigned char)s[1] & 0xC0) == 0x80) {
+		*len_r = 2;
+		return ((int32_t)((unsigned char)*s & 0x1F) << 6) | ((unsigned char)s[1] & 0x3F);
+	}
 	n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
 	if (n <= 0) {
 		*len_r = 1;
@@ -38,6 +45,9 @@ int32_t cp_lower(int32_t c)
 {
 	if (c < 0x80)
 		return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+	/* Latin-1's capitals (À to Þ but ×) are their small letters less 0x20 */
+	if (c < 0x100)
+		return c >= 0xC0 && c <= 0xDE && c != 0xD7 ? c + 0x20 : c;
 	return utf8proc_tolower(c);
 }
 
@@ -210,7 +220,7 @@ bool equals_any(const char *s, const char *const *list)
  * without a scan. */
 #define FOLD_STACK 1024
 #define FOLD_SLOTS 6
-#define PAIR_BITS 1024
+#define PAIR_BITS 4096
 
 struct folded {
 	char *s;
@@ -231,7 +241,7 @@ static _Thread_local unsigned fold_next;
 
 static unsigned pair_hash(unsigned char a, unsigned char b)
 {
-	return ((unsigned)a * 61u + b) % PAIR_BITS;
+	return ((unsigned)a * 131u + b) % PAIR_BITS;
 }
 
 static void fold_into(struct folded *fd, const char *s, size_t len)
@@ -249,6 +259,15 @@ static void fold_into(struct folded *fd, const char *s, size_t len)
 		if (c < 0x80) {
 			out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 			s++;
+			continue;
+		}
+		/* Å, Ä, Ö and the rest of Latin-1 in place (cp_lower()) */
+		if (c == 0xC3 && s + 1 < end && ((unsigned char)s[1] & 0xC0) == 0x80) {
+			unsigned char b = (unsigned char)s[1];
+
+			out[n++] = (char)c;
+			out[n++] = (char)(b <= 0x9E && b != 0x97 ? b + 0x20 : b);
+			s += 2;
 			continue;
 		}
 		k = utf8proc_encode_char(cp_lower(ex_u8_next(s, &l)), enc);
@@ -315,9 +334,12 @@ static const char *folded_find(const struct folded *fd, const char *from, const 
 		return plen == 0 ? from : NULL;
 	if (plen == 1)
 		return memchr(from, pattern[0], (size_t)(fd->s + fd->len - from));
-	h = pair_hash((unsigned char)pattern[0], (unsigned char)pattern[1]);
-	if ((fd->pairs[h / 64] & ((uint64_t)1 << (h % 64))) == 0)
-		return NULL;
+	/* every byte pair of the pattern's start must be in the text */
+	for (size_t i = 0; i + 1 < plen && i < 6; i++) {
+		h = pair_hash((unsigned char)pattern[i], (unsigned char)pattern[i + 1]);
+		if ((fd->pairs[h / 64] & ((uint64_t)1 << (h % 64))) == 0)
+			return NULL;
+	}
 	while (p <= last && (p = memchr(p, pattern[0], (size_t)(last - p) + 1)) != NULL) {
 		if (p[1] == pattern[1] && memcmp(p + 2, pattern + 2, plen - 2) == 0)
 			return p;

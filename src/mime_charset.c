@@ -274,7 +274,7 @@ void mime_charset_to_utf8(const char *label, const char *data, size_t len, struc
 	enum charset_class cls = classify_charset(label, name);
 
 	/* keeps out a valid (NUL-terminated) buffer even for empty input */
-	buf_append(out, "", 0);
+	buf_reserve(out, len);
 	if (cls != CS_OTHER && !has_8bit(data, len)) {
 		buf_append(out, data, len);
 		return;
@@ -327,7 +327,7 @@ void mime_base64_decode(const char *data, size_t len, struct buf *out)
 	uint32_t acc = 0;
 	int bits = 0;
 
-	buf_append(out, "", 0);
+	buf_reserve(out, len);
 	for (size_t i = 0; i < len; i++) {
 		int v = b64_value(p[i]);
 		if (v < 0) {
@@ -391,7 +391,7 @@ void mime_qp_decode(const char *data, size_t len, bool header, struct buf *out)
 	const unsigned char *p = (const unsigned char *)data;
 	size_t i = 0, run = 0;
 
-	buf_append(out, "", 0);
+	buf_reserve(out, len);
 	while (i < len) {
 		if (p[i] == '_' && header) {
 			buf_append(out, data + run, i - run);
@@ -435,7 +435,7 @@ void mime_clean_text(const char *text, size_t len, struct buf *out)
 	const unsigned char *p = (const unsigned char *)text;
 	size_t i = 0, run = 0;
 
-	buf_append(out, "", 0);
+	buf_reserve(out, len);
 	while (i < len) {
 		unsigned char c = p[i];
 		if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t') {

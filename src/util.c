@@ -98,6 +98,12 @@ static void buf_grow(struct buf *b, size_t extra)
 	b->cap = cap;
 }
 
+void buf_reserve(struct buf *b, size_t extra)
+{
+	buf_grow(b, extra);
+	b->data[b->len] = '\0';
+}
+
 void buf_append(struct buf *b, const void *data, size_t len)
 {
 	buf_grow(b, len);

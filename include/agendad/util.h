@@ -30,6 +30,11 @@ struct buf {
 	size_t cap;
 };
 
+/* Room for extra more bytes without another allocation; b is then a valid
+ * (NUL-terminated) string even if it was empty. For a decoder that knows
+ * about how much it will write: growing by doubling copied it again and
+ * again. */
+void buf_reserve(struct buf *b, size_t extra);
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_append_str(struct buf *b, const char *s);
 void buf_append_char(struct buf *b, char c);
