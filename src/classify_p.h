@@ -81,6 +81,11 @@ struct classify_doc {
 	struct buf fold;    /* each word's folded UTF-8, NUL-terminated */
 	struct buf stream;  /* " skel1 skel2 ... " for the keyword automaton */
 	struct buf stem_in; /* scratch for the stemmer */
+	/* the stream without its spaces, and where each of its bytes was in
+	 * stream (classify_automaton_match(): compounds written apart) */
+	struct buf joined;
+	uint32_t *joined_at;
+	size_t joined_cap;
 	struct classify_word *words;
 	size_t n_words, words_cap;
 	struct classify_feature *feats;

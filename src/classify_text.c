@@ -669,6 +669,8 @@ void classify_doc_free(struct classify_doc *doc)
 	buf_free(&doc->fold);
 	buf_free(&doc->stream);
 	buf_free(&doc->stem_in);
+	buf_free(&doc->joined);
+	free(doc->joined_at);
 	free(doc->words);
 	free(doc->feats);
 	free(doc->matches);
@@ -864,40 +866,115 @@ static int match_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-void classify_automaton_match(const struct classify_automaton *ac,
-			      const struct classify_pattern *pats, struct classify_doc *doc)
-{
-	/* a keyword list mentioned hundreds of times says no more than ten */
-	const size_t max_matches = 256;
-	const uint8_t *s = (const uint8_t *)doc->stream.data;
-	size_t nc = ac->n_classes, state = 0, kept = 0;
+/* a keyword list mentioned hundreds of times says no more than ten */
+#define MAX_MATCHES 256
+/* a compound written apart ("habiliterings ersättningen") is read as one
+ * when the keyword has this many letters and its first part four */
+#define APART_MIN_KEYWORD 10
+#define APART_MIN_FIRST 4
 
-	doc->n_matches = 0;
-	if (ac->n_states == 0 || s == NULL)
-		return;
-	for (size_t i = 0; i < doc->stream.len && doc->n_matches < max_matches; i++) {
+static void add_match(struct classify_doc *doc, size_t start, size_t end,
+		      const struct classify_pattern *pats, uint32_t pattern)
+{
+	struct classify_match *m;
+
+	if (doc->n_matches == doc->matches_cap) {
+		doc->matches_cap = doc->matches_cap ? doc->matches_cap * 2 : 16;
+		doc->matches = xreallocarray(doc->matches, doc->matches_cap, sizeof(*doc->matches));
+	}
+	m = &doc->matches[doc->n_matches++];
+	m->start = (uint32_t)start;
+	m->end = (uint32_t)end;
+	m->keyword = pats[pattern].keyword;
+	m->pattern = pattern;
+}
+
+/* Runs the automaton over s[0, len): calls back with each match's end (one
+ * past) and pattern. */
+static void run_automaton(const struct classify_automaton *ac, const uint8_t *s, size_t len,
+			  struct classify_doc *doc, const struct classify_pattern *pats,
+			  void (*found)(struct classify_doc *, const struct classify_pattern *,
+					size_t end, size_t depth, uint32_t pattern))
+{
+	size_t nc = ac->n_classes, state = 0;
+
+	for (size_t i = 0; i < len && doc->n_matches < MAX_MATCHES; i++) {
 		size_t k = state * nc + ac->byte_class[s[i]];
-		int32_t t;
 
 		state = ac->next16 != NULL ? ac->next16[k] : ac->next32[k];
 		if (!ac->ends[state])
 			continue;
-		for (t = ac->out[state] >= 0 ? (int32_t)state : ac->dict[state];
-		     t >= 0 && doc->n_matches < max_matches; t = ac->dict[t]) {
-			struct classify_match *m;
-
-			if (doc->n_matches == doc->matches_cap) {
-				doc->matches_cap = doc->matches_cap ? doc->matches_cap * 2 : 16;
-				doc->matches = xreallocarray(doc->matches, doc->matches_cap,
-							     sizeof(*doc->matches));
-			}
-			m = &doc->matches[doc->n_matches++];
-			m->end = (uint32_t)(i + 1);
-			m->start = m->end - ac->depth[t];
-			m->keyword = pats[ac->out[t]].keyword;
-			m->pattern = (uint32_t)ac->out[t];
-		}
+		for (int32_t t = ac->out[state] >= 0 ? (int32_t)state : ac->dict[state];
+		     t >= 0 && doc->n_matches < MAX_MATCHES; t = ac->dict[t])
+			found(doc, pats, i + 1, ac->depth[t], (uint32_t)ac->out[t]);
 	}
+}
+
+static void found_in_stream(struct classify_doc *doc, const struct classify_pattern *pats,
+			    size_t end, size_t depth, uint32_t pattern)
+{
+	add_match(doc, end - depth, end, pats, pattern);
+}
+
+/* A match in the joined stream counts when it is a compound written
+ * apart: a keyword of one word, long enough, over exactly two words of the
+ * stream, from the start of the first, whose first part is long enough.
+ * "för skolan" is not "förskolan", and a match inside one word was found
+ * in the stream already. */
+static void found_apart(struct classify_doc *doc, const struct classify_pattern *pats,
+			size_t end, size_t depth, uint32_t pattern)
+{
+	const struct classify_pattern *p = &pats[pattern];
+	const char *s = doc->stream.data;
+	size_t from = doc->joined_at[end - depth], to = doc->joined_at[end - 1] + 1, space = 0;
+	size_t n_spaces = 0;
+
+	if (depth < APART_MIN_KEYWORD || p->exact != NULL || strchr(p->bytes, ' ') != NULL ||
+	    from == 0 || s[from - 1] != ' ')
+		return;
+	for (size_t i = from; i < to; i++)
+		if (s[i] == ' ') {
+			space = i;
+			n_spaces++;
+		}
+	if (n_spaces == 1 && space - from >= APART_MIN_FIRST)
+		add_match(doc, from, to, pats, pattern);
+}
+
+/* The stream without its spaces, for found_apart(). */
+static void join_stream(struct classify_doc *doc)
+{
+	const char *s = doc->stream.data;
+
+	buf_reset(&doc->joined);
+	buf_reserve(&doc->joined, doc->stream.len);
+	if (doc->joined_cap < doc->stream.len + 1) {
+		doc->joined_cap = doc->stream.len + 256;
+		doc->joined_at = xreallocarray(doc->joined_at, doc->joined_cap,
+					       sizeof(*doc->joined_at));
+	}
+	for (size_t i = 0; i < doc->stream.len; i++)
+		if (s[i] != ' ') {
+			doc->joined_at[doc->joined.len] = (uint32_t)i;
+			buf_append_char(&doc->joined, s[i]);
+		}
+}
+
+void classify_automaton_match(const struct classify_automaton *ac,
+			      const struct classify_pattern *pats, struct classify_doc *doc)
+{
+	const uint8_t *s = (const uint8_t *)doc->stream.data;
+	size_t kept = 0;
+
+	doc->n_matches = 0;
+	if (ac->n_states == 0 || s == NULL)
+		return;
+	run_automaton(ac, s, doc->stream.len, doc, pats, found_in_stream);
+	/* Swedish compounds are often written apart (särskrivning), the
+	 * more by a phone's keyboard or a writer whose Swedish is new */
+	join_stream(doc);
+	run_automaton(ac, (const uint8_t *)doc->joined.data, doc->joined.len, doc, pats,
+		      found_apart);
 	/* Longest first, a match survives when it overlaps no longer match
 	 * that survived: "korttidsboendet" is korttid, not boende. Spans exclude
 	 * the boundary spaces of "|" patterns, so " dv " and " lss " in

@@ -22,7 +22,7 @@
  * features change in code (a change of categories.conf, of the constants of the
  * decision, of the stopwords or of what libstemmer and utf8proc make of words
  * is noticed by classify_import() itself). */
-#define CLASSIFY_MODEL_VERSION 2
+#define CLASSIFY_MODEL_VERSION 3
 
 struct classifier;
 

@@ -458,6 +458,46 @@ static const struct {
     {"Why is the transport service late every morning?", "resor", "transport service"},
 };
 
+/* Compounds written apart (särskrivning), by keywords alone: a long
+ * keyword over two words, from the start of the first, counts; a short
+ * first part or a keyword of several words does not. */
+static const struct {
+	const char *text;
+	const char *evidence;	  /* must appear in the evidence, "" for none */
+	const char *not_evidence; /* must not, "" for none */
+} apart_cases[] = {
+    {"Habiliterings ersättningen höjs inte", "habiliteringsersättning", ""},
+    {"Färd tjänsten kommer sent igen", "färdtjänst", ""},
+    {"korttids boendet har stängt", "korttidsboende", ""},
+    /* "för" is too short a first part: "för skolan" is no förskola */
+    {"Vi har ingen tid för skolan", "", "förskol"},
+    /* the end of one word and the start of the next are no compound */
+    {"Den lilla färden tjänar ingen", "", "färdtjänst"},
+};
+
+static void test_written_apart(void **state)
+{
+	struct classifier *cl = new_classifier(conf_text);
+	int failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(apart_cases); i++) {
+		struct classification r;
+
+		classify_text(cl, apart_cases[i].text, &r);
+		if (apart_cases[i].evidence[0] != '\0')
+			CHECK(strstr(r.evidence, apart_cases[i].evidence) != NULL,
+			      "'%s': evidence [%s] lacks %s", apart_cases[i].text, r.evidence,
+			      apart_cases[i].evidence);
+		if (apart_cases[i].not_evidence[0] != '\0')
+			CHECK(strstr(r.evidence, apart_cases[i].not_evidence) == NULL,
+			      "'%s': evidence [%s] has %s", apart_cases[i].text, r.evidence,
+			      apart_cases[i].not_evidence);
+	}
+	classify_free(&cl);
+	assert_int_equal(failures, 0);
+}
+
 static void test_keywords(void **state)
 {
 	struct classifier *cl = new_classifier(conf_text);
@@ -1453,7 +1493,8 @@ int main(void)
 	    cmocka_unit_test(test_conf_errors),   cmocka_unit_test(test_conf_shipped),
 	    cmocka_unit_test(test_conf_official), cmocka_unit_test(test_train_tsv),
 	    cmocka_unit_test(test_tokenize),      cmocka_unit_test(test_council),
-	    cmocka_unit_test(test_keywords),      cmocka_unit_test(test_asking),
+	    cmocka_unit_test(test_keywords),      cmocka_unit_test(test_written_apart),
+	    cmocka_unit_test(test_asking),
 	    cmocka_unit_test(test_background),
 	    cmocka_unit_test(test_unseen),        cmocka_unit_test(test_fuzzy_known),
 	    cmocka_unit_test(test_correction),
