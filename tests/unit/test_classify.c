@@ -1175,8 +1175,7 @@ static void test_automaton_widths(void **state)
 			assert_int_equal(doc.matches[m].end - doc.matches[m].start, 14);
 			assert_memory_equal(at, pats[doc.matches[m].pattern].bytes, 14);
 		}
-		free(doc.matches);
-		free(doc.stream.data);
+		classify_doc_free(&doc);
 		classify_automaton_free(&ac);
 	}
 	for (size_t i = 0; i < N_WIDE; i++)
