@@ -555,11 +555,19 @@ static void drop_attachments(struct render *r, size_t keep)
 	}
 }
 
-/* Parts about the sender, not content worth listing on the agenda: a
- * signature of the mail, a business card. */
-static bool is_signature(const struct part *pt)
+/* Parts about the mail or its sender, not content worth listing on the
+ * agenda: a signature of the mail, a business card, the machine-readable
+ * part of a delivery or read report (RFC 3464, 8098) and the headers it
+ * returns. */
+static bool is_no_file(const struct part *pt)
 {
-	return type_is(pt, "application/pgp-signature") ||
+	return type_is(pt, "message/delivery-status") ||
+	       type_is(pt, "message/global-delivery-status") ||
+	       type_is(pt, "message/disposition-notification") ||
+	       type_is(pt, "message/global-disposition-notification") ||
+	       type_is(pt, "text/rfc822-headers") || type_is(pt, "message/rfc822-headers") ||
+	       type_is(pt, "message/global-headers") || type_is(pt, "message/feedback-report") ||
+	       type_is(pt, "application/pgp-signature") ||
 	       type_is(pt, "application/pkcs7-signature") ||
 	       type_is(pt, "application/x-pkcs7-signature") || type_is(pt, "text/vcard") ||
 	       type_is(pt, "text/x-vcard") || type_is(pt, "text/directory") ||
@@ -710,7 +718,7 @@ static void collect_files(struct render *r, int idx)
 			collect_files(r, c);
 		return;
 	}
-	if (pt->kind != PART_LEAF || is_calendar(pt) || is_signature(pt) || is_text_body(pt) ||
+	if (pt->kind != PART_LEAF || is_calendar(pt) || is_no_file(pt) || is_text_body(pt) ||
 	    strncmp(pt->type, "multipart/", 10) == 0)
 		return;
 	if (disposition_attachment(pt) || (pt->cid == NULL && strncmp(pt->type, "image/", 6) != 0))
@@ -822,7 +830,7 @@ static void render_mixed(struct render *r, const struct part *mp, struct buf *ou
 			buf_free(&text);
 		} else if (is_calendar(cp))
 			note_calendar(r, cp);
-		else if (is_signature(cp))
+		else if (is_no_file(cp))
 			continue;
 		else if (is_text_body(cp))
 			leaf_text(r, cp, out);
@@ -856,7 +864,7 @@ static void render_entity(struct render *r, int idx, struct buf *out)
 		 pt->filename == NULL && pt->parent >= 0 &&
 		 type_is(&r->p->parts[pt->parent], "multipart/alternative"))
 		leaf_text(r, pt, out); /* text/enriched and friends as an alternative */
-	else if (!is_signature(pt))
+	else if (!is_no_file(pt))
 		add_attachment(r, pt);
 }
 

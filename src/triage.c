@@ -265,7 +265,6 @@ static bool check_bounce(const struct mail_text *mail, const char *subject,
 						     "läskvitto", "read receipt",
 						     "return receipt", "gelesen:", NULL };
 	const char *ct = header(mail, "Content-Type");
-	const char *rp = header(mail, "Return-Path");
 	const char *hit;
 	char value[REASON_VALUE_MAX + 4];
 
@@ -275,10 +274,6 @@ static bool check_bounce(const struct mail_text *mail, const char *subject,
 			set_reason(r, "läskvitto (multipart/report; disposition-notification)");
 		else
 			set_reason(r, "studsat meddelande (multipart/report)");
-		return true;
-	}
-	if (rp != NULL && is_null_path(rp)) {
-		set_reason(r, "studsat meddelande (Return-Path: <>)");
 		return true;
 	}
 	if (mail->from_addr != NULL && local_part_is(mail->from_addr, daemons, false)) {
@@ -301,6 +296,20 @@ static bool check_bounce(const struct mail_text *mail, const char *subject,
 		return true;
 	}
 	return false;
+}
+
+/* A null sender (Return-Path: <>) with nothing else to say what the mail
+ * is: a bounce. Asked after the auto-reply tests, since an out-of-office
+ * reply is sent from the null sender too (RFC 3834 3.3) and says so in
+ * its headers or Subject. */
+static bool check_null_sender(const struct mail_text *mail, struct triage_result *r)
+{
+	const char *rp = header(mail, "Return-Path");
+
+	if (rp == NULL || !is_null_path(rp))
+		return false;
+	set_reason(r, "studsat meddelande (Return-Path: <>)");
+	return true;
 }
 
 /* RFC 3834 and the headers Exchange, Gmail and list servers set. */
@@ -548,6 +557,8 @@ void triage_message(const struct mail_text *mail, const struct extraction *extra
 		 (!has_typed_question(extraction) && check_calendar(mail, subject, r)) ||
 		 check_autoreply_subject(mail, subject, r))
 		r->verdict = TRIAGE_AUTO_REPLY;
+	else if (check_null_sender(mail, r))
+		r->verdict = TRIAGE_BOUNCE;
 	free(subject);
 	if (r->verdict == TRIAGE_BOUNCE || r->verdict == TRIAGE_AUTO_REPLY)
 		return;

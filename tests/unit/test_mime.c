@@ -228,6 +228,12 @@ static const struct mime_case mime_cases[] = {
      /* the answer is no file to list: its method only */
      .no_att = true,
      .calendar_method = "REPLY"},
+    {.file = "ndr_report.eml",
+     .content_type = "multipart/report",
+     .contains = {"Det gick inte att leverera"},
+     .lacks = {"Reporting-MTA", "Final-Recipient"},
+     /* the report's machine-readable parts are no files to list */
+     .no_att = true},
     {.file = "related_start.eml",
      .from_html = YES,
      .body = "Rotdelen med frågan om bostadsanpassning.",
