@@ -487,19 +487,24 @@ static void corrections_refresh(const struct classifier *cl)
 }
 
 /* The correction most similar to text, or NULL when none is at least
- * CLASSIFY_CORRECTION_NEAR. Uses scratch->doc[0]: call before analyze(). */
+ * CLASSIFY_CORRECTION_NEAR. Uses scratch->doc[0]: *analyzed_r tells whether
+ * it holds text analysed afterwards (there are corrections to compare). */
 static const struct classify_correction *nearest_correction(const struct classifier *cl,
-							    const char *text, double *sim_r)
+							    const char *text, double *sim_r,
+							    bool *analyzed_r)
 {
 	struct classify_corrections *cs = cl->corrections;
 	const struct classify_correction *best = NULL;
 	struct classify_vector *vec;
 	double best_sim = CLASSIFY_CORRECTION_NEAR;
 
+	*analyzed_r = false;
 	if (cs == NULL || cs->n == 0)
 		return NULL;
 	corrections_refresh(cl);
+	/* the last analysis into doc[0]: the corrections' own are made above */
 	vec = classify_vector_new(cl, text);
+	*analyzed_r = true;
 	for (size_t i = 0; i < cs->n; i++) {
 		double sim = classify_vector_similarity(vec, cs->v[i].vec);
 
@@ -712,9 +717,11 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 	const struct classify_memo *memo;
 	const struct classify_correction *near;
 	double near_sim = 0;
+	bool analyzed;
 
-	near = nearest_correction(cl, text, &near_sim);
-	analyze(cl, doc, text);
+	near = nearest_correction(cl, text, &near_sim, &analyzed);
+	if (!analyzed)
+		analyze(cl, doc, text);
 	keyword_scores(cl, doc, true, kw);
 	n_rows = known_rows(cl, doc);
 	n_key = 0;
