@@ -395,26 +395,9 @@ bool contains_any(const char *s, const char *const *list)
 	return contains_any_within(s, SIZE_MAX, list);
 }
 
-bool contains_word_any(const char *s, const char *const *list)
-{
-	struct folded spill;
-	const struct folded *fd = fold(s, SIZE_MAX, &spill);
-	bool hit = false;
-
-	for (; *list != NULL && !hit; list++) {
-		size_t len = strlen(*list);
-
-		for (const char *p = folded_find(fd, fd->s, *list, len); p != NULL && !hit;
-		     p = folded_find(fd, p + 1, *list, len))
-			hit = word_bounded(fd->s, p, len, *list);
-	}
-	fold_done(&spill);
-	return hit;
-}
-
-/* Like contains_word_any(), but a pattern may end inside a word: "bifoga"
- * matches "bifogad", not "obifogad". */
-bool contains_stem_any(const char *s, const char *const *list)
+/* A pattern of list in s, standing at the start of a word, and when
+ * whole, also at its end (word_bounded()). */
+static bool contains_at_word(const char *s, const char *const *list, bool whole)
 {
 	struct folded spill;
 	const struct folded *fd = fold(s, SIZE_MAX, &spill);
@@ -427,6 +410,10 @@ bool contains_stem_any(const char *s, const char *const *list)
 		     p = folded_find(fd, p + 1, *list, len)) {
 			const char *q = p - 1;
 
+			if (whole) {
+				hit = word_bounded(fd->s, p, len, *list);
+				continue;
+			}
 			while (q > fd->s && ((unsigned char)*q & 0xC0) == 0x80)
 				q--;
 			hit = p == fd->s || !at_alnum(q);
@@ -434,6 +421,18 @@ bool contains_stem_any(const char *s, const char *const *list)
 	}
 	fold_done(&spill);
 	return hit;
+}
+
+bool contains_word_any(const char *s, const char *const *list)
+{
+	return contains_at_word(s, list, true);
+}
+
+/* Like contains_word_any(), but a pattern may end inside a word: "bifoga"
+ * matches "bifogad", not "obifogad". */
+bool contains_stem_any(const char *s, const char *const *list)
+{
+	return contains_at_word(s, list, false);
 }
 
 bool contains_word(const char *s, const char *word)
