@@ -978,7 +978,7 @@ static int near_duplicate_item(struct cycle *c, const char *meeting, const char 
 
 	*item_r = 0;
 	*exact_r = 0;
-	if (store_questions(c->store, meeting, &existing, &n, error_r) != 0)
+	if (store_meeting_queued(c->store, meeting, &existing, &n, error_r) != 0)
 		return -1;
 	similarity = xcalloc(n + 1, sizeof(*similarity));
 	sim_entry_set(c->classifier, &new, text);

@@ -1573,17 +1573,59 @@ static int collect_questions(struct store *st, sqlite3_stmt *s, struct store_que
 int store_questions(struct store *st, const char *meeting, struct store_question **questions_r,
 		    size_t *n_r, struct error *error_r)
 {
-	sqlite3_stmt *s = stmt(st,
-			       "SELECT " QUESTION_COLUMNS QUESTION_FROM
-			       " WHERE ?1 IS NULL OR (?1 = '' AND q.meeting IS NULL) OR q.meeting = ?1"
-			       " ORDER BY q.meeting IS NULL, q.meeting, coalesce(i.number, 1000000),"
-			       " q.id",
-			       error_r);
+	sqlite3_stmt *s;
 
+	/* one meeting by its own statement: the predicate of all three cases
+	 * in one (an OR) kept SQLite from the index on q.meeting, and the
+	 * near-duplicate check reads a meeting for every new question */
+	if (meeting != NULL && meeting[0] != '\0')
+		s = stmt(st,
+			 "SELECT " QUESTION_COLUMNS QUESTION_FROM " WHERE q.meeting = ?1"
+			 " ORDER BY coalesce(i.number, 1000000), q.id",
+			 error_r);
+	else
+		s = stmt(st,
+			 "SELECT " QUESTION_COLUMNS QUESTION_FROM
+			 " WHERE ?1 IS NULL OR (?1 = '' AND q.meeting IS NULL)"
+			 " ORDER BY q.meeting IS NULL, q.meeting, coalesce(i.number, 1000000), q.id",
+			 error_r);
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, meeting);
 	return collect_questions(st, s, questions_r, n_r, error_r);
+}
+
+static void read_queued(sqlite3_stmt *s, void *row)
+{
+	struct store_question *q = row;
+
+	memset(q, 0, sizeof(*q));
+	q->id = sqlite3_column_int64(s, 0);
+	q->association = col_dup(s, 1);
+	q->item = sqlite3_column_int64(s, 2);
+	q->text = col_dup(s, 3);
+	q->status = xstrdup("queued");
+}
+
+int store_meeting_queued(struct store *st, const char *meeting, struct store_question **questions_r,
+			 size_t *n_r, struct error *error_r)
+{
+	sqlite3_stmt *s = stmt(st,
+			       "SELECT q.id, q.association, coalesce(q.item, 0), q.text FROM questions q"
+			       " LEFT JOIN items i ON i.id = q.item"
+			       " WHERE q.meeting = ?1 AND q.status = 'queued'"
+			       " ORDER BY coalesce(i.number, 1000000), q.id",
+			       error_r);
+	void *list;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, meeting);
+	if (collect_rows(st, s, sizeof(**questions_r), read_queued, question_clear, &list, n_r,
+			 error_r) != 0)
+		return -1;
+	*questions_r = list;
+	return 0;
 }
 
 int store_message_questions(struct store *st, int64_t message, struct store_question **questions_r,

@@ -265,6 +265,12 @@ void store_questions_free(struct store_question *questions, size_t n);
 int store_questions(struct store *store, const char *meeting,
 		    struct store_question **questions_r, size_t *n_r, struct error *error_r);
 
+/* The queued questions of one meeting, in agenda order, with only id,
+ * association, item, status and text set: what the near-duplicate check
+ * compares a new question with, read for every new question. */
+int store_meeting_queued(struct store *store, const char *meeting,
+			 struct store_question **questions_r, size_t *n_r, struct error *error_r);
+
 /* The questions of one message, in their order in the mail. */
 int store_message_questions(struct store *store, int64_t message,
 			    struct store_question **questions_r, size_t *n_r, struct error *error_r);

@@ -987,6 +987,26 @@ static void test_questions(void **state)
 		      question_filters[i].meeting ? question_filters[i].meeting : "NULL", got,
 		      question_filters[i].titles);
 		free(got);
+		/* store_meeting_queued(): the queued ones of these, in the same
+		 * order, with their text */
+		if (question_filters[i].meeting != NULL && *question_filters[i].meeting != '\0') {
+			struct store_question *qq = NULL;
+			size_t nq = 0, k = 0;
+
+			OK(store_meeting_queued(f->st, question_filters[i].meeting, &qq, &nq, &OKE));
+			for (size_t j = 0; j < n; j++) {
+				if (strcmp(qs[j].status, "queued") != 0)
+					continue;
+				CHECK(k < nq && qq[k].id == qs[j].id && qq[k].item == qs[j].item &&
+					  strcmp(qq[k].text, qs[j].text) == 0,
+				      "queued of %s: question %lld not %zu-th",
+				      question_filters[i].meeting, (long long)qs[j].id, k);
+				k++;
+			}
+			CHECK(k == nq, "queued of %s: %zu, want %zu", question_filters[i].meeting,
+			      nq, k);
+			store_questions_free(qq, nq);
+		}
 		store_questions_free(qs, n);
 	}
 	assert_int_equal(failures, 0);
