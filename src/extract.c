@@ -76,6 +76,7 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 	ctx->file_questions = ctx->file_questions || f.file_questions;
 	ctx->subject_ref = ctx->subject_ref || f.subject_ref;
 	ctx->said = ctx->said || f.said;
+	b->announces = f.announces;
 	free(b->text);
 	b->text = f.text;
 	b->strength = f.asks;
@@ -129,6 +130,8 @@ static void emit_question(struct extract_ctx *ctx, const struct block *b)
 	if (q.len > 0) {
 		strlist_push(&ctx->questions, buf_steal(&q));
 		strlist_add(&ctx->headings, b->heading != NULL ? b->heading : "");
+		strlist_add(&ctx->own_texts,
+			    b->pre.len > 0 && has_question_mark(b->pre.data) ? b->text : "");
 	}
 	buf_free(&q);
 }
@@ -160,6 +163,22 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 	size_t asking = 0;
 	int need = 1;
 
+	/* "Hur länge ska vi orka så här? [...] Så mina frågor till mötet är:"
+	 * and the questions: once the writer announces their questions, what
+	 * the story above the announcement asks is background of them */
+	for (size_t k = bs->n; k-- > 0;) {
+		bool after = false;
+
+		if (!bs->v[k].announces)
+			continue;
+		for (size_t i = k + 1; i < bs->n && !after; i++)
+			after = bs->v[i].section == bs->v[k].section && bs->v[i].strength > 0;
+		for (size_t i = 0; i < k && after; i++)
+			if (bs->v[i].section == bs->v[k].section)
+				bs->v[i].strength = 0;
+		if (after)
+			break;
+	}
 	/* a '?' raises the bar; a request or "Vi undrar också" (strength 2
 	 * without one) passes it but does not raise it */
 	for (size_t i = 0; i < bs->n; i++)
@@ -169,6 +188,25 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 		bs->v[i].asks = bs->v[i].strength >= need;
 		if (bs->v[i].asks)
 			asking++;
+	}
+	/* "min dotter [...] finns det jobbcoacher i kommunen\n\noch en sak
+	 * till när kommer protokollet": a lead-in that opens a new matter
+	 * closes the one before it, which is a question of its own even where
+	 * nothing in it asks, not the background of the new one */
+	for (size_t i = 1; i < bs->n; i++) {
+		size_t j = i, own = i;
+
+		if (!bs->v[i].asks || new_matter_rest(bs->v[i].text) == NULL)
+			continue;
+		while (j > 0 && bs->v[j - 1].section == bs->v[i].section && !bs->v[j - 1].asks) {
+			j--;
+			if (own == i && bs->v[j].words >= 4)
+				own = j;
+		}
+		if ((j == 0 || bs->v[j - 1].section != bs->v[i].section) && own < i) {
+			bs->v[own].asks = true;
+			asking++;
+		}
 	}
 	if (asking == 0) {
 		struct block all = { 0 };
@@ -227,6 +265,9 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 
 		if (bg->asks || (forwarding_note && !ctx->nested_note) || bg->words < 4)
 			continue;
+		/* nothing joins a new matter from before its lead-in */
+		if (next != NULL && new_matter_rest(next->text) != NULL)
+			next = NULL;
 		if (prev != NULL && (next == NULL || joins_previous(bg, prev, next)))
 			target[i] = 1;
 		else if (next != NULL)
@@ -434,6 +475,7 @@ static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwar
 				}
 			m = blocks_add(&merged, false, buf_steal(&acc));
 			m->strength = b->item ? 0 : b->strength;
+			m->announces = b->announces;
 			m->indented = b->indented;
 			m->section = b->section;
 		}
@@ -488,6 +530,17 @@ static bool subject_asked(const char *subject, const struct strlist *questions)
 	return false;
 }
 
+/* Adds a copy of s to the front of l. */
+static void add_first(struct strlist *l, const char *s)
+{
+	char *first;
+
+	strlist_add(l, s);
+	first = l->v[l->n - 1];
+	memmove(l->v + 1, l->v, (l->n - 1) * sizeof(*l->v));
+	l->v[0] = first;
+}
+
 static bool has_header(const struct mail_text *mail, const char *name)
 {
 	for (size_t i = 0; i < mail->n_headers; i++)
@@ -505,7 +558,7 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	struct lines ls = { 0 };
 	int max_questions = DEFAULT_MAX_QUESTIONS;
 	size_t max_bytes = DEFAULT_MAX_QUESTION_BYTES;
-	bool generic;
+	bool generic, subject_replied;
 
 	*extraction_r = NULL;
 	if (mail == NULL)
@@ -531,18 +584,9 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	    !subject_asked(ex->clean_subject, &ctx.questions)) {
 		/* "Frågan i ämnesraden ... Dessutom undrar vi ...?": the
 		 * Subject is a question of its own, the first */
-		char *subject_question;
-
-		strlist_add(&ctx.questions, ex->clean_subject);
-		subject_question = ctx.questions.v[ctx.questions.n - 1];
-		memmove(ctx.questions.v + 1, ctx.questions.v,
-			(ctx.questions.n - 1) * sizeof(*ctx.questions.v));
-		ctx.questions.v[0] = subject_question;
-		strlist_add(&ctx.headings, "");
-		subject_question = ctx.headings.v[ctx.headings.n - 1];
-		memmove(ctx.headings.v + 1, ctx.headings.v,
-			(ctx.headings.n - 1) * sizeof(*ctx.headings.v));
-		ctx.headings.v[0] = subject_question;
+		add_first(&ctx.questions, ex->clean_subject);
+		add_first(&ctx.headings, "");
+		add_first(&ctx.own_texts, "");
 	}
 	if (ctx.questions.n == 0) {
 		/* a mail with only a subject, or whose body only points at the
@@ -552,6 +596,7 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		if (!generic && (!ctx.said || ctx.file_questions)) {
 			strlist_add(&ctx.questions, ex->clean_subject);
 			strlist_add(&ctx.headings, "");
+			strlist_add(&ctx.own_texts, "");
 		}
 		if (real_attachments(mail) > 0)
 			ex->attachment_only = true;
@@ -572,8 +617,18 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		ctx.questions.n = (size_t)max_questions;
 		/* the joined tail is no one heading's */
 		ctx.headings.v[max_questions - 1][0] = '\0';
+		ctx.own_texts.v[max_questions - 1][0] = '\0';
 		ex->truncated = true;
 	}
+	/* "SV: Vilka kommer från SRF den 21 maj?" over "Det blir jag och
+	 * Birgitta. Sen har vi en ny fråga: Hur många timmar ...?": a reply's
+	 * Subject that asks is the question of the mail replied to; when the
+	 * writer's own question asks something else, it titles that one. (A
+	 * reply's Subject that names a matter, "SV: Minnesanteckningar 13
+	 * mars", still heads what the writer asks about it.) */
+	subject_replied = ctx.questions.n == 1 && has_question_mark(ex->clean_subject) &&
+			  subject_prefix_kind(subject.data) == PREFIX_REPLY &&
+			  !subject_asked(ex->clean_subject, &ctx.questions);
 	ex->n_questions = ctx.questions.n;
 	ex->questions = xcalloc(ex->n_questions ? ex->n_questions : 1, sizeof(*ex->questions));
 	for (size_t i = 0; i < ctx.questions.n; i++) {
@@ -584,8 +639,10 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		/* the writer's own heading over the question names it best */
 		if (ctx.headings.v[i][0] != '\0')
 			q->title = title_from_heading(ctx.headings.v[i]);
-		else if (ctx.questions.n == 1 && !generic)
+		else if (ctx.questions.n == 1 && !generic && !subject_replied)
 			q->title = title_from_subject(ex->clean_subject);
+		else if (ctx.own_texts.v[i][0] != '\0')
+			q->title = title_from_text(ctx.own_texts.v[i]);
 		else
 			q->title = title_from_text(q->text);
 		if (q->title[0] == '\0') {
@@ -596,6 +653,7 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	}
 	strlist_free(&ctx.questions);
 	strlist_free(&ctx.headings);
+	strlist_free(&ctx.own_texts);
 	free(ls.v);
 	buf_free(&body);
 	buf_free(&subject);

@@ -633,6 +633,59 @@ static bool deeper(const struct block *top, const struct block *b)
 		strcmp(top->marker, b->marker) != 0);
 }
 
+/* "1. Korttidstillsyn\n   a) Hur många platser ...?\n   b) Varför får
+ * ...?\n2. Skolskjuts\n   a) ...": the writer grouped the lettered points
+ * under numbered ones, so each numbered point is one question, its lettered
+ * points inside its text ("a) Hur många ...? b) Varför ...?"), under its
+ * short text as the heading. Letters not under a number stay items. */
+static void group_lettered(struct blocks *bs)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < bs->n;) {
+		struct block *b = &bs->v[i];
+		struct buf acc = { 0 };
+		size_t k = i + 1;
+
+		if (b->item && (b->kind == MARK_NUMBER || b->kind == MARK_LABEL))
+			for (; k < bs->n && bs->v[k].item && bs->v[k].kind == MARK_LETTER &&
+			       bs->v[k].indent >= b->indent;
+			     k++) {
+				if (acc.len > 0)
+					buf_append_char(&acc, ' ');
+				buf_printf(&acc, "%c) %s", bs->v[k].letter, bs->v[k].text);
+			}
+		if (k > i + 1) {
+			bool label = b->heading == NULL && !b->qmark && b->words <= 5;
+			char *t;
+
+			if (label) {
+				b->heading = b->text;
+				t = buf_steal(&acc);
+			} else {
+				t = xasprintf("%s %s", b->text, acc.data);
+				free(b->text);
+				buf_free(&acc);
+			}
+			b->text = t;
+			b->words = count_words(t);
+			b->strength = is_meta(t) ? 0 : sentence_asks(t);
+			b->qmark = has_question_mark(t);
+			for (size_t j = i + 1; j < k; j++) {
+				free(bs->v[j].text);
+				free(bs->v[j].heading);
+				buf_free(&bs->v[j].pre);
+				buf_free(&bs->v[j].post);
+			}
+		}
+		if (out != i)
+			bs->v[out] = *b;
+		out++;
+		i = k;
+	}
+	bs->n = out;
+}
+
 static void mark_labels(struct blocks *bs)
 {
 	for (size_t i = 0; i + 1 < bs->n; i++) {
@@ -799,6 +852,9 @@ void build_blocks(const struct line *v, size_t n, bool from_html, struct blocks 
 			blk->strength = is_meta(blk->text) ? 0 : sentence_asks(blk->text);
 			blk->qmark = has_question_mark(blk->text);
 			blk->indent = indent;
+			blk->kind = kind;
+			if (kind == MARK_LETTER)
+				blk->letter = v[start_line].t[0];
 			if (kind == MARK_BULLET) {
 				size_t ml = strcspn(v[start_line].t, " \t");
 
@@ -884,5 +940,6 @@ void build_blocks(const struct line *v, size_t n, bool from_html, struct blocks 
 		}
 	}
 	join_continued_items(bs);
+	group_lettered(bs);
 	mark_labels(bs);
 }

@@ -62,6 +62,10 @@ struct extract_ctx {
 	struct strlist questions;
 	/* beside each question, the writer's own heading over it, or "" */
 	struct strlist headings;
+	/* beside each question, its own text when the background joined
+	 * before it asks too (a story's "Hur länge ska vi orka?"), which must
+	 * not title it; else "" */
+	struct strlist own_texts;
 	/* 1 + the index of the forwarding note's last question while its
 	 * forward is read, else 0: a forwarded text that asks nothing is the
 	 * background of that question ("Vi undrar hur kommunen ser på detta?") */
@@ -92,6 +96,9 @@ struct filtered {
 	bool file_questions; /* "Se bifogad fil med våra frågor." */
 	bool subject_ref; /* "Frågan i ämnesraden ...": the Subject asks too */
 	bool said; /* a sentence of the writer's own that asks nothing went */
+	/* it ends by announcing the questions that follow ("Så mina frågor
+	 * till mötet är:"): what it and the text above it ask is background */
+	bool announces;
 };
 
 struct block {
@@ -105,6 +112,9 @@ struct block {
 	bool indented;
 	bool raw; /* a paragraph not yet through filter_sentences() */
 	bool qmark; /* the paragraph as written has a '?' */
+	bool announces; /* see struct filtered */
+	enum marker kind; /* an item's marker */
+	char letter; /* an item's letter for MARK_LETTER ("b)"), else 0 */
 	size_t words;
 	char *text; /* owned, single-spaced */
 	/* owned: the writer's heading on a line of its own over the text
@@ -225,6 +235,11 @@ int sentence_asks(const char *s);
 /* a direct question without its '?', by word order ("varför har priset gått
  * upp", "kan hon få avlösare") */
 bool asks_by_word_order(const char *s);
+/* "en sak till", "och en annan sak:", "sen en fråga till" at the start of s
+ * open a new matter: the text after the lead-in and its punctuation, or
+ * NULL. The lead-in must be followed by punctuation or a direct question
+ * ("en fråga till mötet" names whom it asks, not one more). */
+const char *new_matter_rest(const char *s);
 /* thanks, hopes and greetings said in passing */
 bool is_pleasantry(const char *s);
 /* s starts as a sentence does: a capital, a digit, a quote or '(' */

@@ -150,6 +150,58 @@ static bool subject_word(const char *w, const char *e, const char *const *pronou
 	       strncasecmp(e - 2, "na", 2) == 0;
 }
 
+/* The end of a lead-in that opens a new matter at s ("och en sak till",
+ * "sen en fråga till", "en annan sak:"), past its punctuation, or NULL;
+ * *punct_r: punctuation followed it. */
+static const char *new_matter_end(const char *s, bool *punct_r)
+{
+	static const char *const joins[] = { "och så", "och sen", "och sedan", "och", "sen",
+					     "sedan", NULL };
+	static const char *const lead_ins[] = {
+		"en sak till", "en annan sak", "en fråga till", "en annan fråga", "en till fråga",
+		"en grej till", "en annan grej", "ännu en sak", "ännu en fråga",
+		"ytterligare en sak", "ytterligare en fråga", "en sista sak", "en sista fråga",
+		"en sak till bara", NULL
+	};
+	const char *r = NULL;
+
+	/* the cheap test first: every lead-in has "en " in its first words */
+	if (ci_find_within(s, "en ", 24) == NULL)
+		return NULL;
+	for (const char *const *j = joins; *j != NULL; j++)
+		if ((r = ci_word_prefix(s, *j)) != NULL) {
+			s = skip_blanks(r);
+			break;
+		}
+	r = NULL;
+	for (const char *const *l = lead_ins; *l != NULL && r == NULL; l++)
+		r = ci_word_prefix(s, *l);
+	if (r == NULL)
+		return NULL;
+	*punct_r = *r == ':' || *r == ',' || *r == '.' || *r == '-';
+	while (*r == ':' || *r == ',' || *r == '.' || *r == '-' || is_blank_char(*r))
+		r++;
+	return *r != '\0' ? r : NULL;
+}
+
+const char *new_matter_rest(const char *s)
+{
+	/* what a direct question starts with, after the lead-in */
+	static const char *const askers[] = {
+		"varför", "hur", "när", "vad", "vem", "vilka", "vilken", "vilket", "är", "har", "ska",
+		"skall", "kan", "får", "kommer", "blir", "finns", "går", "måste", "behöver", "bör",
+		"vill", "kunde", "skulle", NULL
+	};
+	const char *r, *w, *e;
+	bool punct = false;
+
+	if ((r = new_matter_end(s, &punct)) == NULL)
+		return NULL;
+	if (punct || (next_word(r, &w, &e) != NULL && word_in(w, e, askers)))
+		return r;
+	return NULL;
+}
+
 /* "varför har priset gått upp så mycket.", "kan hon få avlösare hemma": a
  * direct question whose '?' the writer left out, known by its word order:
  * an interrogative and then its verb, at the start of the sentence or of a
@@ -178,10 +230,14 @@ bool asks_by_word_order(const char *s)
 						"dom", "man", "det", "den", "någon", "min", "mitt",
 						"mina", "vår", "vårt", "våra", "hans", "hennes", "deras",
 						NULL };
-	const char *w, *e, *v, *ve, *next, *at;
+	const char *w, *e, *v, *ve, *next, *at, *lead;
 
 	if (has_question_mark(s) || count_words(s) < 4 || last_char(s) == ':')
 		return false;
+	/* "och en sak till när kommer protokollet": a lead-in that opens a
+	 * new matter stands where a comma would */
+	if ((lead = new_matter_rest(s)) != NULL && asks_by_word_order(lead))
+		return true;
 	for (at = s; at != NULL; at = strstr(at + 1, ", ")) {
 		if ((next = next_word(at == s ? s : at + 1, &w, &e)) == NULL || next != e ||
 		    !word_in(w, e, interrogatives) || next_word(next, &v, &ve) == NULL ||
@@ -338,6 +394,18 @@ static bool is_intro(const char *s)
 	       contains_any(s, presenting);
 }
 
+/* "Så mina frågor till mötet är:", "Här kommer våra frågor:": an intro at
+ * the end of a paragraph that announces what follows as the questions; not
+ * one that adds a question to others ("Sen har vi en ny fråga:"). */
+static bool announces_questions(const char *s)
+{
+	static const char *const adding[] = { "också", "även", "dessutom", "sen", "sedan",
+					      "ytterligare", "fler", "ny", "nya", "annan", "andra",
+					      "ännu", NULL };
+
+	return last_char(s) == ':' && is_intro(s) && !contains_word_any(s, adding);
+}
+
 /* Who stands behind the mail: "FUB och RBU står gemensamt bakom den här
  * frågan." */
 static bool is_backing(const char *s)
@@ -450,9 +518,24 @@ static bool names_attend(const char *s, const char *const *not_attendance)
 	const char *r, *w, *e, *next, *rest;
 	size_t names;
 
+	/* "Det blir jag och Birgitta Nyman som kommer.", "Det är Eva Ek som
+	 * deltar från oss." */
+	static const char *const cleft[] = { "det blir", "det är", "det kommer att bli",
+					     "det kommer bli", NULL };
+
 	/* "Jag kommer från FUB och undrar ..." introduces a question */
 	if (count_words(s) > 20 || sentence_asks(s) > 0 || contains_word_any(s, not_attendance))
 		return false;
+	for (const char *const *c = cleft; *c != NULL; c++) {
+		if ((r = ci_word_prefix(s, *c)) == NULL)
+			continue;
+		r = skip_blanks(r);
+		names = name_run(r, &rest);
+		if (rest == r || (r = ci_word_prefix(skip_blanks(rest), "som")) == NULL ||
+		    (next = next_word(r, &w, &e)) == NULL || !word_in(w, e, verbs))
+			return false;
+		return *skip_blanks(next) == '\0' || attendance_tail(next, 2);
+	}
 	if ((r = ci_word_prefix(s, "från")) != NULL) {
 		/* the association takes at most four words: "Från Autism- och
 		 * Aspergerföreningen kommer" */
@@ -936,6 +1019,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	f->file_questions = false;
 	f->subject_ref = false;
 	f->said = false;
+	f->announces = false;
 	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
 	 * closing "DS" goes (elsewhere "barn med DS" is Down's syndrome) */
 	bool postscript = n > 0 && ps_rest(text + sv[0].start) != NULL;
@@ -1030,6 +1114,14 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		buf_append(&out, text + sv[i].start, sv[i].len);
 	}
 	trim_buf(&out);
+	/* what the paragraph asks before its announcement is background */
+	if (n > 0 && kinds[n - 1] == SENT_DROP) {
+		buf_reset(&one);
+		buf_append(&one, text + sv[n - 1].start, sv[n - 1].len);
+		f->announces = announces_questions(one.data);
+		if (f->announces)
+			asks = 0;
+	}
 	f->asks = asks;
 	f->text = buf_steal(&out);
 	buf_free(&one);

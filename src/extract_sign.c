@@ -407,6 +407,22 @@ static void cut_trailing_signature(struct lines *ls)
 		ls->n = k;
 }
 
+/* The lines v[from..n) are a signature: each a name, a role, a phone
+ * number or an address, and few. */
+static bool only_signature(const struct line *v, size_t from, size_t n)
+{
+	size_t lines = 0;
+
+	for (size_t i = from; i < n; i++) {
+		if (line_blank(&v[i]))
+			continue;
+		if (++lines > 8 || (signature_score(v[i].t) == 0 && !is_phone_footer(v[i].t) &&
+				    !is_footer_line(v[i].t)))
+			return false;
+	}
+	return true;
+}
+
 /* Cuts the signature, footers and disclaimers and drops the greeting. */
 void clean_lines(struct lines *ls)
 {
@@ -447,6 +463,12 @@ void clean_lines(struct lines *ls)
 		if (is_phone_footer(t) || is_footer_line(t)) {
 			blank_line(&v[i]);
 			continue;
+		}
+		/* a body that is only a closing and a signature: the Subject
+		 * asks, the body says nothing */
+		if (is_closing(t) && only_signature(v, i + 1, n)) {
+			n = i;
+			break;
 		}
 		content = true;
 	}

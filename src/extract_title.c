@@ -431,6 +431,10 @@ char *title_from_text(const char *text)
 	if (topic_len > 0 && (s == skip_blanks(text + topic_len + 1) || !asks_by_pronoun(s)))
 		topic_len = 0;
 
+	/* "och en sak till när kommer protokollet": the new matter's lead-in
+	 * names nothing */
+	if (new_matter_rest(s) != NULL)
+		s = new_matter_rest(s);
 	for (const char *const *l = raising; *l != NULL && !raised; l++) {
 		const char *r = ci_word_prefix(s, *l);
 

@@ -636,6 +636,51 @@ static const struct inline_case inline_cases[] = {
 	  NULL, NULL,
 	  { "Varför får min son inte plats på korttidshemmet fast han har beslut?",
 	    "Kan han få avlösare hemma i stället tills det finns plats?" }, false, NULL },
+	{ "an announcement of the questions makes the story's question background",
+	  "Vår situation",
+	  "Hej!\n\nVår son har väntat på ett beslut om avlösning sedan i höstas och vi sover "
+	  "dåligt båda två. Hur länge ska vi klara det här?\n\nSå våra frågor till mötet "
+	  "är:\n\nVarför tar handläggningen av avlösning så lång tid?\n\nKan kommunen ordna "
+	  "tillfällig avlösning medan vi väntar?\n\nHälsningar\nSara",
+	  NULL, NULL,
+	  { "Vår son har väntat på ett beslut om avlösning sedan i höstas och vi sover dåligt "
+	    "båda två. Hur länge ska vi klara det här? Varför tar handläggningen av avlösning "
+	    "så lång tid?",
+	    "Kan kommunen ordna tillfällig avlösning medan vi väntar?" }, false, NULL },
+	{ "a lead-in that opens a new matter closes the one before it",
+	  "fråga",
+	  "hej min son går på daglig verksamhet men han vill hellre jobba i en affär med "
+	  "stöd finns det någon i kommunen som hjälper till med det\n\nsen en fråga till "
+	  "varför har avgiften för maten höjts igen\n\nanna rbu",
+	  NULL, NULL,
+	  { "Min son går på daglig verksamhet men han vill hellre jobba i en affär med stöd "
+	    "finns det någon i kommunen som hjälper till med det",
+	    "Sen en fråga till varför har avgiften för maten höjts igen" }, false, NULL },
+	{ "a body of only a closing and a signature leaves the Subject the question",
+	  "Fråga: Hur lång är kön till gruppbostad?",
+	  "\nMvh\nPer Ek\nKassör, RBU Exempelstad\n070-123 45 67\n",
+	  NULL, NULL,
+	  { "Hur lång är kön till gruppbostad?" }, false, NULL },
+	{ "who attends, said as a cleft sentence, goes",
+	  "Avgifter",
+	  "Hej!\n\nDet blir jag och Per Ek som kommer. Varför har avgiften för korttids "
+	  "höjts?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "lettered points under numbered ones are one question per number",
+	  "Frågor inför mötet",
+	  "Hej!\n\n1. Färdtjänst\n   a) Varför dröjer bilarna?\n   b) Vem ansvarar för "
+	  "förseningarna?\n\n2. Korttids\n   a) Hur många platser finns i sommar?\n\nMvh\n"
+	  "Anna",
+	  NULL, NULL,
+	  { "Färdtjänst: a) Varför dröjer bilarna? b) Vem ansvarar för förseningarna?",
+	    "Korttids: a) Hur många platser finns i sommar?" }, false, NULL },
+	{ "lettered points under no number are a question each",
+	  "Frågor inför mötet",
+	  "Hej!\n\nVi har två frågor om färdtjänsten:\n   a) Varför dröjer bilarna?\n   b) Vem "
+	  "ansvarar för förseningarna?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför dröjer bilarna?", "Vem ansvarar för förseningarna?" }, false, NULL },
 	{ "thanks run into the last sentence without punctuation go",
 	  "Ledsagning",
 	  "Hej!\n\nKan kommunen ordna ledsagare till simhallen på helgerna tack så mycket "
@@ -999,6 +1044,23 @@ static const struct {
 	  "kortare väntetid?\n",
 	  { "Hjälpmedel: hur kan det bli kortare", "Simhallen: när öppnar den igen",
 	    "Kan kommunen ställa krav på kortare väntetid" } },
+	/* a reply's Subject that asks is the question of the mail replied to:
+	 * the writer's own question, which asks something else, titles it */
+	{ "SV: Vilka kommer från RBU den 3 juni?",
+	  "Hej!\n\nDet blir jag och Per Ek som kommer.\n\nSen har vi en ny fråga till mötet: "
+	  "Varför har avgiften för korttidsvistelse höjts?\n\nMvh\nAnna",
+	  { "Varför har avgiften för korttidsvistelse höjts" } },
+	/* the question of a story told before "Så våra frågor är:" titles none */
+	{ "Vår situation",
+	  "Vår son har väntat på ett beslut sedan i höstas. Hur länge ska vi klara det "
+	  "här?\n\nSå våra frågor till mötet är:\n\nVarför tar handläggningen så lång tid?\n\n"
+	  "Kan kommunen ordna avlösning medan vi väntar?",
+	  { "Varför tar handläggningen så lång tid", "Kan kommunen ordna avlösning medan vi väntar" } },
+	/* a lead-in that opens a new matter names nothing */
+	{ "fråga",
+	  "min son har inte fått någon plats på korttids fast han har beslut\n\noch en sak "
+	  "till när kommer protokollet från förra mötet",
+	  { "Min son har inte fått någon plats", "När kommer protokollet från förra mötet" } },
 	/* a newsletter's subject names the letter, not a matter */
 	{ "Nyhetsbrev från FUB Exempelstad",
 	  "Hur går det med bygget av den nya gruppbostaden på Ekvägen?",
