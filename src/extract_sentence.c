@@ -945,6 +945,17 @@ static bool abbreviation_before(const char *text, size_t dot)
 
 /* Splits a single-spaced paragraph into sentences at ". " + capital, "? ",
  * "! " and ": " + capital. */
+static void push_sentence(struct sentence **v, size_t *n, size_t *cap, size_t start, size_t len)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	(*v)[*n].start = start;
+	(*v)[*n].len = len;
+	(*n)++;
+}
+
 size_t split_sentences(const char *text, struct sentence **out_r)
 {
 	struct sentence *v = NULL;
@@ -966,13 +977,7 @@ size_t split_sentences(const char *text, struct sentence **out_r)
 			    (strong || sentence_start_at(text + j + 1)) &&
 			    !(j == i + 1 && c == '.' && text[j + 1] >= '0' && text[j + 1] <= '9' &&
 			      abbreviation_before(text, i))) {
-				if (n == cap) {
-					cap = cap ? cap * 2 : 8;
-					v = xreallocarray(v, cap, sizeof(*v));
-				}
-				v[n].start = start;
-				v[n].len = j - start;
-				n++;
+				push_sentence(&v, &n, &cap, start, j - start);
 				start = j + 1;
 			}
 			i = j;
@@ -980,15 +985,8 @@ size_t split_sentences(const char *text, struct sentence **out_r)
 		}
 		i++;
 	}
-	if (start < len) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		v[n].start = start;
-		v[n].len = len - start;
-		n++;
-	}
+	if (start < len)
+		push_sentence(&v, &n, &cap, start, len - start);
 	*out_r = v;
 	return n;
 }
