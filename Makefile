@@ -48,7 +48,7 @@ SRC_render   = src/render.c src/render_tmpl.c src/render_docx.c src/render_ics.c
 SRC_outbox   = src/outbox.c
 SRC_smtp     = src/smtp.c
 SRC_oauth2   = src/oauth2.c
-SRC_cycle    = src/cycle.c
+SRC_cycle    = src/cycle.c src/cycle_fetch.c src/cycle_process.c src/cycle_send.c
 LIB_SRC = $(SRC_base) $(SRC_imap) $(SRC_store) $(SRC_mime) $(SRC_extract) $(SRC_triage) \
           $(SRC_classify) $(SRC_schedule) $(SRC_render) $(SRC_outbox) $(SRC_smtp) \
           $(SRC_oauth2) $(SRC_cycle)
