@@ -18,9 +18,10 @@
  *   3. clean (clean_lines in extract_sign.c, filter_sentences in
  *      extract_sentence.c): greeting, closing and whatever signature follows
  *      it, footers, disclaimers, phone footers; then sentences that are not
- *      questions (intros, thanks, who attends and what they need, "no
- *      questions this time", asides about the mail itself, the "PS"/"DS" of
- *      a postscript, "see the attachment" and a line announcing the file).
+ *      questions (intros, thanks, relief, see-you-soon, who attends and
+ *      what they need, "no questions this time", asides about the mail
+ *      itself, the "PS"/"DS" of a postscript, "see the attachment" and a
+ *      line announcing the file).
  *   4. split (build_blocks in extract_block.c, then split_blocks here): list
  *      items become one question each; without a list each paragraph that
  *      asks something is a question and the others are joined to the
@@ -77,6 +78,9 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 	ctx->subject_ref = ctx->subject_ref || f.subject_ref;
 	ctx->said = ctx->said || f.said;
 	b->announces = f.announces;
+	b->another = f.another;
+	b->attendance = f.attendance;
+	b->practical_only = f.practical_only;
 	free(b->text);
 	b->text = f.text;
 	b->strength = f.asks;
@@ -155,6 +159,13 @@ static bool joins_previous(const struct block *bg, const struct block *prev,
 	return op > on;
 }
 
+/* "och en sak till: ...", "Vi har också en fråga om sommaren: ...": b
+ * opens a matter of its own after what the writer asked before */
+static bool opens_matter(const struct block *b)
+{
+	return b->another || new_matter_rest(b->text) != NULL;
+}
+
 /* Paragraphs with a question mark are the questions; only where none has one
  * do paragraphs that ask in words ("Vi undrar ...") count, because letters
  * with real questions are full of "vi vill gärna veta" background. */
@@ -196,7 +207,7 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 	for (size_t i = 1; i < bs->n; i++) {
 		size_t j = i, own = i;
 
-		if (!bs->v[i].asks || new_matter_rest(bs->v[i].text) == NULL)
+		if (!bs->v[i].asks || !opens_matter(&bs->v[i]))
 			continue;
 		while (j > 0 && bs->v[j - 1].section == bs->v[i].section && !bs->v[j - 1].asks) {
 			j--;
@@ -266,7 +277,7 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 		if (bg->asks || (forwarding_note && !ctx->nested_note) || bg->words < 4)
 			continue;
 		/* nothing joins a new matter from before its lead-in */
-		if (next != NULL && new_matter_rest(next->text) != NULL)
+		if (next != NULL && opens_matter(next))
 			next = NULL;
 		if (prev != NULL && (next == NULL || joins_previous(bg, prev, next)))
 			target[i] = 1;
@@ -419,7 +430,7 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
 {
 	bool items = false, items_ask = false, items_long = false, prose_asks = false;
-	bool statements = true, prose_qmark = false;
+	bool statements = true, prose_qmark = false, attendance = false;
 
 	for (size_t i = 0; i < bs->n; i++) {
 		const struct block *b = &bs->v[i];
@@ -446,7 +457,21 @@ static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwar
 	}
 	for (size_t i = 0; i < bs->n; i++) {
 		block_filter(ctx, &bs->v[i], forwarding_note);
-		if (!bs->v[i].item && bs->v[i].strength > 0)
+		attendance = attendance || bs->v[i].attendance;
+	}
+	for (size_t i = 0; i < bs->n; i++) {
+		struct block *b = &bs->v[i];
+
+		/* "Från oss kommer Eva.\n\nVi utgår från att hörslingan
+		 * fungerar.": beside an attendance notice, a paragraph that
+		 * only remarks on the room, the loop or the food is for the
+		 * secretary, as it is in the notice's own paragraph */
+		if (attendance && !b->item && b->practical_only && !b->qmark) {
+			b->text[0] = '\0';
+			b->words = 0;
+			b->strength = 0;
+		}
+		if (!b->item && b->strength > 0)
 			prose_asks = true;
 	}
 	if (items && !prose_asks) {
@@ -476,6 +501,7 @@ static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwar
 			m = blocks_add(&merged, false, buf_steal(&acc));
 			m->strength = b->item ? 0 : b->strength;
 			m->announces = b->announces;
+			m->another = b->another;
 			m->indented = b->indented;
 			m->section = b->section;
 		}

@@ -99,6 +99,13 @@ struct filtered {
 	/* it ends by announcing the questions that follow ("Så mina frågor
 	 * till mötet är:"): what it and the text above it ask is background */
 	bool announces;
+	/* it starts by announcing one more question: see announces_another() */
+	bool another;
+	bool attendance; /* a sentence says who attends */
+	/* what is left only remarks on the meeting's practicalities ("Vi utgår
+	 * från att hörslingan fungerar."), which beside an attendance notice
+	 * are for the secretary */
+	bool practical_only;
 };
 
 struct block {
@@ -113,6 +120,9 @@ struct block {
 	bool raw; /* a paragraph not yet through filter_sentences() */
 	bool qmark; /* the paragraph as written has a '?' */
 	bool announces; /* see struct filtered */
+	bool another; /* see struct filtered */
+	bool attendance; /* see struct filtered */
+	bool practical_only; /* see struct filtered */
 	enum marker kind; /* an item's marker */
 	char letter; /* an item's letter for MARK_LETTER ("b)"), else 0 */
 	size_t words;
@@ -240,7 +250,10 @@ bool asks_by_word_order(const char *s);
  * NULL. The lead-in must be followed by punctuation or a direct question
  * ("en fråga till mötet" names whom it asks, not one more). */
 const char *new_matter_rest(const char *s);
-/* thanks, hopes and greetings said in passing */
+/* the start of s announces one more question ("Vi har också en fråga om
+ * X:", "En annan fråga gäller X", "Sedan undrar vi om X") */
+bool announces_another(const char *s);
+/* thanks, hopes, greetings, relief and see-you-soon said in passing */
 bool is_pleasantry(const char *s);
 /* s starts as a sentence does: a capital, a digit, a quote or '(' */
 bool sentence_start_at(const char *s);

@@ -202,6 +202,56 @@ const char *new_matter_rest(const char *s)
 	return NULL;
 }
 
+/* "Vi har också en fråga om sommaren: ...", "En annan fråga gäller
+ * skolskjutsen.", "Sedan undrar vi om ...": the first words of s announce
+ * one more question than the writer asked before. The announcement is the
+ * start of the sentence: a word that adds (också, annan, sedan) and what is
+ * asked (a question as a noun after an article or an ordinal, or "undrar"
+ * beside its subject) within its first few words, so that "Vi har också
+ * lyft frågan i brukarrådet" tells and asks nothing new. */
+bool announces_another(const char *s)
+{
+	static const char *const openers[] = { "vi", "jag", "och", "sedan", "sen", "dessutom",
+					       "vidare", "slutligen", "därefter", "en", "ett",
+					       "ytterligare", "nästa", "vår", "min", "den", "så",
+					       NULL };
+	static const char *const adding[] = { "också", "även", "dessutom", "sedan", "sen",
+					      "vidare", "slutligen", "därefter", "ytterligare",
+					      "annan", "andra", "nästa", "sista", "ny", "fler",
+					      "ännu", NULL };
+	static const char *const nouns[] = { "fråga", "frågan", "frågor", "fundering",
+					     "funderingar", NULL };
+	/* what stands right before the noun when it is one more question */
+	static const char *const determiners[] = { "en", "annan", "ny", "nästa", "andra", "sista",
+						   "några", "fler", "flera", "ytterligare", "också",
+						   "även", "dessutom", NULL };
+	static const char *const persons[] = { "vi", "jag", NULL };
+	const char *w, *e, *pw = NULL, *pe = NULL, *nw, *ne, *next;
+	bool adds = false, asked = false;
+	size_t k = 0;
+
+	if ((next = next_word(s, &w, &e)) == NULL || !word_in(w, e, openers))
+		return false;
+	for (; next != NULL && k < 8; k++) {
+		adds = adds || word_in(w, e, adding);
+		if (word_in(w, e, nouns) && pw != NULL && word_in(pw, pe, determiners))
+			asked = true;
+		/* "undrar vi", "vi undrar", "jag undrar också" */
+		if (ci_word_prefix(w, "undrar") == e &&
+		    ((pw != NULL && word_in(pw, pe, persons)) ||
+		     (next_word(next, &nw, &ne) != NULL && word_in(nw, ne, persons))))
+			asked = true;
+		if (adds && asked)
+			return true;
+		if (strchr(".?!:", next[-1]) != NULL)
+			break;
+		pw = w;
+		pe = e;
+		next = next_word(next, &w, &e);
+	}
+	return false;
+}
+
 /* "varför har priset gått upp så mycket.", "kan hon få avlösare hemma": a
  * direct question whose '?' the writer left out, known by its word order:
  * an interrogative and then its verb, at the start of the sentence or of a
@@ -627,13 +677,27 @@ static bool is_attendance(const char *s)
  * cannot either ("Peter Holm från vår styrelse kommer i stället.", "Kent kan
  * inte heller så RSMH blir utan representant."), which are for the
  * secretary, not the agenda. */
+/* what the meeting offers its participants: room, access, hearing,
+ * interpreters, food */
+static const char *const meeting_needs[] = {
+	"möteslokal", "möteslokalen", "lokalen", "lokal", "salen", "sal", "rummet", "hiss",
+	"hissen", "tolk", "tolken", "tolkar", "teckentolk", "teckentolkar", "skrivtolk",
+	"skrivtolkning", "hörslinga", "hörslingan", "teleslinga", "teleslingan", "slingan",
+	"mikrofon", "mikrofonen", "ramp", "rampen", "rullstol", "rullstolen", "ledsagare",
+	"specialkost", "allergi", "allergier", "glutenfri", "laktosfri", "vegetarisk",
+	"vegansk", "fika", "fikat", "parkering", "parkeringen", NULL
+};
+
+/* "Vi utgår från att hörslingan i sal Eken fungerar som vanligt.": a remark
+ * on what the meeting offers that asks nothing */
+static bool is_practical_remark(const char *s)
+{
+	return count_words(s) <= 30 && contains_word_any(s, meeting_needs) && sentence_asks(s) == 0;
+}
+
 static bool is_attendance_detail(const char *s)
 {
 	static const char *const attendee[] = { "hon", "han", "hen", "båda", "bägge", NULL };
-	static const char *const practical[] = { "möteslokal", "lokalen", "lokal", "salen", "hiss",
-						 "hissen", "tolk", "teckentolk", "hörslinga",
-						 "hörslingan", "ramp", "rullstol", "specialkost",
-						 "parkering", "parkeringen", NULL };
 	static const char *const stand_in[] = { "i stället", "istället", "i hans ställe",
 						"i hennes ställe", "ersätter", "ersättare",
 						"representant", "kan inte heller", "kommer inte heller",
@@ -641,7 +705,7 @@ static bool is_attendance_detail(const char *s)
 
 	if (sentence_asks(s) > 0 || count_words(s) > 30)
 		return false;
-	return starts_any(s, attendee) || contains_word_any(s, practical) ||
+	return starts_any(s, attendee) || contains_word_any(s, meeting_needs) ||
 	       (count_words(s) <= 20 && contains_any(s, stand_in));
 }
 
@@ -882,6 +946,26 @@ static size_t without_run_on_closing(const char *s, size_t len)
 	return len;
 }
 
+/* "Skönt att frågan äntligen fick ett svar.", "Vi ses i april.": relief
+ * at what was done and see-you-soon, which answer a mail and ask nothing;
+ * one that goes on with "men" says what is still wrong */
+static bool is_afterword(const char *s)
+{
+	static const char *const relief[] = { "skönt att", "så skönt", "vad skönt", "skönt",
+					      "glädjande att", "vad glädjande", "så glädjande",
+					      "vad bra att", "så bra att", "roligt att",
+					      "vad roligt", "så roligt", "härligt att",
+					      "vad härligt", NULL };
+	static const char *const see_you[] = { "vi ses", "ses", "vi hörs", "hörs",
+					       "på återseende", "välkomna", NULL };
+
+	if (has_question_mark(s) || sentence_asks(s) > 0)
+		return false;
+	if (starts_any(s, see_you) && count_words(s) <= 8)
+		return true;
+	return starts_any(s, relief) && count_words(s) <= 30 && !contains_word(s, "men");
+}
+
 bool is_pleasantry(const char *s)
 {
 	static const char *const starts[] = { "tack", "hoppas", "trevligt", "kul att", "stort tack",
@@ -900,6 +984,8 @@ bool is_pleasantry(const char *s)
 	/* "Stort tack för anteckningarna från förra mötet och för att ni tog
 	 * upp vår fråga om skolfrånvaron så ordentligt." */
 	if (count_words(s) <= 30 && starts_any(s, thanks) && sentence_asks(s) == 0)
+		return true;
+	if (is_afterword(s))
 		return true;
 	if (count_words(s) > 14)
 		return false;
@@ -1013,11 +1099,15 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	bool after_label = false, after_attendance = false, file_ref = false;
 	bool correction = false; /* the paragraph corrects the minutes */
 	bool practical = false; /* it asks when or where the meeting is */
+	bool kept = false; /* a sentence is in out */
 
 	f->file_questions = false;
 	f->subject_ref = false;
 	f->said = false;
 	f->announces = false;
+	f->another = n > 0 && announces_another(text + sv[0].start);
+	f->attendance = false;
+	f->practical_only = false;
 	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
 	 * closing "DS" goes (elsewhere "barn med DS" is Down's syndrome) */
 	bool postscript = n > 0 && ps_rest(text + sv[0].start) != NULL;
@@ -1079,7 +1169,9 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_TEXT;
 		/* the cheap flags first; is_no_questions() only for what went */
 		if (kinds[i] == SENT_DROP && !f->said)
-			f->said = attendance || practical || is_no_questions(s);
+			f->said = attendance || practical || is_no_questions(s) ||
+				  is_afterword(s);
+		f->attendance = f->attendance || attendance;
 		if (kinds[i] == SENT_ASK && sentence_asks(s) > asks)
 			asks = sentence_asks(s);
 		if (is_attachment_ref(s)) {
@@ -1110,6 +1202,10 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		if (out.len > 0)
 			buf_append_char(&out, ' ');
 		buf_append(&out, text + sv[i].start, sv[i].len);
+		buf_reset(&one);
+		buf_append(&one, text + sv[i].start, sv[i].len);
+		f->practical_only = (!kept || f->practical_only) && is_practical_remark(one.data);
+		kept = true;
 	}
 	trim_buf(&out);
 	/* what the paragraph asks before its announcement is background */

@@ -681,6 +681,28 @@ static const struct inline_case inline_cases[] = {
 	  "ansvarar för förseningarna?\n\nMvh\nAnna",
 	  NULL, NULL,
 	  { "Varför dröjer bilarna?", "Vem ansvarar för förseningarna?" }, false, NULL },
+	{ "an announcement of another question starts a question of its own",
+	  "Frågor till mötet i maj",
+	  "Hej!\n\nVi undrar hur många barn som står i kö till korttidsvistelse just "
+	  "nu.\n\nEn annan fråga gäller skolskjutsen: varför får eleverna vänta en timme "
+	  "efter skolan?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Vi undrar hur många barn som står i kö till korttidsvistelse just nu.",
+	    "En annan fråga gäller skolskjutsen: varför får eleverna vänta en timme efter "
+	    "skolan?" }, false, NULL },
+	{ "relief and see-you-soon ask nothing, nor does the Subject then",
+	  "SV: Anteckningar från mötet i mars",
+	  "Vad glädjande att ledsagningen till simhallen nu fungerar igen. Vi ses i "
+	  "juni!\n\nHälsningar\nPer",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "a remark on the meeting's practicalities beside an attendance notice goes",
+	  "Anmälan till mötet",
+	  "Hej,\n\nFrån oss kommer jag och Eva Holm till mötet den 12 maj.\n\nEva "
+	  "använder rullstol, så vi räknar med att rampen vid entrén är på plats som "
+	  "förra gången.\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
 	{ "thanks run into the last sentence without punctuation go",
 	  "Ledsagning",
 	  "Hej!\n\nKan kommunen ordna ledsagare till simhallen på helgerna tack så mycket "
