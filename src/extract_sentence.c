@@ -778,6 +778,24 @@ static bool is_no_questions(const char *s)
 	       contains_any(s, none);
 }
 
+/* A request about the council's mailing list ("Var snäll och ta bort mig
+ * från er sändlista", "Jag vill inte längre få utskicken"): for the
+ * secretary, not the agenda. */
+static bool is_list_request(const char *s)
+{
+	static const char *const lists[] = { "sändlista", "utskickslista", "e-postlista",
+					     "mejllista", "maillista", "mailinglista",
+					     "distributionslista", "avregistrera", "vill inte längre få",
+					     NULL };
+
+	/* a notice of new contact details, said as a statement */
+	static const char *const contacts[] = { "nya kontaktuppgifter", "ny e-postadress",
+						"nya e-postadress", "byter e-postadress", NULL };
+
+	return count_words(s) <= 30 &&
+	       (contains_any(s, lists) || (!has_question_mark(s) && contains_any(s, contacts)));
+}
+
 /* An aside about the mail itself: an apology, a forgotten question or file,
  * a resend ("Jag glömde skriva själva frågan i förra mejlet, förlåt.",
  * "Ursäkta dröjsmålet.", "Rättelse:"). */
@@ -1099,6 +1117,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	bool after_label = false, after_attendance = false, file_ref = false;
 	bool correction = false; /* the paragraph corrects the minutes */
 	bool practical = false; /* it asks when or where the meeting is */
+	bool list_request = false; /* it asks to leave the mailing list */
 	bool kept = false; /* a sentence is in out */
 
 	f->file_questions = false;
@@ -1151,6 +1170,10 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
 			 is_ps_ds(s) || is_backing(s) || is_capacity(s))
 			kinds[i] = SENT_DROP;
+		else if (is_list_request(s)) {
+			kinds[i] = SENT_DROP;
+			list_request = true;
+		}
 		else if (is_subject_ref(s)) {
 			kinds[i] = SENT_DROP;
 			f->subject_ref = true;
@@ -1182,6 +1205,15 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		}
 		after_label = last_char(s) == ':' && attendance;
 		after_attendance = attendance || (after_attendance && kinds[i] == SENT_DROP);
+	}
+	/* a paragraph that asks only to leave the mailing list tells only why
+	 * ("Jag har lämnat mitt uppdrag ... Nya kontaktuppgifter får ni från
+	 * ordföranden."), which is for the secretary too */
+	if (list_request && asks == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (kinds[i] == SENT_TEXT)
+				kinds[i] = SENT_DROP;
+		f->said = true;
 	}
 	/* a request to take something up ("Vi önskar att den tas upp som en
 	 * egen punkt") asks nothing of its own beside a question or a file */

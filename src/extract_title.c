@@ -214,6 +214,12 @@ static const char *const title_connectives[] = {
 	"därför", "alltså", "också", "även", "nu", "återigen", "fortfarande", "dessutom", NULL
 };
 
+/* Abbreviations whose full stop ends no clause: "först kl. 8.40". */
+static const char *const title_abbreviations[] = {
+	"kl.", "ca.", "t.ex.", "bl.a.", "s.k.", "nr.", "resp.", "fr.o.m.", "t.o.m.", "p.g.a.",
+	"d.v.s.", "dvs.", NULL
+};
+
 static const char *const dangling_words[] = {
 	"och", "i", "på", "till", "för", "att", "som", "med", "av", "om", "en", "ett", "det",
 	"den", "eller", "från", "vid", "är", "de", "så", "hur", "när", "men", "samt", "under",
@@ -508,8 +514,8 @@ char *title_from_text(const char *text)
 		char end = s[-1];
 		/* a clause ends at . ? ! ; : and at a comma once the title says
 		 * something */
-		if (strchr(".?!;:", end) != NULL || (end == ',' && words >= 4) ||
-		    (end == ')' && words >= 4)) {
+		if ((strchr(".?!;:", end) != NULL && !word_in(w, s, title_abbreviations)) ||
+		    (end == ',' && words >= 4) || (end == ')' && words >= 4)) {
 			clause_end = true;
 			break;
 		}

@@ -128,6 +128,20 @@ static const struct inline_case inline_cases[] = {
 	  "korttidsplats?\n* Varför har avgiften för korttids höjts?\n\nMvh\nPer",
 	  NULL, NULL,
 	  { "Hur många väntar på korttidsplats?", "Varför har avgiften för korttids höjts?" }, false, NULL },
+	/* leaving the mailing list, and why, is for the secretary */
+	{ "mailing list request only",
+	  "Avregistrering",
+	  "Hej,\n\nJag har slutat i styrelsen efter årsmötet. Var vänlig ta bort mig från "
+	  "utskickslistan för kallelser.\n\nNya kontaktuppgifter till föreningen får ni av "
+	  "vår sekreterare.\n\nHälsningar\nBo",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "mailing list request beside a question",
+	  "Frågor",
+	  "Hej,\n\nTa bort min gamla adress från er sändlista.\n\nHur många väntar på "
+	  "plats i gruppbostad just nu?\n\nMvh\nEva",
+	  NULL, NULL,
+	  { "Hur många väntar på plats i gruppbostad just nu?" }, false, NULL },
 	{ "greeting and closing only, generic subject",
 	  "Frågor",
 	  "Hej!\n\nHälsningar\nAnna Svensson\nFUB Exempelstad",
@@ -978,6 +992,10 @@ static const struct {
 	/* one question, specific subject: the subject */
 	{ "SV: färdtjänst i sommar", "Hur blir det med färdtjänsten i sommar?",
 	  { "Färdtjänst i sommar" } },
+	/* an abbreviation's full stop ends no clause of the title */
+	{ "Frågor",
+	  "Varför hämtar skolskjutsen henne nu först kl. 8.40 när skolan börjar 8.15?",
+	  { "Varför hämtar skolskjutsen henne nu först kl. 8.40 när skolan börjar 8.15" } },
 	/* one question, generic subject: from the question */
 	{ "Frågor till LSS-samverkan",
 	  "Vi undrar hur många personer som står i kö till gruppbostad, och hur länge de väntat.",
