@@ -92,7 +92,7 @@ static const struct {
 	{ "emne", HDR_SUBJECT },      { "aihe", HDR_SUBJECT },	    { "svara till", HDR_OTHER },
 	{ "reply-to", HDR_OTHER },    { "bifogade filer", HDR_OTHER }, { "bilagor", HDR_OTHER },
 	{ "attachments", HDR_OTHER }, { "prioritet", HDR_OTHER },   { "priority", HDR_OTHER },
-	{ "importance", HDR_OTHER },  { "prioritet", HDR_OTHER },
+	{ "importance", HDR_OTHER },
 };
 
 /* "Från: x", "*Från:* x", "**Från:** x": the kind, and the value in value_r. */

@@ -671,12 +671,6 @@ static bool is_attendance(const char *s)
 	return names_attend(s, not_attendance);
 }
 
-/* What a writer adds after saying who attends, in the same paragraph: the
- * attendee's needs and the meeting's practicalities ("Hon har rullstol, så
- * det vore bra om lokalen har hiss."), who comes instead or that another
- * cannot either ("Peter Holm från vår styrelse kommer i stället.", "Kent kan
- * inte heller så RSMH blir utan representant."), which are for the
- * secretary, not the agenda. */
 /* what the meeting offers its participants: room, access, hearing,
  * interpreters, food */
 static const char *const meeting_needs[] = {
@@ -695,6 +689,12 @@ static bool is_practical_remark(const char *s)
 	return count_words(s) <= 30 && contains_word_any(s, meeting_needs) && sentence_asks(s) == 0;
 }
 
+/* What a writer adds after saying who attends, in the same paragraph: the
+ * attendee's needs and the meeting's practicalities ("Hon har rullstol, så
+ * det vore bra om lokalen har hiss."), who comes instead or that another
+ * cannot either ("Peter Holm från vår styrelse kommer i stället.", "Kent kan
+ * inte heller så RSMH blir utan representant."), which are for the
+ * secretary, not the agenda. */
 static bool is_attendance_detail(const char *s)
 {
 	static const char *const attendee[] = { "hon", "han", "hen", "båda", "bägge", NULL };
@@ -703,10 +703,11 @@ static bool is_attendance_detail(const char *s)
 						"representant", "kan inte heller", "kommer inte heller",
 						"deltar inte heller", "har också förhinder", NULL };
 
+	if (is_practical_remark(s))
+		return true;
 	if (sentence_asks(s) > 0 || count_words(s) > 30)
 		return false;
-	return starts_any(s, attendee) || contains_word_any(s, meeting_needs) ||
-	       (count_words(s) <= 20 && contains_any(s, stand_in));
+	return starts_any(s, attendee) || (count_words(s) <= 20 && contains_any(s, stand_in));
 }
 
 /* "Börjar mötet kl. 13.00 eller 13.30?", "Var hålls mötet?", "Finns det en
