@@ -45,12 +45,15 @@ int cycle_train_cb(void *ctx, const char *text, const char *category, struct err
 	return 0;
 }
 
-/* The cache key of a model: what it was fitted from, and the format. */
-static void model_key(const char *categories, const char *training, char key_r[65])
+/* The cache key of a model: what it was fitted from, and the format. The
+ * council's name is part of it: it is taken out of the training texts too
+ * (classify_set_council()), so another name fits another model. */
+static void model_key(const char *categories, const char *council, const char *training,
+		      char key_r[65])
 {
-	char *all = xasprintf("agendad model %d\n%s%c%s", CLASSIFY_MODEL_VERSION, categories, 0,
-			      training);
-	size_t n = strlen(all) + 1 + strlen(training);
+	char *all = xasprintf("agendad model %d\n%s%c%s%c%s", CLASSIFY_MODEL_VERSION, categories,
+			      0, council, 0, training);
+	size_t n = strlen(all) + 1 + strlen(council) + 1 + strlen(training);
 
 	util_sha256_hex(all, n, key_r);
 	free(all);
@@ -77,7 +80,7 @@ static int train_shipped(const struct config *config, struct store *store, struc
 		err_set(error_r, ERR_FATAL, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	model_key(categories, text, key);
+	model_key(categories, config->council.name != NULL ? config->council.name : "", text, key);
 	if (store_model_get(store, key, &blob, &size, &e) != 0) {
 		log_warn("classify: the stored model cannot be read (%s); fitting anew", e.text);
 	} else if (blob != NULL) {

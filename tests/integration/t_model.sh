@@ -3,11 +3,13 @@
 # database (table model_cache, schema version 2) so that a start does not fit it
 # again, and the cache never changes what agendactl classify answers:
 #   1. a new database: the model is fitted and stored (one row, keyed by the
-#      SHA-256 of the format version, categories.conf and training.tsv)
+#      SHA-256 of the format version, categories.conf, the council's name and
+#      training.tsv)
 #   2. the next start loads it: the same answers, no warning, the row unchanged
 #   3. a damaged row (a byte changed, cut short, empty, another format version): refused with a warning,
 #      fitted anew, the same answers, and the row replaced by a sound one
-#   4. another training.tsv: another key, the row replaced, not added to
+#   4. another training.tsv: another key, the row replaced, not added to; and
+#      another council name (taken out of the training texts too): another key
 #   5. a schema version 1 database (before the cache) is migrated to 2 with its
 #      data kept
 #   6. a database that cannot be written: classify still answers (the cache is
@@ -113,6 +115,15 @@ KEY2=$(sqlite3 "$DB" "SELECT key FROM model_cache")
 	fail "another training set: $(rows) rows, key $KEY2"
 grep -q 'refused' "$T_DIR/log/other.err" && fail "another training set is refused, not a miss" ||
 	pass "another training set is a miss, not a refusal"
+
+# 4b. another council: its name is taken out of the training texts too, so it is another fit
+sed 's/^name = .*/name = Funktionshinderrådet/' "$CONF" >"$T_DIR/cfg/council.conf"
+grep -q '^name = Funktionshinderrådet' "$T_DIR/cfg/council.conf" || fatal "no [council] name to change"
+CONF=$T_DIR/cfg/council.conf actl council classify <"$QUESTIONS"
+expect_rc 0 $? "classify with another council name"
+KEY3=$(sqlite3 "$DB" "SELECT key FROM model_cache")
+[ "$(rows)" = 1 ] && [ "$KEY3" != "$KEY2" ] && pass "another council name: another key, one row" ||
+	fail "another council name: $(rows) rows, key $KEY3 (was $KEY2)"
 
 # 5. a database of schema version 1 (no model cache, the raw mail in messages.raw)
 sqlite3 "$DB" "DROP TABLE model_cache; DROP TABLE message_raw;
