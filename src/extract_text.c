@@ -103,9 +103,20 @@ bool at_alnum(const char *s)
 const char *ci_prefix(const char *s, const char *p)
 {
 	while (*p != '\0') {
+		unsigned char c = (unsigned char)*s, d = (unsigned char)*p;
 		size_t ls, lp;
 		int32_t a, b;
 
+		/* two ASCII bytes (most of both) need no decoding; an ASCII
+		 * byte against another code point does, as U+212A KELVIN SIGN
+		 * lowers to 'k' */
+		if (c < 0x80 && d < 0x80) {
+			if (c != d && cp_lower(c) != cp_lower(d))
+				return NULL; /* also the end of s */
+			s++;
+			p++;
+			continue;
+		}
 		if (*s == '\0')
 			return NULL;
 		a = ex_u8_next(s, &ls);
