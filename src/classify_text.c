@@ -521,9 +521,18 @@ static void end_sentence(struct classify_doc *doc, size_t *first, bool *asks)
 	*asks = false;
 }
 
+/* Two-letter words that end Swedish sentences ("... en fläkt att dela
+ * på."), unlike the abbreviations of two letters ("kl.", "ca.", "t.ex."),
+ * as skeletons. */
+static const char short_sentence_ends[][3] = {
+    "pa", "in", "ut", "av", "nu", "sa", "da", "ju", "ja", "en", "ni",
+    "vi", "du", "de", "om", "ar", "ga", "ge", "ta", "fa", "bo", "se",
+};
+
 /* Whether the "." or "!" at cps[i] ends a sentence: a space or the end
  * follows, and the word before it is no abbreviation ("t.ex.", "kl.",
- * "bl.a."): at least three letters. */
+ * "bl.a."): at least three letters, or one of short_sentence_ends[] that
+ * no "." comes right before. */
 static bool cps_sentence_end(const struct classify_doc *doc, size_t i)
 {
 	size_t letters = 0;
@@ -534,7 +543,15 @@ static bool cps_sentence_end(const struct classify_doc *doc, size_t i)
 		return true;
 	for (size_t j = i; j > 0 && cp_in_word(doc->cps[j - 1]); j--)
 		letters++;
-	return letters >= 3;
+	if (letters >= 3)
+		return true;
+	if (letters != 2 || (i > 2 && doc->cps[i - 3] == '.'))
+		return false;
+	for (size_t k = 0; k < sizeof(short_sentence_ends) / sizeof(short_sentence_ends[0]); k++)
+		if (cp_skeleton(doc->cps[i - 2]) == short_sentence_ends[k][0] &&
+		    cp_skeleton(doc->cps[i - 1]) == short_sentence_ends[k][1])
+			return true;
+	return false;
 }
 
 void classify_doc_words(struct classify_doc *doc, const char *text,

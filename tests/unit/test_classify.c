@@ -545,6 +545,8 @@ static const struct {
     {"Boendestöd\nDet dröjer. Vi undrar om det kan gå fortare", "boendestöd vi undrar om det kan gå fortare"},
     {"Mötet börjar kl. 13 i t.ex. stadshuset. Jag vill veta mer! Tack.", "jag vill veta mer"},
     {"Vad kostar det? Det var dyrt förra året.", "vad kostar det"},
+    /* a sentence may end with a word of two letters */
+    {"Personalen hade en fläkt att dela på. Varför?", "varför"},
 };
 
 static void test_asking(void **state)
@@ -685,6 +687,11 @@ static const struct {
     {"Övriga frågor från föreningarna", "ovrigt"},
     {"Datum för nästa möte i rådet", "ovrigt"},
     {"Mötestiderna under våren", "ovrigt"},
+    /* a background on staff, a question on boendestöd (asked_topic()) */
+    {"Jag skriver både som ledamot i föreningen och som en som själv har boendestöd. Sedan i "
+     "våras kommer de bara en kort stund åt gången, och det är nya personer nästan varje gång "
+     "som inte vet vad jag behöver. Varför har boendestödet minskat, och vem kan man prata med?",
+     "boende"},
 };
 
 static void test_unseen(void **state)
