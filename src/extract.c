@@ -18,10 +18,11 @@
  *   3. clean (clean_lines in extract_sign.c, filter_sentences in
  *      extract_sentence.c): greeting, closing and whatever signature follows
  *      it, footers, disclaimers, phone footers; then sentences that are not
- *      questions (intros, thanks, relief, see-you-soon, who attends and
- *      what they need, "no questions this time", asides about the mail
- *      itself, the "PS"/"DS" of a postscript, "see the attachment" and a
- *      line announcing the file).
+ *      questions (intros, who the writer is, thanks, relief, see-you-soon,
+ *      who attends and what they need, the meeting's practicalities, "no
+ *      questions this time", asides about the mail itself, the "PS"/"DS"
+ *      of a postscript, "see the attachment" and a line announcing the
+ *      file).
  *   4. split (build_blocks in extract_block.c, then split_blocks here): list
  *      items become one question each; without a list each paragraph that
  *      asks something is a question and the others are joined to the

@@ -475,7 +475,12 @@ static bool split_independent(const char *text, int indent, int section, struct 
 	for (size_t i = 0; i < n && split; i++) {
 		char *q = xstrndup(text + sv[i].start, sv[i].len);
 
-		asks[i] = in_words ? sentence_asks(q) > 0 : is_further_question(q);
+		/* "Per behöver skrivtolk, kan ni boka det till mötet? Och
+		 * fungerar hörslingan i salen?": a question on this meeting's
+		 * practicalities is for the secretary and keeps the paragraph
+		 * whole, so that what follows it is read beside it */
+		asks[i] = in_words ? sentence_asks(q) > 0
+				   : is_further_question(q) && !is_meeting_practical(q);
 		if (asks[i]) {
 			if (count_words(q) < 5 || is_meta(q))
 				split = false;

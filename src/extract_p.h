@@ -253,6 +253,9 @@ const char *new_matter_rest(const char *s);
 /* the start of s announces one more question ("Vi har också en fråga om
  * X:", "En annan fråga gäller X", "Sedan undrar vi om X") */
 bool announces_another(const char *s);
+/* a question on when or where this meeting is held or what it offers
+ * ("Börjar mötet kl. 13?", "Kan ni boka skrivtolk till mötet?") */
+bool is_meeting_practical(const char *s);
 /* thanks, hopes, greetings, relief and see-you-soon said in passing */
 bool is_pleasantry(const char *s);
 /* s starts as a sentence does: a capital, a digit, a quote or '(' */

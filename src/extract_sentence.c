@@ -3,9 +3,10 @@
  * extract_p.h.
  *
  * sentence_asks() grades a sentence; the is_*() tests name what a mail says
- * beside its questions (intros, thanks, who attends and what they need, "no
- * questions this time", asides about the mail, when the meeting starts, "see
- * the attachment"), and filter_sentences() drops those from a paragraph. */
+ * beside its questions (intros, who the writer is, thanks, who attends and
+ * what they need, "no questions this time", asides about the mail, when the
+ * meeting starts and what it offers, "see the attachment"), and
+ * filter_sentences() drops those from a paragraph. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -559,6 +560,23 @@ static bool attendance_tail(const char *t, size_t names)
 	return names >= 2 && starts_any(t, tails);
 }
 
+/* After "Maria Sandberg," a role between commas ("ordförande,", "vår
+ * kassör,", "vice ordförande i FUB,"): where it ends, else s. */
+static const char *after_role(const char *s)
+{
+	const char *w, *e, *next, *at = s;
+	bool role = false;
+
+	for (int k = 0; k < 5 && (next = next_word(at, &w, &e)) != NULL; k++, at = next) {
+		role = role || word_in(w, e, role_words);
+		if (e < next && *e == ',')
+			return role ? next : s;
+		if (e < next)
+			break; /* "ordförande." ends the sentence */
+	}
+	return s;
+}
+
 /* Who attends, by name: "Från FUB kommer Lena Holm och Per Ek.",
  * "Birgitta Sjöberg kommer från oss.", "Anna Berg deltar på mötet." */
 static bool names_attend(const char *s, const char *const *not_attendance)
@@ -604,6 +622,10 @@ static bool names_attend(const char *s, const char *const *not_attendance)
 		return false;
 	}
 	names = name_run(s, &rest);
+	/* "Maria Sandberg, ordförande, kommer från Attention.", "Eva Ek, vår
+	 * kassör, deltar.": the role between commas after the name */
+	if (names > 0 && rest > s && rest[-1] == ',')
+		rest = after_role(rest);
 	if (names == 0 || (next = next_word(rest, &w, &e)) == NULL || !word_in(w, e, verbs))
 		return false;
 	return attendance_tail(next, names);
@@ -689,6 +711,23 @@ static bool is_practical_remark(const char *s)
 	return count_words(s) <= 30 && contains_word_any(s, meeting_needs) && sentence_asks(s) == 0;
 }
 
+/* "Och fungerar hörslingan i sal Ekbacken nu?", "Finns det hiss?": a short
+ * question on what the meeting offers, which beside a notice of who attends
+ * or another practicality of the meeting in the same paragraph is about this
+ * meeting's room, loop or interpreter and for the secretary to answer. The
+ * same question as a matter ("Varför saknar kommunens lokaler hörslinga?",
+ * "Kan kommunen alltid boka tolk?") names the municipality or asks why. */
+static bool is_needs_question(const char *s)
+{
+	static const char *const matter[] = { "varför", "kommunen", "kommunens",
+					      "förvaltningen", "nämnden", "framöver",
+					      "i fortsättningen", "alltid", "alla", "ta upp",
+					      "tas upp", "fråga", "frågan", "frågor", NULL };
+
+	return has_question_mark(s) && count_words(s) <= 15 &&
+	       contains_word_any(s, meeting_needs) && !contains_word_any(s, matter);
+}
+
 /* What a writer adds after saying who attends, in the same paragraph: the
  * attendee's needs and the meeting's practicalities ("Hon har rullstol, så
  * det vore bra om lokalen har hiss."), who comes instead or that another
@@ -703,7 +742,7 @@ static bool is_attendance_detail(const char *s)
 						"representant", "kan inte heller", "kommer inte heller",
 						"deltar inte heller", "har också förhinder", NULL };
 
-	if (is_practical_remark(s))
+	if (is_practical_remark(s) || is_needs_question(s))
 		return true;
 	if (sentence_asks(s) > 0 || count_words(s) > 30)
 		return false;
@@ -711,11 +750,12 @@ static bool is_attendance_detail(const char *s)
 }
 
 /* "Börjar mötet kl. 13.00 eller 13.30?", "Var hålls mötet?", "Finns det en
- * Teams-länk till mötet?": when and where this meeting is held, which the
- * secretary answers by return mail. The meetings as a matter ("Kan mötena
+ * Teams-länk till mötet?", "Kan ni boka skrivtolk till mötet?": when and
+ * where this meeting is held and what it offers, which the secretary
+ * answers or arranges by return mail. The meetings as a matter ("Kan mötena
  * hållas på kvällstid?", "Varför byttes lokalen?") and a request for time
  * on the agenda ("Kan vi ta upp ... på mötet kl. 14?") stay questions. */
-static bool is_meeting_practical(const char *s)
+bool is_meeting_practical(const char *s)
 {
 	static const char *const meeting[] = { "mötet", "samverkansmötet", "sammanträdet",
 					       "träffen", NULL };
@@ -737,9 +777,14 @@ static bool is_meeting_practical(const char *s)
 	     ci_find(s, "träffen") == NULL) ||
 	    count_words(s) > 25)
 		return false;
-	return contains_word_any(s, meeting) &&
-	       (has_clock_time(s) || contains_word_any(s, practical)) &&
-	       !contains_word_any(s, matter);
+	if (!contains_word_any(s, meeting) || contains_word_any(s, matter))
+		return false;
+	if (has_clock_time(s) || contains_word_any(s, practical))
+		return true;
+	/* "Per behöver skrivtolk, kan ni boka det till mötet?": what this
+	 * meeting offers; not "mötet med regionen", another meeting */
+	return contains_word_any(s, meeting_needs) && ci_find(s, "mötet med") == NULL &&
+	       ci_find(s, "träffen med") == NULL;
 }
 
 /* In what capacity the writer writes, not the matter: "Jag är medlem i FUB
@@ -755,6 +800,90 @@ static bool is_capacity(const char *s)
 		return false;
 	return (contains_word(s, "skriver") || contains_word(s, "skrivit")) &&
 	       contains_word_any(s, capacity);
+}
+
+/* What follows the lead of a self-introduction says only who the writer is
+ * ("och är ny i styrelsen för Autism- och Aspergerföreningen", "förälder
+ * och styrelseledamot i RBU"), in a few words that tell nothing of a child,
+ * a service or a worry: no relation ("mamma till Alva"), no story ("har MS
+ * sedan många år", "som bor på Linden"), no matter ("oroliga över ...").
+ * org: the lead named an organisation ("på uppdrag av"), which a relative
+ * clause may describe ("Attention, som inte har någon anställd själva"). */
+static bool says_only_who(const char *rest, bool org)
+{
+	static const char *const telling[] = {
+		"till", "med", "men", "eftersom", "därför", "när", "där", "över", "om",
+		"kring", "angående", "gällande", "min", "mitt", "mina", "dotter", "son",
+		"barn", "bror", "syster", "mamma", "pappa", "make", "maka", "sambo", "medlem",
+		"medlemmar", "brukare", "oro", "orolig", "oroliga", NULL
+	};
+	static const char *const story[] = { "har", "hade", "som", NULL };
+
+	return count_words(rest) <= (org ? 12 : 10) && !contains_word_any(rest, telling) &&
+	       (org || !contains_word_any(rest, story));
+}
+
+/* A writer introducing themselves: "Jag heter Nadia Karimi och är ny i
+ * styrelsen.", "Jag skriver som förälder och styrelseledamot i RBU.", "Jag
+ * skriver på uppdrag av Attention Exempelstad, som inte har någon anställd
+ * själva.", "Det här är första gången jag skriver till LSS-samverkan." Who
+ * writes is in the From line and the signature; as the start of a question
+ * it hides the matter and once made its title. An introduction that goes on
+ * to the writer's child or story ("Jag heter Amina min dotter har autism",
+ * "Jag är mamma till Alva, 23 år, ...") is background and stays. */
+static bool is_self_intro(const char *s)
+{
+	static const char *const named[] = { "jag heter", "mitt namn är", NULL };
+	static const char *const capacity[] = { "jag skriver som", "vi skriver som",
+						"jag skriver i egenskap av",
+						"jag skriver här som", NULL };
+	static const char *const on_behalf[] = { "jag skriver på uppdrag av",
+						 "jag skriver å", "jag skriver för", NULL };
+	static const char *const first_time[] = { "första gången jag skriver",
+						  "första gången vi skriver",
+						  "första gången jag hör av mig",
+						  "första gången jag mejlar",
+						  "första gången jag mailar",
+						  "första gången jag skickar", NULL };
+	/* "Jag är ny i styrelsen", "Jag är förälder och sitter i RBU:s
+	 * styrelse": the writer's place in the association */
+	static const char *const places[] = { "ny", "nyvald", "nybliven", "förälder",
+					      "ordförande", "vice ordförande", "sekreterare",
+					      "kassör", "ledamot", "styrelseledamot", "suppleant",
+					      "ersättare", "ombud", "kontaktperson för", NULL };
+	const char *r, *rest;
+
+	/* the cheap test first: every form has "jag", "vi" or "gången" */
+	if (has_question_mark(s) || count_words(s) > 30 ||
+	    (strchr("jJvVmM", *s) == NULL && ci_find(s, "första gången") == NULL) ||
+	    sentence_asks(s) > 0)
+		return false;
+	if (contains_any(s, first_time))
+		return true;
+	for (const char *const *l = named; *l != NULL; l++)
+		if ((r = ci_word_prefix(s, *l)) != NULL) {
+			if (name_run(skip_blanks(r), &rest) == 0)
+				return false;
+			return says_only_who(rest, false);
+		}
+	for (const char *const *l = capacity; *l != NULL; l++)
+		if ((r = ci_word_prefix(s, *l)) != NULL)
+			return says_only_who(r, false);
+	for (const char *const *l = on_behalf; *l != NULL; l++) {
+		/* "för FUB", "å föreningens vägnar", "för styrelsens räkning";
+		 * "för att ..." is a reason */
+		if ((r = ci_word_prefix(s, *l)) == NULL || ci_word_prefix(skip_blanks(r), "att"))
+			continue;
+		r = skip_blanks(r);
+		if (strcmp(*l, "jag skriver på uppdrag av") != 0 &&
+		    ci_find(r, "vägnar") == NULL && ci_find(r, "räkning") == NULL &&
+		    !contains_word_any(r, association_words))
+			return false;
+		return says_only_who(r, true);
+	}
+	if ((r = ci_word_prefix(s, "jag är")) != NULL && starts_any(skip_blanks(r), places))
+		return says_only_who(r, false);
+	return false;
 }
 
 /* "Vi har inga frågor den här gången.", "Inget att ta upp från oss." */
@@ -1096,6 +1225,23 @@ size_t split_sentences(const char *text, struct sentence **out_r)
 	return n;
 }
 
+/* "Några praktiska saker först: vi kommer att vara två från HRF.": the
+ * text after a short label that opens the sentence, or NULL. */
+static const char *after_short_label(const char *s)
+{
+	const char *colon = strstr(s, ": ");
+	char *head;
+	size_t words;
+
+	if (colon == NULL || colon - s > 48 || memchr(s, ',', (size_t)(colon - s)) != NULL ||
+	    memchr(s, '.', (size_t)(colon - s)) != NULL)
+		return NULL;
+	head = xstrndup(s, (size_t)(colon - s));
+	words = count_words(head);
+	free(head);
+	return words <= 5 ? skip_blanks(colon + 1) : NULL;
+}
+
 enum sentence_kind {
 	SENT_TEXT,
 	SENT_ASK,
@@ -1150,11 +1296,13 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			sv[i].len -= (size_t)(rest - s);
 			s = rest;
 		}
-		attendance = is_attendance(s);
+		attendance = is_attendance(s) ||
+			     ((rest = after_short_label(s)) != NULL && is_attendance(rest));
 		correction = correction || is_correction(s);
 		if (correction && !has_question_mark(s))
 			kinds[i] = SENT_DROP; /* "En rättelse: under punkt 5 står det ..." */
-		else if (is_meeting_practical(s) || (practical && !has_question_mark(s))) {
+		else if (is_meeting_practical(s) ||
+			 (practical && (!has_question_mark(s) || is_needs_question(s)))) {
 			/* with what follows it: why the writer needs to know */
 			practical = true;
 			kinds[i] = SENT_DROP;
@@ -1169,7 +1317,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_DROP;
 		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || attendance ||
 			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
-			 is_ps_ds(s) || is_backing(s) || is_capacity(s))
+			 is_ps_ds(s) || is_backing(s) || is_capacity(s) || is_self_intro(s))
 			kinds[i] = SENT_DROP;
 		else if (is_list_request(s)) {
 			kinds[i] = SENT_DROP;

@@ -295,23 +295,118 @@ static size_t words_between(const char *s, const char *end)
 	return n;
 }
 
+/* Letters in [w, e), a code point each. */
+static size_t letters(const char *w, const char *e)
+{
+	size_t n = 0, len;
+
+	for (; w < e; w += len, n++)
+		ex_u8_next(w, &len);
+	return n;
+}
+
+/* the verbs whose "det" is a formal subject: "finns det", "går det" */
+static const char *const formal_subject_verbs[] = { "finns", "fanns", "går", "gick", "blir",
+						    "blev", "är", "var", "händer", "hände",
+						    "behövs", "krävs", "saknas", "tar", "tog",
+						    NULL };
+
+/* Whether the pronoun [w, e) stands for what an earlier sentence named:
+ * not a determiner ("den nya skolan", "de dagliga verksamheterna"), not a
+ * relative's head ("de som bor"), not the formal subject of "finns det",
+ * "går det". pw: the word before it, or NULL; next: the text after it. */
+static bool refers_back(const char *w, const char *e, const char *pw, const char *pe,
+			const char *next)
+{
+	static const char *const pronouns[] = { "det", "den", "de", "dem", "detta", "dessa",
+						"denna", NULL };
+	static const char *const adjectives[] = {
+		"nya", "gamla", "första", "sista", "andra", "stora", "små", "senaste",
+		"nuvarande", "tidigare", "kommande", "befintliga", "dagliga", "aktuella",
+		"enskilde", "enskilda", "boende", "anställda", "som", NULL
+	};
+	const char *nw = NULL, *ne = NULL;
+
+	if (!word_in(w, e, pronouns))
+		return false;
+	if (next_word(next, &nw, &ne) == NULL)
+		nw = NULL;
+	if (nw != NULL && word_in(nw, ne, adjectives))
+		return false;
+	if (pw == NULL || ci_word_prefix(w, "det") != e)
+		return true;
+	/* "Varför kom det så många nya personer?", but "När kommer det att
+	 * åtgärdas?" */
+	if (ci_word_prefix(pw, "kom") == pe || ci_word_prefix(pw, "kommer") == pe)
+		return nw != NULL && ci_word_prefix(nw, "att") == ne;
+	return !word_in(pw, pe, formal_subject_verbs);
+}
+
 /* A short question that only points back at the sentence before it: "Hur
  * ser ni på det?", "Vet förvaltningen om det?", "Räcker det för att kunna
- * handla?" */
+ * handla?", "Finns det något besked?". "Stämmer det att daglig verksamhet
+ * håller stängt i juli?" names its matter after "att". */
 static bool points_back(const char *s, const char *qmark)
 {
 	static const char *const last[] = { "det", "detta", "dessa", "dem", "den", "så", NULL };
 	static const char *const first[] = { "räcker det", "stämmer det", "gäller det",
 					     "fungerar det", "hjälper det", "är det rimligt",
-					     "är det så", NULL };
+					     "är det så", "finns det något besked",
+					     "finns det något svar", "finns det något nytt",
+					     NULL };
 	const char *w = qmark;
-
 	size_t words = words_between(s, qmark);
 
 	while (w > s && !is_blank_char(w[-1]))
 		w--;
-	return (words <= 8 && word_in(w, qmark, last)) || (words <= 16 && starts_any(s, first));
+	if (words <= 8 && word_in(w, qmark, last))
+		return true;
+	for (const char *const *f = first; *f != NULL && words <= 16; f++) {
+		const char *r = ci_word_prefix(s, *f);
+
+		if (r != NULL)
+			return !((r = ci_word_prefix(skip_blanks(r), "att")) != NULL &&
+				 words_between(r, qmark) >= 4);
+	}
+	return false;
 }
+
+/* A question whose first clause names nothing but a pronoun for what was
+ * said before: "När kommer det att åtgärdas?", "Kan de komma tillbaka?",
+ * "Vad kostar det nu per månad, och ...?", "Vet kommunen hur det påverkar
+ * de boende?". A name or a long word in the clause (in Swedish most often
+ * the compound noun of the matter: "När öppnar det nya korttidshemmet?")
+ * names something. */
+static bool names_nothing(const char *s, const char *qmark)
+{
+	/* "vet kommunen hur det påverkar ...": an indirect question on it */
+	static const char *const asking[] = { "hur", "varför", "vad", "om", "när", NULL };
+	const char *clause_end = memchr(s, ',', (size_t)(qmark - s));
+	const char *pw = NULL, *pe = NULL, *w, *e, *next, *vw, *ve;
+	size_t words = words_between(s, qmark), k = 0;
+	bool pronoun = false, names = false;
+
+	if (clause_end == NULL)
+		clause_end = qmark;
+	for (next = s; (next = next_word(next, &w, &e)) != NULL && w < clause_end; k++) {
+		size_t len;
+
+		if (e > clause_end)
+			e = clause_end; /* "tillbaka?" */
+		/* "hur det påverkar", not "om det finns" nor "hur de boende" */
+		if (k < 5 && pw != NULL && word_in(pw, pe, asking) && words <= 16 &&
+		    ci_word_prefix(w, "de") != e && refers_back(w, e, NULL, NULL, next) &&
+		    next_word(next, &vw, &ve) != NULL && !word_in(vw, ve, formal_subject_verbs))
+			return true;
+		pronoun = pronoun || refers_back(w, e, pw, pe, next);
+		names = names || (k > 0 && cp_is_upper(ex_u8_next(w, &len))) || letters(w, e) >= 9;
+		pw = w;
+		pe = e;
+	}
+	return pronoun && !names && words_between(s, clause_end) <= 8;
+}
+
+static size_t short_topic(const char *text);
 
 /* The sentence a question's title comes from: the first that asks with a
  * '?' (after a short lead-in ending in ':', "En annan sak: Hur ...?"; the
@@ -326,10 +421,14 @@ static const char *title_sentence(const char *text)
 
 		if (*p == '?') {
 			start = after_lead_in(start, p);
-			/* the topic of a question that points back is where its
-			 * text starts ("Habiliteringsersättningen har inte höjts
-			 * sedan 2018. I dag får de 35 kronor. Hur ser ni på det?") */
-			if (prev != NULL && words_between(text, start) >= 4 && points_back(start, p))
+			/* the topic of a question that points back or names
+			 * nothing is where its text starts ("Habiliteringsersättningen
+			 * har inte höjts sedan 2018. I dag får de 35 kronor. Hur ser
+			 * ni på det?"); under a short topic ("Simhallen: ... När
+			 * öppnar den igen?") title_from_text() puts the topic first */
+			if (prev != NULL && words_between(text, start) >= 4 &&
+			    (points_back(start, p) ||
+			     (short_topic(text) == 0 && names_nothing(start, p))))
 				return after_lead_in(text, start);
 			return start;
 		}

@@ -717,6 +717,78 @@ static const struct inline_case inline_cases[] = {
 	  "förra gången.\n\nMvh\nAnna",
 	  NULL, NULL,
 	  { NULL }, false, NULL },
+	{ "a writer's introduction of themselves is no part of the question",
+	  "Frågor till mötet",
+	  "Hej!\n\nJag heter Eva Ek och är ny i styrelsen för DHR Exempelstad. Det här är "
+	  "första gången jag hör av mig till er, så säg till om något ska göras "
+	  "annorlunda.\n\nVarför har avgiften för korttids höjts?\n\nMvh\nEva",
+	  NULL, NULL,
+	  { "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "writing as a parent and board member is no background",
+	  "Skolskjuts",
+	  "Hej!\n\nJag skriver som förälder och ledamot i RBU:s styrelse. Skolskjutsen har "
+	  "nya chaufförer varje vecka. Kan kommunen kräva fasta chaufförer?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Skolskjutsen har nya chaufförer varje vecka. Kan kommunen kräva fasta "
+	    "chaufförer?" },
+	  false, NULL },
+	{ "writing on an association's behalf is no background",
+	  "Frågor till mötet",
+	  "Hej Karin,\n\nJag skriver på uppdrag av NEURO Exempelstad, som inte har någon "
+	  "anställd själva.\n\nStämmer det att korttidshemmet Lärkan stänger i juli?\n\nMvh\n"
+	  "Kent",
+	  NULL, NULL,
+	  { "Stämmer det att korttidshemmet Lärkan stänger i juli?" }, false, NULL },
+	{ "an introduction that goes on to the writer's child stays as background",
+	  "Korttids",
+	  "Hej!\n\nJag heter Amina och är mamma till Leo.\n\nVarför får han ingen plats på "
+	  "korttids?\n\nMvh\nAmina",
+	  NULL, NULL,
+	  { "Jag heter Amina och är mamma till Leo. Varför får han ingen plats på korttids?" },
+	  false, NULL },
+	{ "who attends, with a role between commas, goes",
+	  "Frågor till mötet",
+	  "Hej!\n\nVarför har avgiften för korttids höjts?\n\nEva Ek, vår kassör, kommer "
+	  "från DHR.\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "who attends after a short label goes",
+	  "Frågor till mötet",
+	  "Hej!\n\nLite praktiskt först: vi kommer att vara två från HRF.\n\nVarför har "
+	  "avgiften för korttids höjts?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "booking an interpreter for the meeting is for the secretary",
+	  "Frågor till mötet",
+	  "Hej!\n\nKan ni boka teckentolk till mötet?\n\nVarför har avgiften för korttids "
+	  "höjts?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "the room's loop, asked after the meeting's time, is for the secretary",
+	  "Frågor till mötet",
+	  "Hej!\n\nBörjar mötet kl. 13? Och finns det hiss i salen?\n\nVarför har "
+	  "avgiften för korttids höjts?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "the room's loop, asked beside who attends, is for the secretary",
+	  "Frågor till mötet",
+	  "Hej!\n\nFrån oss kommer Eva Holm och Per Ek. Finns det hörslinga i "
+	  "salen?\n\nVarför har avgiften för korttids höjts?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "a question on the meeting's needs keeps its paragraph whole",
+	  "Frågor till mötet",
+	  "Hej!\n\nPer behöver skrivtolk, kan ni boka det till mötet? Och fungerar "
+	  "hörslingan i sal Ekbacken nu? Förra gången var den trasig.\n\nVarför har "
+	  "avgiften för korttids höjts?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "hearing loops in the municipality's own premises are a matter",
+	  "Frågor till mötet",
+	  "Hej!\n\nFrån oss kommer Eva Holm och Per Ek. Varför saknar kommunens simhall "
+	  "hörslinga?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför saknar kommunens simhall hörslinga?" }, false, NULL },
 	{ "thanks run into the last sentence without punctuation go",
 	  "Ledsagning",
 	  "Hej!\n\nKan kommunen ordna ledsagare till simhallen på helgerna tack så mycket "
@@ -1101,6 +1173,34 @@ static const struct {
 	  "min son har inte fått någon plats på korttids fast han har beslut\n\noch en sak "
 	  "till när kommer protokollet från förra mötet",
 	  { "Min son har inte fått någon plats", "När kommer protokollet från förra mötet" } },
+	/* a short question that names nothing but a pronoun takes its title
+	 * from the sentence that names the matter */
+	{ "Frågor",
+	  "Kommunens nya webbplats går inte att använda med skärmläsare. När kommer det att "
+	  "åtgärdas?",
+	  { "Kommunens nya webbplats går inte att använda med skärmläsare" } },
+	{ "Frågor",
+	  "Väntetiden hos regionens hörselvård är nu över ett år. Vet kommunen hur det "
+	  "påverkar de boende på LSS-boendena?",
+	  { "Väntetiden hos regionens hörselvård är nu över ett år" } },
+	{ "Frågor",
+	  "Förvaltningen skulle undersöka om tillsyn kan erbjudas på gymnasiet. Finns det "
+	  "något besked?",
+	  { "Förvaltningen skulle undersöka om tillsyn kan erbjudas på gymnasiet" } },
+	/* ... but not one that names it after "att", a long word or a name,
+	 * or whose "det" is only the formal subject */
+	{ "Frågor",
+	  "Vi har hört rykten från flera familjer. Stämmer det att korttidshemmet Lärkan "
+	  "stänger i juli?",
+	  { "Stämmer det att korttidshemmet Lärkan stänger i juli" } },
+	{ "Frågor",
+	  "Många familjer väntar på plats. När kommer det att byggas fler gruppbostäder?",
+	  { "När kommer det att byggas fler gruppbostäder" } },
+	{ "Frågor", "Många familjer väntar på plats. När öppnar det nya boendet?",
+	  { "När öppnar det nya boendet" } },
+	{ "Frågor",
+	  "Min son bor på Eken sedan i våras. Varför kom det så många nya personer?",
+	  { "Varför kom det så många nya personer" } },
 	/* a newsletter's subject names the letter, not a matter */
 	{ "Nyhetsbrev från FUB Exempelstad",
 	  "Hur går det med bygget av den nya gruppbostaden på Ekvägen?",
