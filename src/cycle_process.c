@@ -401,16 +401,8 @@ static void analyze_message(const struct cycle *c, struct classify_reader *reade
 			    struct analysis *a)
 {
 	const struct config *cfg = c->config;
-	struct mime_limits limits = {
-		.max_message_bytes = cfg->limits.max_message_bytes,
-		.max_depth = cfg->limits.max_mime_depth,
-		.max_parts = cfg->limits.max_mime_parts,
-		.max_line_length = cfg->limits.max_line_length,
-	};
-	struct extract_limits ex_limits = {
-		.max_questions = cfg->limits.max_questions_per_mail,
-		.max_question_bytes = 16384,
-	};
+	struct mime_limits limits = mime_limits_of(&cfg->limits);
+	struct extract_limits ex_limits = extract_limits_of(&cfg->limits);
 	struct triage_input tin = {
 		.associations = cfg->associations,
 		.n_associations = cfg->n_associations,

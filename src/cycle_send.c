@@ -110,6 +110,23 @@ static void meeting_subject_date(const struct store_meeting *m, char out[64])
 /* The draft agenda (with the meeting as .ics) and the minutes skeleton
  * (with a .docx) to the secretary, queued together with the meeting's
  * draft state (store.c rule 5). */
+/* A draft for the secretary, with one attachment; borrows its arguments. */
+static struct outbox_mail draft_mail(const struct config *cfg, const char *subject,
+				     const char *text, const char *html,
+				     const struct outbox_attachment *attachment)
+{
+	return (struct outbox_mail){ .from_addr = cfg->smtp.from,
+				     .from_name = cfg->council.name,
+				     .to_addr = cfg->council.secretary,
+				     .to_name = cfg->council.secretary_name,
+				     .subject = subject,
+				     .auto_submitted = "auto-generated",
+				     .text = text,
+				     .html = html,
+				     .attachments = attachment,
+				     .n_attachments = 1 };
+}
+
 static int queue_draft(struct cycle *c, const char *meeting, bool updated, struct error *error_r)
 {
 	const struct config *cfg = c->config;
@@ -156,26 +173,8 @@ static int queue_draft(struct cycle *c, const char *meeting, bool updated, struc
 			docx, docx_size
 		};
 		struct outbox_mail mails[2] = {
-			{ .from_addr = cfg->smtp.from,
-			  .from_name = cfg->council.name,
-			  .to_addr = cfg->council.secretary,
-			  .to_name = cfg->council.secretary_name,
-			  .subject = subject[0],
-			  .auto_submitted = "auto-generated",
-			  .text = agenda_text,
-			  .html = agenda_html,
-			  .attachments = &ics_att,
-			  .n_attachments = 1 },
-			{ .from_addr = cfg->smtp.from,
-			  .from_name = cfg->council.name,
-			  .to_addr = cfg->council.secretary,
-			  .to_name = cfg->council.secretary_name,
-			  .subject = subject[1],
-			  .auto_submitted = "auto-generated",
-			  .text = minutes_text,
-			  .html = minutes_html,
-			  .attachments = &docx_att,
-			  .n_attachments = 1 },
+			draft_mail(cfg, subject[0], agenda_text, agenda_html, &ics_att),
+			draft_mail(cfg, subject[1], minutes_text, minutes_html, &docx_att),
 		};
 		rc = compose(c, &mails[0], "agenda", meeting, 0, &raw[0], &ids[0], &out[0], error_r);
 		if (rc == 0)

@@ -576,6 +576,14 @@ static bool has_header(const struct mail_text *mail, const char *name)
 	return false;
 }
 
+struct extract_limits extract_limits_of(const struct config_limits *limits)
+{
+	return (struct extract_limits){
+		.max_questions = limits->max_questions_per_mail,
+		.max_question_bytes = 16384,
+	};
+}
+
 int extract_questions(const struct mail_text *mail, const struct extract_limits *limits,
 		      struct extraction **extraction_r, struct error *error_r)
 {

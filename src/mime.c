@@ -943,6 +943,16 @@ static void size_text(size_t bytes, char *out, size_t len)
 		snprintf(out, len, "%zu byte", bytes);
 }
 
+struct mime_limits mime_limits_of(const struct config_limits *limits)
+{
+	return (struct mime_limits){
+		.max_message_bytes = limits->max_message_bytes,
+		.max_depth = limits->max_mime_depth,
+		.max_parts = limits->max_mime_parts,
+		.max_line_length = limits->max_line_length,
+	};
+}
+
 int mime_decode(const void *raw, size_t size, const struct mime_limits *limits,
 		struct mail_text **mail_r, struct error *error_r)
 {

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "agendad/config.h"
 #include "agendad/err.h"
 #include "agendad/mime.h"
 
@@ -46,6 +47,10 @@ struct extraction {
 	 * NULL: lets triage attribute a mail the secretary forwarded */
 	char *forwarded_from;
 };
+
+/* The limits of [limits] in agendad.conf; a question is cut at 16 kB (a long
+ * letter's worth). */
+struct extract_limits extract_limits_of(const struct config_limits *limits);
 
 /* Always succeeds for valid input (a mail may yield zero questions); returns
  * -1 only for an internal limit. The caller owns *extraction_r. */

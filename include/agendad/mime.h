@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "agendad/config.h"
 #include "agendad/err.h"
 
 struct mime_limits {
@@ -65,6 +66,9 @@ struct mail_text {
 	 * has none. The part itself is neither body text nor an attachment. */
 	char *calendar_method;
 };
+
+/* The limits of [limits] in agendad.conf. */
+struct mime_limits mime_limits_of(const struct config_limits *limits);
 
 /* Decodes raw. Returns 0 and a mail_text the caller owns, or -1 with
  * ERR_MESSAGE and a reason in Swedish fit to show the secretary ("MIME-

@@ -35,8 +35,6 @@
 #define MAX_EXPECTED_QUESTIONS 32
 #define MAX_EXPECTED_ATTACHMENTS 16
 #define MAX_ABSENT 16
-/* what process_message() passes as max_question_bytes */
-#define QUESTION_BYTES 16384
 /* the brief of issue 4: the corpus covers every case with at least this many mails */
 #define MIN_CASES 40
 
@@ -196,16 +194,8 @@ static void outcome_free(struct outcome *o)
 static void run_pipeline(const struct corpus *c, const char *raw, size_t size, struct outcome *o)
 {
 	const struct config *cfg = c->config;
-	struct mime_limits limits = {
-		.max_message_bytes = cfg->limits.max_message_bytes,
-		.max_depth = cfg->limits.max_mime_depth,
-		.max_parts = cfg->limits.max_mime_parts,
-		.max_line_length = cfg->limits.max_line_length,
-	};
-	struct extract_limits ex_limits = {
-		.max_questions = cfg->limits.max_questions_per_mail,
-		.max_question_bytes = QUESTION_BYTES,
-	};
+	struct mime_limits limits = mime_limits_of(&cfg->limits);
+	struct extract_limits ex_limits = extract_limits_of(&cfg->limits);
 	struct triage_input tin = {
 		.associations = cfg->associations,
 		.n_associations = cfg->n_associations,
