@@ -86,10 +86,15 @@ const char *list_marker(const char *t, enum marker *kind_r)
 		kind = MARK_LETTER;
 		goto found;
 	}
+	/* every line of every list comes here, and few start with a bullet's
+	 * first byte */
 	for (const char *const *b = bullets; *b != NULL; b++) {
-		size_t bl = strlen(*b);
+		size_t bl;
 
-		if (bl > 0 && strncmp(t, *b, bl) == 0 && is_blank_char(t[bl])) {
+		if (*t != (*b)[0])
+			continue;
+		bl = strlen(*b);
+		if (strncmp(t, *b, bl) == 0 && is_blank_char(t[bl])) {
 			s = t + bl;
 			kind = MARK_BULLET;
 			goto found;
@@ -271,7 +276,8 @@ static bool soft_break(const struct line *prev, const struct line *next, bool fr
 
 static bool is_table_row(const struct line *l)
 {
-	return !line_blank(l) && strstr(l->t, " | ") != NULL;
+	/* strchr() first: strstr() sets up for every line and few have a '|' */
+	return !line_blank(l) && strchr(l->t, '|') != NULL && strstr(l->t, " | ") != NULL;
 }
 
 /* A table pasted from Word reaches us as rows of "cell | cell | cell"
@@ -532,9 +538,8 @@ static bool split_coordinated(const char *text, int indent, int section, struct 
 		return false;
 	for (const char *at = strstr(text, " och "); at != NULL && !split;
 	     at = strstr(at + 1, " och ")) {
-		const char *r = NULL, *rest = at + 5, *stop = strstr(rest, ". ");
-		size_t len = stop != NULL ? (size_t)(stop - rest) : strlen(rest);
-		size_t cut = (size_t)(at - text);
+		const char *r = NULL, *rest = at + 5, *stop;
+		size_t len, cut = (size_t)(at - text);
 		char *clause;
 
 		/* the cheap tests first: "och" is everywhere, "och vi" less so,
@@ -543,6 +548,8 @@ static bool split_coordinated(const char *text, int indent, int section, struct 
 
 		if (strchr("vjfsuVJFSU", *rest) == NULL)
 			continue;
+		stop = strstr(rest, ". ");
+		len = stop != NULL ? (size_t)(stop - rest) : strlen(rest);
 		for (const char *const *w = then; *w != NULL && subject == rest; w++)
 			if ((r = ci_word_prefix(rest, *w)) != NULL)
 				subject = skip_blanks(r);

@@ -228,14 +228,20 @@ bool equals_any(const char *s, const char *const *list)
  * than the search). A sentence goes through a dozen tests that each fold
  * it, so the last few folds of each thread are kept (fold()); most patterns
  * of a list are not in a given sentence, and the pair filter rejects them
- * without a scan. */
+ * without a scan. The filter costs more than the fold, so it is made only
+ * for a search of more than PAIRED_AFTER patterns: starts_any() needs none,
+ * and a long paragraph searched once for a few words is scanned faster
+ * without. */
 #define FOLD_STACK 1024
 #define FOLD_SLOTS 6
 #define PAIR_BITS 4096
 
+#define PAIRED_AFTER 4
+
 struct folded {
 	char *s;
 	size_t len;
+	bool paired; /* pairs holds the filter */
 	uint64_t pairs[PAIR_BITS / 64];
 	char stack[FOLD_STACK];
 };
@@ -296,17 +302,31 @@ static void fold_into(struct folded *fd, const char *s, size_t len)
 	out[n] = '\0';
 	fd->s = out;
 	fd->len = n;
+	fd->paired = false;
+}
+
+/* Makes fd's pair filter for a search of list, when it is long enough to
+ * pay for it. */
+static void fold_pair(struct folded *fd, const char *const *list)
+{
+	size_t patterns = 0;
+
+	while (list[patterns] != NULL && patterns <= PAIRED_AFTER)
+		patterns++;
+	if (fd->paired || patterns <= PAIRED_AFTER)
+		return;
 	memset(fd->pairs, 0, sizeof(fd->pairs));
-	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned h = pair_hash((unsigned char)out[i], (unsigned char)out[i + 1]);
+	for (size_t i = 0; i + 1 < fd->len; i++) {
+		unsigned h = pair_hash((unsigned char)fd->s[i], (unsigned char)fd->s[i + 1]);
 
 		fd->pairs[h / 64] |= (uint64_t)1 << (h % 64);
 	}
+	fd->paired = true;
 }
 
 /* The fold of s's first max bytes: a kept one, or one made in *spill
  * (release it with fold_done()). */
-static const struct folded *fold(const char *s, size_t max, struct folded *spill)
+static struct folded *fold(const char *s, size_t max, struct folded *spill)
 {
 	size_t len = strnlen(s, max);
 	struct fold_slot *slot;
@@ -334,23 +354,31 @@ static void fold_done(struct folded *spill)
 		free(spill->s);
 }
 
+/* Whether pattern may be in fd's text: false when the pair filter says it
+ * is not. Before the pattern's strlen(), which costs as much. */
+static bool folded_may_contain(const struct folded *fd, const char *pattern)
+{
+	/* every byte pair of the pattern's start must be in the text */
+	for (size_t i = 0; fd->paired && pattern[i] != '\0' && pattern[i + 1] != '\0' && i < 6;
+	     i++) {
+		unsigned h = pair_hash((unsigned char)pattern[i], (unsigned char)pattern[i + 1]);
+
+		if ((fd->pairs[h / 64] & ((uint64_t)1 << (h % 64))) == 0)
+			return false;
+	}
+	return true;
+}
+
 /* pattern (of plen bytes) in fd's text at or after from, or NULL. */
 static const char *folded_find(const struct folded *fd, const char *from, const char *pattern,
 			       size_t plen)
 {
 	const char *p = from, *last = fd->s + fd->len - plen;
-	unsigned h;
 
 	if (plen == 0 || plen > fd->len)
 		return plen == 0 ? from : NULL;
 	if (plen == 1)
 		return memchr(from, pattern[0], (size_t)(fd->s + fd->len - from));
-	/* every byte pair of the pattern's start must be in the text */
-	for (size_t i = 0; i + 1 < plen && i < 6; i++) {
-		h = pair_hash((unsigned char)pattern[i], (unsigned char)pattern[i + 1]);
-		if ((fd->pairs[h / 64] & ((uint64_t)1 << (h % 64))) == 0)
-			return NULL;
-	}
 	while (p <= last && (p = memchr(p, pattern[0], (size_t)(last - p) + 1)) != NULL) {
 		if (p[1] == pattern[1] && memcmp(p + 2, pattern + 2, plen - 2) == 0)
 			return p;
@@ -381,8 +409,12 @@ bool starts_any(const char *s, const char *const *list)
 	bool hit = false;
 
 	for (; *list != NULL && !hit; list++) {
-		size_t len = strlen(*list);
+		size_t len;
 
+		/* the first byte first: most patterns fail there */
+		if (fd->s[0] != (*list)[0] && (*list)[0] != '\0')
+			continue;
+		len = strlen(*list);
 		hit = strncmp(fd->s, *list, len) == 0 && word_bounded(fd->s, fd->s, len, *list);
 	}
 	fold_done(&spill);
@@ -392,11 +424,13 @@ bool starts_any(const char *s, const char *const *list)
 bool contains_any_within(const char *s, size_t max, const char *const *list)
 {
 	struct folded spill;
-	const struct folded *fd = fold(s, max, &spill);
+	struct folded *fd = fold(s, max, &spill);
 	bool hit = false;
 
+	fold_pair(fd, list);
 	for (; *list != NULL && !hit; list++)
-		hit = folded_find(fd, fd->s, *list, strlen(*list)) != NULL;
+		hit = folded_may_contain(fd, *list) &&
+		      folded_find(fd, fd->s, *list, strlen(*list)) != NULL;
 	fold_done(&spill);
 	return hit;
 }
@@ -411,12 +445,16 @@ bool contains_any(const char *s, const char *const *list)
 static bool contains_at_word(const char *s, const char *const *list, bool whole)
 {
 	struct folded spill;
-	const struct folded *fd = fold(s, SIZE_MAX, &spill);
+	struct folded *fd = fold(s, SIZE_MAX, &spill);
 	bool hit = false;
 
+	fold_pair(fd, list);
 	for (; *list != NULL && !hit; list++) {
-		size_t len = strlen(*list);
+		size_t len;
 
+		if (!folded_may_contain(fd, *list))
+			continue;
+		len = strlen(*list);
 		for (const char *p = folded_find(fd, fd->s, *list, len); p != NULL && !hit;
 		     p = folded_find(fd, p + 1, *list, len)) {
 			const char *q = p - 1;
@@ -499,17 +537,46 @@ const char *skip_blanks(const char *s)
 	return s;
 }
 
+/* The bytes of w equal to c, as 0x80 in each such byte. The sum of the low
+ * seven bits and 0x7F carries into the high bit unless they are zero, and
+ * never into the next byte. */
+static uint64_t bytes_equal(uint64_t w, unsigned char c)
+{
+	const uint64_t low = 0x7F7F7F7F7F7F7F7Fu;
+	uint64_t x = w ^ (0x0101010101010101u * c);
+
+	return ~(((x & low) + low) | x | low);
+}
+
+/* The sentence tests ask this of the same sentence a dozen times, so it
+ * reads eight bytes at a time: a word starts at each non-blank byte after a
+ * blank one (or at the start). */
 size_t count_words(const char *s)
 {
-	size_t n = 0;
-	bool in = false;
+	const uint64_t ones = 0x0101010101010101u;
+	size_t len = strlen(s), n = 0, i = 0;
+	uint64_t prev_blank = 1; /* of the byte before s[i] */
 
-	for (; *s != '\0'; s++) {
-		bool blank = is_blank_char(*s) || *s == '\n';
+	for (; i + 8 <= len; i += 8) {
+		const unsigned char *b = (const unsigned char *)s + i;
+		/* b[0] in the lowest byte on any machine, so that << 8 moves a
+		 * flag onto the next byte; gcc and clang make this one load */
+		uint64_t w = (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 |
+			     (uint64_t)b[3] << 24 | (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 |
+			     (uint64_t)b[6] << 48 | (uint64_t)b[7] << 56;
+		uint64_t blank, starts;
 
-		if (!blank && !in)
-			n++;
-		in = !blank;
+		/* 1 in the lowest bit of each blank byte */
+		blank = (bytes_equal(w, ' ') | bytes_equal(w, '\t') | bytes_equal(w, '\n')) >> 7;
+		starts = ~blank & ((blank << 8) | prev_blank) & ones;
+		n += (size_t)((starts * ones) >> 56);
+		prev_blank = blank >> 56;
+	}
+	for (; i < len; i++) {
+		bool blank = is_blank_char(s[i]) || s[i] == '\n';
+
+		n += prev_blank && !blank;
+		prev_blank = blank;
 	}
 	return n;
 }

@@ -1386,6 +1386,128 @@ static void test_word_lists(void **state)
 	free(long_text);
 }
 
+/* A fold is kept without its pair filter after a search of a short list
+ * and gets one for a long list (more than four patterns); either order. */
+static const char *const list_short[] = { "kaffe", "bifoga", NULL };
+static const char *const list_long[] = { "hörslinga", "teckentolk", "ramp", "hiss", "kaffe",
+					 "@[`{", NULL };
+static const char *const list_start[] = { "kaffe", "abcdefghijklmnopqrstuvwxyz", NULL };
+
+static const struct {
+	const char *text;
+	bool short_any; /* contains_any(list_short) */
+	bool long_any; /* contains_any(list_long) */
+	bool starts; /* starts_any(list_start) */
+} fold_cases[] = {
+	{ "Vi dricker KAFFE och fika i salen efter mötet", true, true, false },
+	{ "Finns det HISS i huset där mötet hålls i år?", false, true, false },
+	{ "Vi har ingenting att tillägga den här gången", false, false, false },
+	/* every capital, and the bytes beside A and Z */
+	{ "ABCDEFGHIJKLMNOPQRSTUVWXYZ", false, false, true },
+	{ "@[`{ står kvar som de är", false, true, false },
+	{ "`ABCDEFGHIJKLMNOPQRSTUVWXYZ", false, false, false },
+	/* U+212A KELVIN SIGN lowers to 'k' before the first byte is compared */
+	{ "\xe2\x84\xaa" "AFFE efter mötet i stora salen", true, true, true },
+	{ "Vi BIFOGAR en fil med våra frågor till mötet", true, false, false },
+	/* Latin-1 and two-byte capitals among ASCII */
+	{ "ÅTERKOMMER OM HÖRSLINGAN I SALEN ÄR TRASIG", false, true, false },
+};
+
+static void test_fold_kept(void **state)
+{
+	char buf[96];
+
+	(void)state;
+	for (int order = 0; order < 2; order++)
+		for (size_t i = 0; i < N_ELEMENTS(fold_cases); i++) {
+			const char *t = fold_cases[i].text;
+
+			snprintf(buf, sizeof(buf), "%s", t);
+			if (order == 0) {
+				assert_int_equal(contains_any(buf, list_short), fold_cases[i].short_any);
+				assert_int_equal(contains_any(buf, list_long), fold_cases[i].long_any);
+			} else {
+				assert_int_equal(contains_any(buf, list_long), fold_cases[i].long_any);
+				assert_int_equal(contains_any(buf, list_short), fold_cases[i].short_any);
+			}
+			assert_int_equal(contains_stem_any(buf, list_short), fold_cases[i].short_any);
+			assert_int_equal(starts_any(buf, list_start), fold_cases[i].starts);
+		}
+}
+
+/* Words are counted eight bytes at a time: words across the steps, blanks
+ * of each kind, and the bytes left after the last step. */
+static const struct {
+	const char *text;
+	size_t words;
+} word_cases[] = {
+	{ "", 0 },
+	{ "   ", 0 },
+	{ "ett", 1 },
+	{ "ett två", 2 },
+	{ "1234567", 1 },
+	{ "12345678", 1 },
+	{ "1234567 9", 2 },
+	{ "12345678 ", 1 },
+	{ " 2345678 a", 2 },
+	{ "\t\n \t\n \t\nord", 1 },
+	{ "a b c d e f g h i j k l m n o p", 16 },
+	{ "Hur   länge\tska\nvi vänta på besked om   assistansen?", 9 },
+	{ "åäö ÅÄÖ éü", 3 },
+	{ "ordordordordordordordord", 1 },
+};
+
+/* The words of s by the definition, a byte at a time. */
+static size_t words_by_bytes(const char *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; s[i] != '\0'; i++)
+		if (strchr(" \t\n", s[i]) == NULL && (i == 0 || strchr(" \t\n", s[i - 1]) != NULL))
+			n++;
+	return n;
+}
+
+static void test_count_words(void **state)
+{
+	const char *mix = "ab \tcd\nef  gh i\n\nj klmnopq rs";
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(word_cases); i++)
+		assert_int_equal(count_words(word_cases[i].text), word_cases[i].words);
+	/* every length and start of a text with blanks of each kind */
+	for (size_t from = 0; from < 8; from++)
+		for (size_t len = 0; from + len <= strlen(mix); len++) {
+			snprintf(buf, sizeof(buf), "%.*s", (int)len, mix + from);
+			assert_int_equal(count_words(buf), words_by_bytes(buf));
+		}
+}
+
+/* sentence_asks() keeps its last answers: texts of one length, texts that
+ * differ only after their last eight-byte step or only in length, asked in
+ * turn, twice. */
+static const struct {
+	const char *text;
+	int asks;
+} asks_cases[] = {
+	{ "Vi undrar om bussen går i tid", 1 },
+	{ "Vi tycker om bussen som går i tid", 0 },
+	{ "Vi undrar om bussen går i ti", 1 },
+	{ "Vi tycker om bussen som går i ti", 0 },
+	{ "Redovisa gärna hur många som väntar", 2 },
+	{ "Redovisa", 2 },
+	{ "Redovis", 0 },
+};
+
+static void test_sentence_asks_kept(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < N_ELEMENTS(asks_cases); i++)
+			assert_int_equal(sentence_asks(asks_cases[i].text), asks_cases[i].asks);
+}
+
 static const struct {
 	const char *text, *pattern;
 	size_t max;
@@ -1428,7 +1550,8 @@ int main(void)
 		cmocka_unit_test(test_clean_subject),	  cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_max_questions),	  cmocka_unit_test(test_max_question_bytes),
 		cmocka_unit_test(test_odd_input),	  cmocka_unit_test(test_word_lists),
-		cmocka_unit_test(test_ci_find),
+		cmocka_unit_test(test_ci_find),		  cmocka_unit_test(test_fold_kept),
+		cmocka_unit_test(test_count_words),	  cmocka_unit_test(test_sentence_asks_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
