@@ -74,10 +74,15 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 
 	if (!b->raw)
 		return;
-	filter_sentences(b->text, forwarding_note, ctx->attachments, &f);
+	/* a forwarded story read as the background of the note's question
+	 * ends by asking whoever it was written to to take it up ("Kan
+	 * föreningen ta upp detta?"), which the note has done */
+	filter_sentences(b->text, forwarding_note || ctx->note_question > 0, ctx->attachments,
+			 &f);
 	ctx->file_questions = ctx->file_questions || f.file_questions;
 	ctx->subject_ref = ctx->subject_ref || f.subject_ref;
 	ctx->said = ctx->said || f.said;
+	ctx->adds = ctx->adds || f.adds;
 	b->announces = f.announces;
 	b->another = f.another;
 	b->attendance = f.attendance;
@@ -557,6 +562,19 @@ static bool subject_asked(const char *subject, const struct strlist *questions)
 	return false;
 }
 
+/* Whether a long word of the subject (its first five letters, as in
+ * overlap()) occurs anywhere in text, also inside a compound. */
+static bool subject_in_text(const char *subject, const char *text)
+{
+	char stems[OVERLAP_MAX_WORDS][24];
+	size_t n = word_stems(subject, stems, OVERLAP_MAX_WORDS);
+
+	for (size_t i = 0; i < n; i++)
+		if (ci_find(text, stems[i]) != NULL)
+			return true;
+	return false;
+}
+
 /* Adds a copy of s to the front of l. */
 static void add_first(struct strlist *l, const char *s)
 {
@@ -664,6 +682,17 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	subject_replied = ctx.questions.n == 1 && has_question_mark(ex->clean_subject) &&
 			  subject_prefix_kind(subject.data) == PREFIX_REPLY &&
 			  !subject_asked(ex->clean_subject, &ctx.questions);
+	/* "SV: Kö till gruppbostad" (the council's acknowledgement of that
+	 * question) or "SV: Förslag till dagordning ..." over "Vi kom på en sak
+	 * till: [daglig verksamhet Verkstan ...]?": a reply's Subject names the
+	 * mail replied to; when the writer announces a question of their own
+	 * and none of the Subject's words is in it, it names another matter. (A
+	 * follow-up on the minutes, "SV: Minnesanteckningar 13 mars", adds
+	 * nothing and keeps its Subject.) */
+	subject_replied = subject_replied ||
+			  (ctx.questions.n == 1 && ctx.adds &&
+			   subject_prefix_kind(subject.data) == PREFIX_REPLY &&
+			   !subject_in_text(ex->clean_subject, ctx.questions.v[0]));
 	ex->n_questions = ctx.questions.n;
 	ex->questions = xcalloc(ex->n_questions ? ex->n_questions : 1, sizeof(*ex->questions));
 	for (size_t i = 0; i < ctx.questions.n; i++) {

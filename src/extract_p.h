@@ -80,6 +80,10 @@ struct extract_ctx {
 	 * attends, "inga frågor", when the meeting starts): the Subject is then
 	 * no question either */
 	bool said;
+	/* the writer announces a question of their own ("Vi vill lägga till
+	 * en fråga:", "Vi har en fråga som vi vill få med:", "En sak till:"):
+	 * in a reply, beside the mail the Subject names */
+	bool adds;
 	/* the forwarding note being split is itself a forwarded mail: two
 	 * member mails attached side by side come out as a forward in a
 	 * forward, and the first keeps its own background */
@@ -101,6 +105,7 @@ struct filtered {
 	bool announces;
 	/* it starts by announcing one more question: see announces_another() */
 	bool another;
+	bool adds; /* see struct extract_ctx */
 	bool attendance; /* a sentence says who attends */
 	/* what is left only remarks on the meeting's practicalities ("Vi utgår
 	 * från att hörslingan fungerar."), which beside an attendance notice
@@ -256,6 +261,9 @@ bool announces_another(const char *s);
 /* a question on when or where this meeting is held or what it offers
  * ("Börjar mötet kl. 13?", "Kan ni boka skrivtolk till mötet?") */
 bool is_meeting_practical(const char *s);
+/* "Se mina svar nedan i rött.", "Svarar i texten.": the writer's answers
+ * are typed into the mail they quote */
+bool is_answers_note(const char *s);
 /* thanks, hopes, greetings, relief and see-you-soon said in passing */
 bool is_pleasantry(const char *s);
 /* s starts as a sentence does: a capital, a digit, a quote or '(' */

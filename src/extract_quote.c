@@ -309,6 +309,68 @@ static size_t attribution_at(const struct line *v, size_t i, size_t n, bool *str
 
 static void process_forward(struct extract_ctx *ctx, struct line *v, size_t n, int depth);
 
+/* "SVAR: Petra Hellström och Bo Lindgren.", "*Svar:* Ja, ...": an answer
+ * typed into a quoted mail; the text after its mark, or NULL. */
+static const char *answer_rest(const char *t)
+{
+	static const char *const marks[] = { "svar", "vårt svar", "mitt svar", "kommentar",
+					      "vår kommentar", "min kommentar", "answer", NULL };
+	const char *r = NULL;
+
+	while (*t == '*' || *t == '_')
+		t++;
+	for (const char *const *m = marks; *m != NULL && r == NULL; m++)
+		r = ci_word_prefix(t, *m);
+	if (r == NULL)
+		return NULL;
+	while (*r == '*' || *r == '_' || *r == ' ')
+		r++;
+	if (*r == ':' || *r == '-')
+		r++;
+	else if (strncmp(r, "–", strlen("–")) == 0)
+		r += strlen("–");
+	else
+		return NULL;
+	while (*r == '*' || *r == '_' || is_blank_char(*r))
+		r++;
+	/* "SVAR: Ja. Sysselsättningen på ...": the yes to "Har ni frågor?" */
+	if ((r[0] == 'J' || r[0] == 'j') && r[1] == 'a' && (r[2] == '.' || r[2] == '!') &&
+	    r[3] == ' ' && r[4] != '\0')
+		r = skip_blanks(r + 3);
+	return *r != '\0' ? r : NULL;
+}
+
+/* When the writer's own lines own[0..) say their answers are in the text
+ * ("Se mina svar nedan i rött."), the answers typed into the quoted thread
+ * v[0..n) below an Outlook header block, where no '>' sets them apart: each
+ * marked paragraph ("SVAR: ..." and the lines under it) as a section of its
+ * own, as in an interleaved reply. Without the note the quote is the
+ * thread, whatever it holds. */
+static void quoted_answers(const struct lines *own, const struct line *v, size_t n,
+			   struct lines *answers)
+{
+	bool noted = false;
+
+	for (size_t i = 0; i < own->n && !noted; i++)
+		noted = is_answers_note(own->v[i].t);
+	for (size_t i = 0; noted && i < n; i++) {
+		struct line l;
+		const char *rest;
+
+		if (v[i].quoted || (rest = answer_rest(v[i].t)) == NULL)
+			continue;
+		lines_push_blank(answers, true);
+		l = v[i];
+		line_set(&l, rest);
+		lines_push(answers, &l);
+		for (i++; i < n && !line_blank(&v[i]) && !v[i].quoted &&
+			  answer_rest(v[i].t) == NULL && header_line(v[i].t, NULL) == HDR_NONE;
+		     i++)
+			lines_push(answers, &v[i]);
+		i--;
+	}
+}
+
 /* What follows an Outlook header block or "Ursprungligt meddelande": a
  * forward, or the quoted thread of a reply. The outermost subject prefix
  * decides; without one, a block with nothing above it is a forward, and at
@@ -332,8 +394,9 @@ static bool block_is_forward(const struct extract_ctx *ctx, const char *subject,
 void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const char *subject,
 		     bool nested, int depth)
 {
-	struct lines own = { 0 };
+	struct lines own = { 0 }, answers = { 0 };
 	size_t fwd = n; /* where a forwarded message starts; n: none */
+	size_t thread = n, end = n; /* where the quoted thread starts, and ends */
 	bool content = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -356,7 +419,7 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 			if (block_is_forward(ctx, subject, content, nested))
 				fwd = i + 1;
 			else
-				n = i; /* the quoted thread: drop the rest */
+				thread = n = i; /* the quoted thread: drop the rest */
 			break;
 		}
 		if (is_rule_line(l->t)) {
@@ -375,6 +438,8 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 			}
 			if (block_is_forward(ctx, subject, content, nested))
 				fwd = i;
+			else
+				thread = i;
 			break;
 		}
 		if ((k = attribution_at(v, i, n, &strong)) > 0) {
@@ -384,18 +449,25 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 				i += k - 1;
 				continue;
 			}
-			if (strong)
+			if (strong) {
+				thread = i;
 				break;
+			}
 		}
 		lines_push(&own, l);
 		content = true;
 	}
 	size_t before = ctx->questions.n, saved = ctx->note_question;
 
+	if (thread < end)
+		quoted_answers(&own, v + thread, end - thread, &answers);
 	ctx->nested_note = nested && fwd < n;
 	clean_and_split(ctx, &own, fwd < n);
 	ctx->nested_note = false;
 	free(own.v);
+	if (answers.n > 0)
+		clean_and_split(ctx, &answers, false);
+	free(answers.v);
 	if (fwd < n && depth < MAX_FORWARD_DEPTH) {
 		ctx->note_question = ctx->questions.n > before ? ctx->questions.n : 0;
 		process_forward(ctx, v + fwd, n - fwd, depth + 1);

@@ -179,10 +179,39 @@ static const char *new_matter_end(const char *s, bool *punct_r)
 		r = ci_word_prefix(s, *l);
 	if (r == NULL)
 		return NULL;
+	/* "En sak till som vi glömde: ...": a short relative clause on the
+	 * lead-in, up to its colon */
+	if (ci_word_prefix(skip_blanks(r), "som") != NULL) {
+		const char *colon = strchr(r, ':');
+
+		if (colon != NULL && colon - r < 64 && (colon[1] == ' ' || colon[1] == '\0') &&
+		    memchr(r, '.', (size_t)(colon - r)) == NULL &&
+		    memchr(r, '?', (size_t)(colon - r)) == NULL &&
+		    memchr(r, ',', (size_t)(colon - r)) == NULL)
+			r = colon;
+	}
 	*punct_r = *r == ':' || *r == ',' || *r == '.' || *r == '-';
 	while (*r == ':' || *r == ',' || *r == '.' || *r == '-' || is_blank_char(*r))
 		r++;
 	return *r != '\0' ? r : NULL;
+}
+
+/* The text after a lead-in that ends in a colon ("En sak till:", "Och en
+ * annan sak som vi glömde:"), when a clause follows it; else NULL. */
+static const char *colon_lead_in_rest(const char *s)
+{
+	const char *r;
+	bool punct = false;
+
+	/* the cheap test first */
+	if (strchr(s, ':') == NULL || (r = new_matter_end(s, &punct)) == NULL || !punct)
+		return NULL;
+	for (const char *c = r; c > s; c--)
+		if (c[-1] == ':')
+			return count_words(r) >= 3 ? r : NULL;
+		else if (!is_blank_char(c[-1]))
+			return NULL;
+	return NULL;
 }
 
 const char *new_matter_rest(const char *s)
@@ -441,6 +470,10 @@ static bool is_intro(const char *s)
 		return false;
 	if (last_char(s) == ':' && contains_any(s, topics))
 		return true;
+	/* "Två saker från oss:", "En sak till:" over what follows */
+	if (last_char(s) == ':' && words <= 8 &&
+	    (contains_word(s, "saker") || contains_word(s, "sak")))
+		return true;
 	if (contains_any(s, following))
 		return true;
 	if ((contains_word(s, "frågor") || contains_word(s, "punkter")) &&
@@ -552,6 +585,9 @@ static bool attendance_tail(const char *t, size_t names)
 	static const char *const infinitives[] = { "att delta", "att närvara", "att komma",
 						   "att vara med", NULL };
 	static const char *const tails[] = { "båda", "bägge", "också", "även", "som", NULL };
+	/* "Från SRF kommer jag, Gunnar Eklund, tillsammans med min ledsagare" */
+	static const char *const company[] = { "tillsammans med", "med min ledsagare",
+					       "med ledsagare", NULL };
 	static const char *const meeting[] = { "möte", NULL };
 	const char *r;
 
@@ -559,6 +595,8 @@ static bool attendance_tail(const char *t, size_t names)
 	if (*t == '\0')
 		return names >= 2;
 	if (starts_any(t, infinitives))
+		return true;
+	if (starts_any(t, company) && count_words(t) <= 8 && !contains_word(t, "att"))
 		return true;
 	if (count_words(t) > 7 || contains_word(t, "att") || ci_word_prefix(t, "från och med"))
 		return false;
@@ -714,7 +752,9 @@ static const char *const meeting_needs[] = {
 	"skrivtolkning", "hörslinga", "hörslingan", "teleslinga", "teleslingan", "slingan",
 	"mikrofon", "mikrofonen", "ramp", "rampen", "rullstol", "rullstolen", "ledsagare",
 	"specialkost", "allergi", "allergier", "glutenfri", "laktosfri", "vegetarisk",
-	"vegansk", "fika", "fikat", "parkering", "parkeringen", NULL
+	"vegansk", "fika", "fikat", "parkering", "parkeringen",
+	/* "Jag äter vegetariskt.": what the attendee eats */
+	"vegetariskt", "veganskt", "glutenfritt", "laktosfritt", "specialkosten", NULL
 };
 
 /* "Vi utgår från att hörslingan i sal Eken fungerar som vanligt.": a remark
@@ -798,6 +838,89 @@ bool is_meeting_practical(const char *s)
 	 * meeting offers; not "mötet med regionen", another meeting */
 	return contains_word_any(s, meeting_needs) && ci_find(s, "mötet med") == NULL &&
 	       ci_find(s, "träffen med") == NULL;
+}
+
+/* "Vi behöver skrivtolk på mötet.", "Dagordningen vill jag gärna ha i
+ * Word-format i förväg, eftersom jag använder skärmläsare.", "Kan ni skicka
+ * handlingarna i Word-format?": what the writer needs at this meeting or of
+ * its papers, for the secretary to arrange. Interpreters and documents in
+ * the municipality's services ("Varför får inte synskadade sina beslut i
+ * Word-format?", "Kan kommunen alltid boka tolk?") are a matter. */
+static bool is_meeting_request(const char *s)
+{
+	static const char *const meeting[] = { "mötet", "samverkansmötet", "sammanträdet",
+					       "träffen", NULL };
+	static const char *const needing[] = { "behöver", "behov av", "önskar", "vill ha",
+					       "vill gärna ha", "måste ha", "använder", NULL };
+	/* the papers of the meeting, not of a case */
+	static const char *const papers[] = { "dagordningen", "handlingarna",
+					      "möteshandlingarna", "kallelsen", "underlaget",
+					      "mötesunderlaget", "materialet",
+					      "minnesanteckningarna", "mötesanteckningarna",
+					      "anteckningarna", NULL };
+	static const char *const formats[] = { "word-format", "wordformat", "i word", "word-fil",
+					       "wordfil", "som word", "punktskrift", "storstil",
+					       "stor stil", "lättläst", "tillgängligt format",
+					       "tillgänglig form", "skärmläsare", "i förväg",
+					       "ljudfil", "inläst", "uppläst", "digitalt format",
+					       NULL };
+	static const char *const matter[] = { "varför", "kommunen", "kommunens", "förvaltningen",
+					      "nämnden", "beslut", "besluten", "alltid",
+					      "framöver", "i fortsättningen", "ta upp", "tas upp",
+					      "fråga", "frågan", "frågor", NULL };
+
+	/* the cheap test first: most sentences name neither */
+	if (ci_find(s, "mötet") == NULL && ci_find(s, "sammanträdet") == NULL &&
+	    ci_find(s, "träffen") == NULL && ci_find(s, "dagordning") == NULL &&
+	    ci_find(s, "handling") == NULL && ci_find(s, "kallelse") == NULL &&
+	    ci_find(s, "underlag") == NULL && ci_find(s, "material") == NULL &&
+	    ci_find(s, "anteckning") == NULL)
+		return false;
+	if (count_words(s) > 25 || contains_word_any(s, matter))
+		return false;
+	if (contains_word_any(s, meeting) && contains_word_any(s, meeting_needs) &&
+	    contains_word_any(s, needing) && ci_find(s, "mötet med") == NULL)
+		return true;
+	return contains_word_any(s, papers) && contains_any(s, formats);
+}
+
+/* "Kan ni beställa det, eller ska vi göra det själva?": a short question
+ * that points back at what the writer just said they need. */
+static bool is_back_request(const char *s)
+{
+	static const char *const starts[] = { "kan ni", "kan du", "skulle ni", "skulle du",
+					      "går det", "ska vi", "vem", "hur gör vi", NULL };
+	static const char *const back[] = { "det", "den", "dem", "detta", NULL };
+	static const char *const matter[] = { "varför", "kommunen", "kommunens", "förvaltningen",
+					      "nämnden", NULL };
+
+	return has_question_mark(s) && count_words(s) <= 15 && starts_any(s, starts) &&
+	       contains_word_any(s, back) && !contains_word_any(s, matter);
+}
+
+/* "Punkt 4.3 och punkt 4.4 hänger ihop.", "Kanske kan de tas upp efter
+ * varandra som en punkt?": how the agenda's items are arranged, which the
+ * secretary decides, not a question for the meeting. */
+static bool is_agenda_arrangement(const char *s)
+{
+	static const char *const arranging[] = {
+		"hänger ihop", "efter varandra", "slå ihop", "slås ihop", "slå samman",
+		"slås samman", "som en punkt", "som en gemensam punkt", "som en och samma punkt",
+		"i samma punkt", "under samma punkt", "byta plats", "byter plats",
+		"i omvänd ordning", "i en annan ordning", "ändra ordningen", "ändra ordning",
+		"flytta punkt", "flyttas till", "flyttas upp", "flyttas fram", "flytta upp",
+		"flytta fram", "tidigare på dagordningen", "först på dagordningen",
+		"sist på dagordningen", "tas upp tillsammans", "behandlas tillsammans",
+		"tas upp först", "tas upp sist", NULL
+	};
+	static const char *const items[] = { "punkt", "punkten", "punkter", "punkterna",
+					     "dagordningen", "dagordning", NULL };
+
+	/* the cheap test first: every form names an item or the agenda */
+	if ((ci_find(s, "punkt") == NULL && ci_find(s, "dagordning") == NULL) ||
+	    count_words(s) > 30 || ci_word_prefix(s, "varför") != NULL)
+		return false;
+	return contains_word_any(s, items) && contains_word_any(s, arranging);
 }
 
 /* In what capacity the writer writes, not the matter: "Jag är medlem i FUB
@@ -896,6 +1019,15 @@ static bool is_self_intro(const char *s)
 	}
 	if ((r = ci_word_prefix(s, "jag är")) != NULL && starts_any(skip_blanks(r), places))
 		return says_only_who(r, false);
+	/* "Jag sitter i RSMH Exempelstads styrelse och skriver för föreningens
+	 * räkning.": a seat on a board, not in a wheelchair */
+	if ((r = ci_word_prefix(s, "jag sitter i")) != NULL ||
+	    (r = ci_word_prefix(s, "jag sitter med i")) != NULL) {
+		r = skip_blanks(r);
+		if (ci_find(r, "styrelse") == NULL && ci_find(r, "valberedning") == NULL)
+			return false;
+		return says_only_who(r, true);
+	}
 	return false;
 }
 
@@ -1031,6 +1163,74 @@ static bool is_correction(const char *s)
 	return !has_question_mark(s) && starts_any(s, starts);
 }
 
+/* "Vi stryker vår fråga om skolskjutsen, den har löst sig.", "Kan ni ta
+ * bort vår fråga om hissen?", "Frågan behöver inte tas upp på mötet.": the
+ * writer withdraws a question sent before, which is for the secretary and
+ * never a question itself, even when asked as one. */
+static bool is_withdrawal(const char *s)
+{
+	static const char *const verbs[] = { "stryker", "stryka", "stryk", "strykas", "stryks",
+					     "drar tillbaka", "dra tillbaka", "drar vi tillbaka",
+					     "tar tillbaka", "ta tillbaka", "återkallar",
+					     "återkalla", "tar bort", "ta bort", "tas bort",
+					     "plockar bort", "plocka bort", "plockas bort",
+					     "kan utgå", "får utgå", "ska utgå", "utgår", NULL };
+	/* the writer's own question, named as such */
+	static const char *const own[] = { "vår fråga", "min fråga", "våra frågor",
+					   "mina frågor", "vår punkt", "våra punkter",
+					   "vår andra fråga", "vår första fråga",
+					   "vår tidigare fråga", "vår förra fråga", "vårt ärende",
+					   NULL };
+	static const char *const item[] = { "frågan", "frågorna", "punkten", "den frågan",
+					    "denna fråga", "den här frågan", NULL };
+	static const char *const writers[] = { "vi", "jag", "föreningen", NULL };
+	static const char *const passive[] = { "kan strykas", "får strykas", "ska strykas",
+					       "kan utgå", "får utgå", "ska utgå", "kan tas bort",
+					       "kan plockas bort", NULL };
+	static const char *const needless[] = { "behöver inte tas upp",
+						"behöver inte längre tas upp",
+						"behöver inte lyftas", "behöver inte längre lyftas",
+						"behöver inte tas med", "behöver inte vara med",
+						"behöver inte stå med", "behöver inte stå kvar",
+						"måste inte tas upp", NULL };
+	/* asked of the secretary: "Kan ni stryka vår fråga om hissen?" */
+	static const char *const asking[] = { "kan ni", "kan du", "skulle ni", "skulle du",
+					      "går det att", "vill ni", NULL };
+
+	/* the cheap test first: every form names a question or an item */
+	if ((ci_find(s, "fråg") == NULL && ci_find(s, "punkt") == NULL &&
+	     ci_find(s, "ärende") == NULL && ci_find(s, "behöver inte") == NULL) ||
+	    count_words(s) > 35)
+		return false;
+	if (has_question_mark(s) && !starts_any(s, asking))
+		return false;
+	if (contains_word_any(s, verbs) && contains_word_any(s, own))
+		return true;
+	if (starts_any(s, writers) && contains_word_any(s, verbs) &&
+	    contains_word_any(s, item))
+		return true;
+	if (contains_word_any(s, passive) && contains_stem_any(s, item))
+		return true;
+	return !has_question_mark(s) && contains_any(s, needless) &&
+	       (contains_word_any(s, item) || contains_word_any(s, own) ||
+		contains_word(s, "den") || contains_word(s, "det"));
+}
+
+/* "Frågan om hissen på Kulturhuset står kvar.": where the writer's earlier
+ * question stands, beside a withdrawal or alone, asks nothing new. */
+static bool is_question_status(const char *s)
+{
+	static const char *const starts[] = { "frågan", "frågorna", "vår fråga", "våra frågor",
+					      "min fråga", "vår andra fråga", "vår första fråga",
+					      "den andra frågan", "den första frågan",
+					      "de andra frågorna", "övriga frågor", NULL };
+	static const char *const standing[] = { "står kvar", "kvarstår", "gäller fortfarande",
+						"ligger kvar", "finns kvar", NULL };
+
+	return !has_question_mark(s) && count_words(s) <= 20 && starts_any(s, starts) &&
+	       contains_word_any(s, standing) && sentence_asks(s) == 0;
+}
+
 /* "Här är Attentions yttrande om skolskjutsarna:" announces what follows,
  * most often a file: it says nothing of the question. */
 static bool is_presenter(const char *s)
@@ -1118,11 +1318,27 @@ static bool is_afterword(const char *s)
 					      "vad roligt", "så roligt", "härligt att",
 					      "vad härligt", NULL };
 	static const char *const see_you[] = { "vi ses", "ses", "vi hörs", "hörs",
-					       "på återseende", "välkomna", NULL };
+					       "på återseende", "välkomna", "då ses vi",
+					       "så ses vi", "då hörs vi", "då träffas vi",
+					       "vi träffas då", "då syns vi", NULL };
+	/* "Det ser bra ut.", "Dagordningen ser bra ut för vår del.": the
+	 * writer finds what the council sent fine */
+	static const char *const fine[] = { "det ser bra ut", "ser bra ut", "det ser fint ut",
+					    "ser fint ut", "allt ser bra ut", "det låter bra",
+					    "låter bra", "det stämmer bra", NULL };
+	static const char *const sent[] = { "dagordningen", "förslaget", "anteckningarna",
+					    "minnesanteckningarna", "protokollet", "kallelsen",
+					    NULL };
+	static const char *const fine_anywhere[] = { "ser bra ut", "ser fint ut", "stämmer",
+						     "är bra", NULL };
 
 	if (has_question_mark(s) || sentence_asks(s) > 0)
 		return false;
 	if (starts_any(s, see_you) && count_words(s) <= 8)
+		return true;
+	if (count_words(s) <= 8 && !contains_word(s, "men") && !contains_word(s, "inte") &&
+	    (starts_any(s, fine) ||
+	     (starts_any(s, sent) && contains_word_any(s, fine_anywhere))))
 		return true;
 	return starts_any(s, relief) && count_words(s) <= 30 && !contains_word(s, "men");
 }
@@ -1188,6 +1404,23 @@ static bool abbreviation_before(const char *text, size_t dot)
 		if (dot - w == strlen(*a) && strncasecmp(text + w, *a, dot - w) == 0)
 			return true;
 	return false;
+}
+
+bool is_answers_note(const char *s)
+{
+	static const char *const notes[] = {
+		"svar nedan", "svaren nedan", "svar i texten", "svaren i texten", "svarar nedan",
+		"svarar i texten", "svarat nedan", "svarat i texten", "svar direkt i",
+		"svarar direkt i", "svar inne i", "mina svar", "våra svar", "svar i rött",
+		"svar med rött", "kommentarer nedan", "mina kommentarer", "våra kommentarer",
+		"kommentarer i texten", NULL
+	};
+
+	/* the cheap test first: every form names answers or comments */
+	if ((ci_find(s, "svar") == NULL && ci_find(s, "kommentar") == NULL) ||
+	    has_question_mark(s) || count_words(s) > 20)
+		return false;
+	return contains_word_any(s, notes);
 }
 
 /* Splits a single-spaced paragraph into sentences at ". " + capital, "? ",
@@ -1276,6 +1509,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	int asks = 0;
 	bool after_label = false, after_attendance = false, file_ref = false;
 	bool correction = false; /* the paragraph corrects the minutes */
+	bool withdrawn = false; /* it withdraws a question sent before */
 	bool practical = false; /* it asks when or where the meeting is */
 	bool list_request = false; /* it asks to leave the mailing list */
 	bool kept = false; /* a sentence is in out */
@@ -1285,6 +1519,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	f->said = false;
 	f->announces = false;
 	f->another = n > 0 && announces_another(text + sv[0].start);
+	f->adds = f->another;
 	f->attendance = false;
 	f->practical_only = false;
 	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
@@ -1314,8 +1549,16 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		correction = correction || is_correction(s);
 		if (correction && !has_question_mark(s))
 			kinds[i] = SENT_DROP; /* "En rättelse: under punkt 5 står det ..." */
-		else if (is_meeting_practical(s) ||
-			 (practical && (!has_question_mark(s) || is_needs_question(s)))) {
+		else if (is_withdrawal(s) || is_question_status(s) ||
+			 (withdrawn && sentence_asks(s) == 0 && !announces_another(s))) {
+			/* with why, until the writer asks something new */
+			withdrawn = true;
+			kinds[i] = SENT_DROP;
+		}
+		else if (is_meeting_practical(s) || is_meeting_request(s) ||
+			 is_agenda_arrangement(s) ||
+			 (practical && (!has_question_mark(s) || is_needs_question(s) ||
+					is_back_request(s)))) {
 			/* with what follows it: why the writer needs to know */
 			practical = true;
 			kinds[i] = SENT_DROP;
@@ -1343,6 +1586,12 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		else if (attachments && n == 1 && last_char(s) == ':' && sentence_asks(s) == 0 &&
 			 count_words(s) <= 20)
 			kinds[i] = SENT_DROP; /* a line of its own announcing the file */
+		else if (is_answers_note(s)) {
+			/* "Se mina svar nedan i rött.": the answers are read
+			 * from the quote (see process_segment()) */
+			kinds[i] = SENT_DROP;
+			f->said = true;
+		}
 		else if (is_meta(s))
 			kinds[i] = SENT_META;
 		else if (is_pointer_question(s) ||
@@ -1352,9 +1601,12 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_ASK;
 		else
 			kinds[i] = SENT_TEXT;
+		/* an intro went: is_intro() only for what went */
+		if (!f->adds && ((kinds[i] == SENT_DROP && is_intro(s)) || new_matter_rest(s) != NULL))
+			f->adds = true;
 		/* the cheap flags first; is_no_questions() only for what went */
 		if (kinds[i] == SENT_DROP && !f->said)
-			f->said = attendance || practical || is_no_questions(s) ||
+			f->said = attendance || practical || withdrawn || is_no_questions(s) ||
 				  is_afterword(s);
 		f->attendance = f->attendance || attendance;
 		if (kinds[i] == SENT_ASK && sentence_asks(s) > asks)
@@ -1393,6 +1645,22 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	for (size_t i = 0; i < n; i++) {
 		if (kinds[i] == SENT_DROP || (kinds[i] == SENT_META && drop_meta))
 			continue;
+		/* "En sak till som vi glömde: flera föräldrar ...": the lead-in
+		 * of a new matter before its colon opens the question and says
+		 * nothing of it */
+		if (!kept) {
+			buf_reset(&one);
+			buf_append(&one, text + sv[i].start, sv[i].len);
+			const char *rest = colon_lead_in_rest(one.data);
+
+			if (rest != NULL) {
+				size_t cut = (size_t)(rest - one.data);
+
+				sv[i].start += cut;
+				sv[i].len -= cut;
+				f->another = true;
+			}
+		}
 		if (out.len > 0)
 			buf_append_char(&out, ' ');
 		buf_append(&out, text + sv[i].start, sv[i].len);

@@ -789,6 +789,124 @@ static const struct inline_case inline_cases[] = {
 	  "hörslinga?\n\nMvh\nAnna",
 	  NULL, NULL,
 	  { "Varför saknar kommunens simhall hörslinga?" }, false, NULL },
+	/* conversation: replies to the council's acknowledgement and agenda */
+	{ "thanks and see-you in a reply to the acknowledgement ask nothing",
+	  "Re: SV: Rehabilitering efter stroke",
+	  "Tack för snabbt besked! Då ses vi den 21 oktober.\n\nHälsningar\nGunilla",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "finding the agenda fine and correcting it asks nothing",
+	  "Re: Förslag till dagordning LSS-samverkan 21 oktober",
+	  "Hej Karin!\n\nDet ser bra ut. En liten rättelse bara: i punkt 4.5 står det att "
+	  "frågan kommer från NEURO, men det var Reumatikerföreningen.\n\nHälsningar\nGunilla",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "a withdrawn question is no question, nor is its Subject",
+	  "Re: SV: Skolskjuts till Ekbackens skola",
+	  "Hej!\n\nVi stryker vår fråga om skolskjutsen till Ekbackens skola. Det har löst "
+	  "sig efter ett möte med skolan, så den behöver inte tas upp på mötet.\n\nTack "
+	  "ändå!\nAnna",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "a withdrawal beside a new question is no part of it",
+	  "SV: Frågor från DHR till höstmötet",
+	  "Hej!\n\nVi stryker vår fråga om bostadsanpassningsbidragen. Handläggaren har hört "
+	  "av sig och ärendet är löst. Frågan om hissen på Kulturhuset står kvar.\n\nDäremot "
+	  "vill vi lägga till en ny fråga: Hur många av kommunens gruppbostäder är fullt "
+	  "tillgängliga för den som använder elrullstol?\n\nVänliga hälsningar\nMargareta",
+	  NULL, NULL,
+	  { "Hur många av kommunens gruppbostäder är fullt tillgängliga för den som använder "
+	    "elrullstol?" }, false, NULL },
+	{ "where an earlier question stands asks nothing new",
+	  "SV: Frågor från DHR till höstmötet",
+	  "Hej!\n\nVår fråga om hissen på Kulturhuset står kvar.\n\nVarför saknar "
+	  "biblioteket ramp?\n\nHälsningar\nMargareta",
+	  NULL, NULL,
+	  { "Varför saknar biblioteket ramp?" }, false, NULL },
+	{ "how the agenda's items are arranged is for the secretary",
+	  "SV: Förslag till dagordning LSS-samverkan 21 oktober",
+	  "Hej Karin!\n\nTack för förslaget. Två saker från oss:\n\nPunkt 4.3 om personlig "
+	  "assistans och punkt 4.4 om ledsagning hänger ihop. Kanske kan de tas upp efter "
+	  "varandra som en punkt?\n\nVi vill också lägga till en fråga: Vilka åtgärder har "
+	  "förvaltningen vidtagit efter IVO:s tillsyn?\n\nHälsningar\nLars",
+	  NULL, NULL,
+	  { "Vilka åtgärder har förvaltningen vidtagit efter IVO:s tillsyn?" }, false, NULL },
+	{ "an interpreter needed at the meeting, and who books it, is for the secretary",
+	  "SV: Förslag till dagordning LSS-samverkan 21 oktober",
+	  "Hej!\n\nVarför går e-tjänsten bara att komplettera per telefon?\n\nEn praktisk "
+	  "sak också: vi behöver skrivtolk på mötet. Kan ni beställa det, eller ska vi göra "
+	  "det själva?\n\nHälsningar\nKerstin",
+	  NULL, NULL,
+	  { "Varför går e-tjänsten bara att komplettera per telefon?" }, false, NULL },
+	{ "who comes with whom, a diet and the agenda in Word are for the secretary",
+	  "SV: Inför mötet 21 oktober",
+	  "Hej Karin!\n\nFrån SRF kommer jag, Gunnar Eklund, tillsammans med min ledsagare "
+	  "Mona Ek. Jag äter vegetariskt. Dagordningen vill jag gärna ha i Word-format i "
+	  "förväg, eftersom jag använder skärmläsare.\n\nVarför har ledsagarservicen "
+	  "sänkts?\n\nHälsningar\nGunnar",
+	  NULL, NULL,
+	  { "Varför har ledsagarservicen sänkts?" }, false, NULL },
+	{ "documents in Word from the municipality's services are a matter",
+	  "Frågor till mötet",
+	  "Hej!\n\nVarför får inte synskadade sina beslut i Word-format?\n\nMvh\nAnna",
+	  NULL, NULL,
+	  { "Varför får inte synskadade sina beslut i Word-format?" }, false, NULL },
+	{ "answers typed into the quoted mail are the new text",
+	  "SV: Inför mötet 21 oktober – anmälan och frågor",
+	  "Hej Karin, se mina svar nedan i rött.\n\n/Petra\n\nFrån: LSS-samverkan "
+	  "<lss-samverkan@exempelstad.se>\nSkickat: den 24 september 2026 15:30\nTill: "
+	  "petra@rsmh-exempelstad.se\nÄmne: Inför mötet 21 oktober – anmälan och "
+	  "frågor\n\nHej!\n\n1. Vilka kommer från er förening?\nSVAR: Petra Hellström och Bo "
+	  "Lindgren.\n\n2. Har ni frågor som ni vill ta upp på mötet?\nSVAR: Ja. Kompassen "
+	  "ska slås ihop med daglig verksamhet. Får deltagarna vara kvar?\n\nVi bjuder på "
+	  "kaffe.\n\nMed vänlig hälsning\nKarin",
+	  NULL, NULL,
+	  { "Kompassen ska slås ihop med daglig verksamhet. Får deltagarna vara kvar?" }, false,
+	  NULL },
+	{ "without a note on answers below, marked lines in the quote are the thread",
+	  "SV: Inför mötet 21 oktober – anmälan och frågor",
+	  "Hej Karin, tack för informationen.\n\n/Petra\n\nFrån: LSS-samverkan "
+	  "<lss-samverkan@exempelstad.se>\nSkickat: den 24 september 2026 15:30\nTill: "
+	  "petra@rsmh-exempelstad.se\nÄmne: Inför mötet 21 oktober – anmälan och "
+	  "frågor\n\nSvar: Får deltagarna vara kvar på Kompassen?\n",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "a lead-in that ends in a colon opens the question and goes",
+	  "Re: SV: Stöd i skolan för elever med ADHD",
+	  "Hej igen!\n\nEn sak till som vi glömde: flera föräldrar har barn som fyller 13 i "
+	  "år. Kan kommunen erbjuda korttidstillsyn enligt LSS?\n\n/Maria",
+	  NULL, NULL,
+	  { "Flera föräldrar har barn som fyller 13 i år. Kan kommunen erbjuda korttidstillsyn "
+	    "enligt LSS?" }, false, NULL },
+	{ "a seat on the association's board says who writes",
+	  "Sänkt boendestöd",
+	  "Hej\n\nJag sitter i RSMH Exempelstads styrelse och skriver för föreningens "
+	  "räkning.\n\nVarför har boendestödet minskat?\n\nBo",
+	  NULL, NULL,
+	  { "Varför har boendestödet minskat?" }, false, NULL },
+	{ "sitting in a wheelchair is the matter's background",
+	  "Färdtjänst",
+	  "Hej\n\nJag sitter i rullstol sedan en olycka.\n\nVarför får jag inte åka "
+	  "färdtjänst ensam?\n\nBo",
+	  NULL, NULL,
+	  { "Jag sitter i rullstol sedan en olycka. Varför får jag inte åka färdtjänst ensam?" },
+	  false, NULL },
+	{ "a forwarded parent's request to the association goes with the board's question",
+	  "VB: FW: Personalens kompetens på Solrosen",
+	  "Hej Karin,\n\nVidarebefordrar en fråga från vår styrelseledamot Jonas Berg. Se hans "
+	  "mejl nedan.\n\nEva\n\nFrån: Jonas Berg <jonas.berg@autism-exempelstad.se>\n"
+	  "Skickat: den 30 september 2026 21:48\nTill: Eva <eva@autism-exempelstad.se>\n"
+	  "Ämne: FW: Personalens kompetens på Solrosen\n\nHej Eva,\n\nSe nedan från en "
+	  "förälder. Förslag på fråga:\n\nHur säkerställer förvaltningen att personalen på "
+	  "Solrosen har utbildning om autism?\n\n/Jonas\n\nFrom: Sara Nyström "
+	  "<sara@gmail.com>\nSent: Tuesday, September 29, 2026 8:14 PM\nTo: Jonas Berg "
+	  "<jonas.berg@autism-exempelstad.se>\nSubject: Personalens kompetens på "
+	  "Solrosen\n\nHej Jonas!\n\nVår son var på Solrosen i helgen och personalen visste "
+	  "inte vad de skulle göra. Kan föreningen ta upp detta?\n\nMvh Sara",
+	  NULL, NULL,
+	  { "Hur säkerställer förvaltningen att personalen på Solrosen har utbildning om autism? "
+	    "Vår son var på Solrosen i helgen och personalen visste inte vad de skulle göra." },
+	  false, "jonas.berg@autism-exempelstad.se" },
 	{ "thanks run into the last sentence without punctuation go",
 	  "Ledsagning",
 	  "Hej!\n\nKan kommunen ordna ledsagare till simhallen på helgerna tack så mycket "
@@ -1201,6 +1319,17 @@ static const struct {
 	{ "Frågor",
 	  "Min son bor på Eken sedan i våras. Varför kom det så många nya personer?",
 	  { "Varför kom det så många nya personer" } },
+	/* a reply to the acknowledgement of an earlier question, announcing a
+	 * new one: the Subject names the earlier one */
+	{ "SV: Kö till gruppbostad",
+	  "Vi kom på en sak till som vi vill ta upp på mötet:\n\nBrukarna på daglig "
+	  "verksamhet Verkstan ska flytta. Varför fick de inte vara med i planeringen?",
+	  { "Varför fick de inte vara med i planeringen" } },
+	/* a follow-up on the minutes announces nothing and keeps the Subject */
+	{ "SV: Minnesanteckningar 13 mars",
+	  "Apropå lovskolan: förvaltningen skulle undersöka saken. Kan ni återkomma med "
+	  "besked om det?",
+	  { "Minnesanteckningar 13 mars" } },
 	/* a newsletter's subject names the letter, not a matter */
 	{ "Nyhetsbrev från FUB Exempelstad",
 	  "Hur går det med bygget av den nya gruppbostaden på Ekvägen?",
