@@ -256,12 +256,22 @@ static char *guess_boundary(const struct parser *p)
 static void read_part_headers(struct parser *p, int idx, size_t hdr_start, size_t hdr_end,
 			      const char *default_type)
 {
+	static const char *const fields[] = {
+	    "Content-Type",
+	    "Content-Disposition",
+	    "Content-Transfer-Encoding",
+	    "Content-ID",
+	};
 	struct part *pt = &p->parts[idx];
-	char *cte, *cid;
+	char *values[N_ELEMENTS(fields)], *cte, *cid;
 
 	pt->hdr = p->data + hdr_start;
 	pt->hdr_len = hdr_end - hdr_start;
-	pt->ctype = mime_field_get(pt->hdr, pt->hdr_len, "Content-Type");
+	mime_fields_get(pt->hdr, pt->hdr_len, fields, N_ELEMENTS(fields), values);
+	pt->ctype = values[0];
+	pt->disp = values[1];
+	cte = values[2];
+	cid = values[3];
 	if (pt->ctype != NULL) {
 		pt->type = mime_value_token(pt->ctype);
 		/* "text" or garbage: RFC 2045 5.2 says to use the default */
@@ -273,15 +283,12 @@ static void read_part_headers(struct parser *p, int idx, size_t hdr_start, size_
 	}
 	if (pt->type == NULL)
 		pt->type = xstrdup(default_type);
-	pt->disp = mime_field_get(pt->hdr, pt->hdr_len, "Content-Disposition");
 	if (pt->disp != NULL)
 		pt->disp_type = mime_value_token(pt->disp);
-	cte = mime_field_get(pt->hdr, pt->hdr_len, "Content-Transfer-Encoding");
 	if (cte != NULL) {
 		pt->cte = mime_value_token(cte);
 		free(cte);
 	}
-	cid = mime_field_get(pt->hdr, pt->hdr_len, "Content-ID");
 	if (cid != NULL) {
 		pt->cid = mime_parse_msgid(cid);
 		free(cid);
@@ -587,19 +594,24 @@ static bool is_text_body(const struct part *pt)
 
 static void leaf_text(struct render *r, const struct part *pt, struct buf *out)
 {
-	struct buf raw = {0}, utf = {0}, clean = {0}, text = {0};
+	struct buf decoded = {0}, clean = {0}, text = {0};
 	bool html = type_is(pt, "text/html");
 	char *charset = mime_param(pt->ctype, "charset", false);
+	const char *raw = pt->body;
+	size_t raw_len = pt->body_len;
 
-	transfer_decode(pt, &raw);
+	/* 7bit, 8bit and binary bodies are read where they are */
+	if (cte_is(pt, "base64") || cte_is(pt, "quoted-printable")) {
+		transfer_decode(pt, &decoded);
+		raw = decoded.data;
+		raw_len = decoded.len;
+	}
 	if (html && (charset == NULL || charset[0] == '\0')) {
 		free(charset);
-		charset = mime_html_meta_charset(raw.data, raw.len);
+		charset = mime_html_meta_charset(raw, raw_len);
 	}
-	mime_charset_to_utf8(charset, raw.data, raw.len, &utf);
-	buf_free(&raw);
-	mime_clean_text(utf.data, utf.len, &clean);
-	buf_free(&utf);
+	mime_text_to_utf8(charset, raw, raw_len, &clean);
+	buf_free(&decoded);
 	if (html) {
 		mime_html_to_text(clean.data, clean.len, &text);
 		if (!blank(&text))
@@ -652,16 +664,18 @@ static void append_decoded(struct buf *out, const char *value)
 
 static void render_forward(struct render *r, const struct part *msg, struct buf *out)
 {
+	static const char *const fields[] = {"From", "Date", "Subject"};
 	const struct part *inner;
 	struct buf block = {0}, body = {0};
-	char *from, *date, *subject;
+	char *values[N_ELEMENTS(fields)], *from, *date, *subject;
 
 	if (msg->first_child < 0)
 		return;
 	inner = &r->p->parts[msg->first_child];
-	from = mime_field_get(inner->hdr, inner->hdr_len, "From");
-	date = mime_field_get(inner->hdr, inner->hdr_len, "Date");
-	subject = mime_field_get(inner->hdr, inner->hdr_len, "Subject");
+	mime_fields_get(inner->hdr, inner->hdr_len, fields, N_ELEMENTS(fields), values);
+	from = values[0];
+	date = values[1];
+	subject = values[2];
 	buf_append_str(&block, FORWARD_LINE);
 	if (from != NULL) {
 		char *addr, *name;
@@ -870,10 +884,27 @@ static void render_entity(struct render *r, int idx, struct buf *out)
 
 /* ---- the mail ---- */
 
+/* The raw (unfolded, undecoded) values of the top-level fields mime_decode()
+ * reads itself, looked up in the same pass that collects the headers. */
+static const char *const top_fields[] = {"From", "Message-ID", "Date"};
+
 struct header_collect {
 	struct mail_text *mail;
 	size_t cap;
+	char *raw[N_ELEMENTS(top_fields)]; /* the first of each, or NULL */
+	size_t raw_missing;
 };
+
+/* The first value of each of top_fields, as mime_fields_get() would find. */
+static void note_top_field(struct header_collect *hc, const struct mime_field *f)
+{
+	for (size_t k = 0; k < N_ELEMENTS(top_fields); k++)
+		if (hc->raw[k] == NULL && f->name_len == strlen(top_fields[k]) &&
+		    strncasecmp(f->name, top_fields[k], f->name_len) == 0) {
+			hc->raw[k] = mime_unfold(f->value, f->value_len);
+			hc->raw_missing--;
+		}
+}
 
 static bool collect_header(const struct mime_field *f, void *ctx)
 {
@@ -882,8 +913,11 @@ static bool collect_header(const struct mime_field *f, void *ctx)
 	struct buf value = {0};
 	char *v, *t;
 
+	if (hc->raw_missing > 0)
+		note_top_field(hc, f);
+	/* past MAX_HEADERS only the fields above are still looked for */
 	if (m->n_headers >= MAX_HEADERS)
-		return false;
+		return hc->raw_missing > 0;
 	if (m->n_headers == hc->cap) {
 		hc->cap = hc->cap ? hc->cap * 2 : 32;
 		m->headers = xreallocarray(m->headers, hc->cap, sizeof(*m->headers));
@@ -897,13 +931,7 @@ static bool collect_header(const struct mime_field *f, void *ctx)
 	m->headers[m->n_headers].name = buf_steal(&name);
 	m->headers[m->n_headers].value = v;
 	m->n_headers++;
-	return true;
-}
-
-/* The first raw (unfolded, undecoded) value of a top-level field. */
-static char *raw_header(const struct part *top, const char *name)
-{
-	return mime_field_get(top->hdr, top->hdr_len, name);
+	return m->n_headers < MAX_HEADERS || hc->raw_missing > 0;
 }
 
 /* Leading blank lines and trailing whitespace removed. */
@@ -962,7 +990,7 @@ int mime_decode(const void *raw, size_t size, const struct mime_limits *limits,
 	struct buf body = {0};
 	struct mail_text *m;
 	const struct part *top;
-	char *v;
+	char **v = hc.raw;
 
 	*mail_r = NULL;
 	if (limits == NULL)
@@ -995,20 +1023,16 @@ int mime_decode(const void *raw, size_t size, const struct mime_limits *limits,
 	m = xcalloc(1, sizeof(*m));
 	top = &p.parts[0];
 	hc.mail = m;
+	hc.raw_missing = N_ELEMENTS(top_fields);
 	mime_fields_foreach(top->hdr, top->hdr_len, collect_header, &hc);
-
-	if ((v = raw_header(top, "From")) != NULL) {
-		mime_parse_address(v, &m->from_addr, &m->from_name);
-		free(v);
-	}
-	if ((v = raw_header(top, "Message-ID")) != NULL) {
-		m->message_id = mime_parse_msgid(v);
-		free(v);
-	}
-	if ((v = raw_header(top, "Date")) != NULL) {
-		m->date = mime_parse_date(v);
-		free(v);
-	}
+	if (v[0] != NULL)
+		mime_parse_address(v[0], &m->from_addr, &m->from_name);
+	if (v[1] != NULL)
+		m->message_id = mime_parse_msgid(v[1]);
+	if (v[2] != NULL)
+		m->date = mime_parse_date(v[2]);
+	for (size_t k = 0; k < N_ELEMENTS(hc.raw); k++)
+		free(v[k]);
 	const char *subject = mime_header(m, "Subject");
 	m->subject = xstrdup(subject != NULL ? subject : "");
 	m->content_type = xstrdup(top->type);

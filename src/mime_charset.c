@@ -40,6 +40,25 @@ const char *mime_find(const char *s, size_t len, const char *needle, size_t need
 	return NULL;
 }
 
+/* The first index at or after i of a byte >= 0x80, or len. */
+static size_t skip_ascii(const unsigned char *p, size_t i, size_t len)
+{
+	while (len - i >= 8 && (mime_load8(p + i) & MIME_HIGHS) == 0)
+		i += 8;
+	while (i < len && p[i] < 0x80)
+		i++;
+	return i;
+}
+
+/* Bytes of text that mime_clean_text() passes on as they are, but for LF,
+ * tab and UTF-8: controls, DEL and 8-bit. */
+static uint64_t unprintable8(const unsigned char *p)
+{
+	uint64_t x = mime_load8(p);
+
+	return mime_below8(x, 0x20) | mime_equal8(x, 0x7F) | (x & MIME_HIGHS);
+}
+
 static void append_codepoint(struct buf *out, uint32_t cp)
 {
 	char s[4];
@@ -65,6 +84,12 @@ static void append_codepoint(struct buf *out, uint32_t cp)
 		n = 4;
 	}
 	buf_append(out, s, n);
+}
+
+/* A byte Windows-1252 leaves undefined: repair drops it. */
+static bool cp1252_hole(unsigned char c)
+{
+	return c >= 0x80 && c < 0xA0 && cp1252_c1[c - 0x80] == 0;
 }
 
 static void append_cp1252(struct buf *out, unsigned char c)
@@ -113,12 +138,10 @@ bool mime_utf8_valid(const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
-	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		size_t n = mime_utf8_seq_len(p + i, len - i);
+	while ((i = skip_ascii(p, i, len)) < len) {
+		size_t n = p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80
+			       ? 2 /* åäö, the common case */
+			       : mime_utf8_seq_len(p + i, len - i);
 		if (n == 0)
 			return false;
 		i += n;
@@ -128,10 +151,7 @@ bool mime_utf8_valid(const char *s, size_t len)
 
 static bool has_8bit(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return true;
-	return false;
+	return skip_ascii((const unsigned char *)s, 0, len) < len;
 }
 
 /* Valid UTF-8 sequences are kept, every other byte is read as Windows-1252:
@@ -142,11 +162,7 @@ static void utf8_or_cp1252(const char *s, size_t len, struct buf *out)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 
-	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
+	while ((i = skip_ascii(p, i, len)) < len) {
 		size_t n = mime_utf8_seq_len(p + i, len - i);
 		if (n > 0) {
 			i += n;
@@ -156,7 +172,7 @@ static void utf8_or_cp1252(const char *s, size_t len, struct buf *out)
 		append_cp1252(out, p[i]);
 		run = ++i;
 	}
-	buf_append(out, s + run, i - run);
+	buf_append(out, s + run, len - run);
 }
 
 static void cp1252_to_utf8(const char *s, size_t len, struct buf *out)
@@ -239,8 +255,6 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 	return false;
 }
 
-#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
-
 static enum charset_class classify_charset(const char *label, char name[64])
 {
 	size_t n = 0;
@@ -304,75 +318,118 @@ void mime_charset_to_utf8(const char *label, const char *data, size_t len, struc
 		utf8_or_cp1252(data, len, out);
 }
 
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-') /* '-': the URL-safe alphabet some tools send */
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
+/* Base64 digit values, with the URL-safe '-' and '_' some tools send; 64
+ * marks a byte that is not a digit. */
+#define X 64
+static const unsigned char b64_values[256] = {
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x00 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x10 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  62, X,  62, X,  63, /* 0x20 */
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, X,  X,  X,  X,  X,  X,  /* 0x30 */
+    X,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, /* 0x40 */
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, X,  X,  X,  X,  63, /* 0x50 */
+    X,  26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, /* 0x60 */
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, X,  X,  X,  X,  X,  /* 0x70 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x80 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x90 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xa0 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xb0 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xc0 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xd0 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xe0 */
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xf0 */
+};
+#undef X
 
 void mime_base64_decode(const char *data, size_t len, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)data;
-	char chunk[3072];
-	size_t n = 0;
+	size_t i = 0;
 	uint32_t acc = 0;
 	int bits = 0;
 
-	buf_reserve(out, len);
-	for (size_t i = 0; i < len; i++) {
-		int v = b64_value(p[i]);
-		if (v < 0) {
+	/* every 4 digits make at most 3 bytes: they are written in place */
+	buf_reserve(out, len / 4 * 3 + 3);
+	unsigned char *o = (unsigned char *)out->data + out->len, *start = o;
+	while (i < len) {
+		if (len - i >= 4) {
+			/* four digits in a row, the common case: a whole quantum
+			 * (when bits is not 0, the earlier bits stay below it) */
+			uint32_t a = b64_values[p[i]], b = b64_values[p[i + 1]];
+			uint32_t c = b64_values[p[i + 2]], d = b64_values[p[i + 3]];
+			if ((a | b | c | d) < 64) {
+				acc = (acc << 24) | (a << 18) | (b << 12) | (c << 6) | d;
+				o[0] = (unsigned char)(acc >> (bits + 16));
+				o[1] = (unsigned char)(acc >> (bits + 8));
+				o[2] = (unsigned char)(acc >> bits);
+				o += 3;
+				i += 4;
+				continue;
+			}
+		}
+		uint32_t v = b64_values[p[i]];
+		if (v >= 64) {
 			/* '=' ends a quantum: what follows may be a second base64
 			 * stream glued on by a broken encoder */
 			if (p[i] == '=') {
 				acc = 0;
 				bits = 0;
 			}
+			i++;
 			continue;
 		}
-		acc = (acc << 6) | (uint32_t)v;
+		acc = (acc << 6) | v;
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
-			chunk[n++] = (char)((acc >> bits) & 0xFF);
-			if (n == sizeof(chunk)) {
-				buf_append(out, chunk, n);
-				n = 0;
-			}
+			*o++ = (unsigned char)(acc >> bits);
 		}
+		i++;
 	}
-	buf_append(out, chunk, n);
+	out->len += (size_t)(o - start);
+	out->data[out->len] = '\0';
 }
 
 size_t mime_base64_size(const char *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data;
-	size_t n = 0;
-	int bits = 0;
+	size_t n = 0, digits = 0, i = 0;
 
-	/* the same walk as mime_base64_decode(), counting instead of writing */
-	for (size_t i = 0; i < len; i++) {
-		if (b64_value(p[i]) < 0) {
-			if (p[i] == '=')
-				bits = 0;
+	/* mime_base64_decode() makes 6 bits of each digit into whole bytes and
+	 * drops the rest at each '=' */
+	while (i < len) {
+		if (len - i >= 8 && mime_equal8(mime_load8(p + i), '=') == 0) {
+			for (size_t k = 0; k < 8; k++)
+				digits += b64_values[p[i + k]] < 64;
+			i += 8;
 			continue;
 		}
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			n++;
+		digits += b64_values[p[i]] < 64;
+		if (p[i] == '=') {
+			n += digits * 6 / 8;
+			digits = 0;
 		}
+		i++;
 	}
-	return n;
+	return n + digits * 6 / 8;
+}
+
+void mime_text_to_utf8(const char *label, const char *data, size_t len, struct buf *out)
+{
+	char name[64];
+	enum charset_class cls = classify_charset(label, name);
+	struct buf utf = {0};
+
+	/* Text that mime_charset_to_utf8() would copy as it is, or read as
+	 * UTF-8 with Windows-1252 for the bytes that are not, is cleaned
+	 * straight away: mime_clean_text() makes the same repair. */
+	if (cls == CS_UTF8 || (cls != CS_OTHER && mime_utf8_valid(data, len))) {
+		mime_clean_text(data, len, out);
+		return;
+	}
+	mime_charset_to_utf8(label, data, len, &utf);
+	mime_clean_text(utf.data, utf.len, out);
+	buf_free(&utf);
 }
 
 static int hex_value(unsigned char c)
@@ -389,45 +446,54 @@ static int hex_value(unsigned char c)
 void mime_qp_decode(const char *data, size_t len, bool header, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)data;
-	size_t i = 0, run = 0;
+	size_t i = 0;
 
+	/* nothing decodes to more bytes than it takes: written in place */
 	buf_reserve(out, len);
+	char *o = out->data + out->len, *start = o;
 	while (i < len) {
-		if (p[i] == '_' && header) {
-			buf_append(out, data + run, i - run);
-			buf_append_char(out, ' ');
-			run = ++i;
-			continue;
+		size_t run = i;
+		if (header)
+			while (i < len && p[i] != '=' && p[i] != '_')
+				i++;
+		else {
+			const char *eq = memchr(data + i, '=', len - i);
+			i = eq != NULL ? (size_t)(eq - data) : len;
 		}
-		if (p[i] != '=') {
+		memcpy(o, data + run, i - run);
+		o += i - run;
+		if (i == len)
+			break;
+		if (p[i] == '_') {
+			*o++ = ' ';
 			i++;
 			continue;
 		}
-		buf_append(out, data + run, i - run);
-		if (i + 2 < len && hex_value(p[i + 1]) >= 0 && hex_value(p[i + 2]) >= 0) {
-			buf_append_char(out,
-					(char)(hex_value(p[i + 1]) * 16 + hex_value(p[i + 2])));
+		int hi = i + 2 < len ? hex_value(p[i + 1]) : -1;
+		int lo = hi >= 0 ? hex_value(p[i + 2]) : -1;
+		if (lo >= 0) {
+			*o++ = (char)(hi * 16 + lo);
 			i += 3;
-		} else {
-			/* a soft line break, possibly with whitespace a transport
-			 * added after the '=' */
-			size_t j = i + 1;
-			while (j < len && (p[j] == ' ' || p[j] == '\t'))
-				j++;
-			if (j == len)
-				i = j;
-			else if (p[j] == '\n')
-				i = j + 1;
-			else if (p[j] == '\r')
-				i = (j + 1 < len && p[j + 1] == '\n') ? j + 2 : j + 1;
-			else {
-				buf_append_char(out, '=');
-				i++;
-			}
+			continue;
 		}
-		run = i;
+		/* a soft line break, possibly with whitespace a transport added
+		 * after the '=' */
+		size_t j = i + 1;
+		while (j < len && (p[j] == ' ' || p[j] == '\t'))
+			j++;
+		if (j == len)
+			i = j;
+		else if (p[j] == '\n')
+			i = j + 1;
+		else if (p[j] == '\r')
+			i = (j + 1 < len && p[j + 1] == '\n') ? j + 2 : j + 1;
+		else {
+			*o++ = '=';
+			i++;
+		}
 	}
-	buf_append(out, data + run, i - run);
+	out->len += (size_t)(o - start);
+	out->data[out->len] = '\0';
 }
 
 void mime_clean_text(const char *text, size_t len, struct buf *out)
@@ -437,11 +503,23 @@ void mime_clean_text(const char *text, size_t len, struct buf *out)
 
 	buf_reserve(out, len);
 	while (i < len) {
-		unsigned char c = p[i];
-		if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t') {
+		if (len - i >= 8) {
+			uint64_t m = unprintable8(p + i);
+			if (m == 0) {
+				i += 8;
+				continue;
+			}
+			i += mime_first8(m);
+		}
+		if ((p[i] >= 0x20 && p[i] < 0x7F) || p[i] == '\n' || p[i] == '\t') {
 			i++;
 			continue;
 		}
+		if (p[i] >= 0xC3 && p[i] <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
+			i += 2; /* åäö and the rest of Latin-1, never C1 */
+			continue;
+		}
+		unsigned char c = p[i];
 		if (c >= 0x80) {
 			size_t n = mime_utf8_seq_len(p + i, len - i);
 			if (n == 0) {
@@ -464,13 +542,89 @@ void mime_clean_text(const char *text, size_t len, struct buf *out)
 		}
 		buf_append(out, text + run, i - run);
 		if (c == '\r') {
+			/* Of CRLF only the CR goes: the LF starts the next run.
+			 * The bytes the repair drops do not part them, as they
+			 * would not after utf8_or_cp1252(). */
+			size_t j = i + 1;
+			while (j < len && cp1252_hole(p[j]))
+				j++;
+			if (j < len && p[j] == '\n') {
+				run = i = j;
+				continue;
+			}
 			buf_append_char(out, '\n');
-			if (i + 1 < len && p[i + 1] == '\n')
-				i++;
 		}
 		run = ++i;
 	}
 	buf_append(out, text + run, i - run);
+}
+
+void mime_clean_line(const char *text, size_t len, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	bool space = false;
+	size_t i = 0;
+
+	/* one byte out for each byte in, but for repairs: written in place */
+	buf_reserve(out, len);
+	char *o = out->data + out->len;
+	while (i < len) {
+		if (len - i >= 8) {
+			/* printable ASCII but space is copied as it is */
+			uint64_t x = mime_load8(p + i);
+			uint64_t m = mime_below8(x, 0x21) | mime_equal8(x, 0x7F) | (x & MIME_HIGHS);
+			size_t k = m == 0 ? 8 : mime_first8(m);
+			if (k > 0) {
+				memcpy(o, p + i, k);
+				o += k;
+				i += k;
+				space = false;
+				continue;
+			}
+		}
+		unsigned char c = p[i];
+		if (c > ' ' && c < 0x7F) {
+			*o++ = (char)c;
+			space = false;
+			i++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			if (!space)
+				*o++ = ' ';
+			space = true;
+			i++;
+			continue;
+		}
+		if (c < 0x80) { /* the other controls and DEL */
+			i++;
+			continue;
+		}
+		size_t n = mime_utf8_seq_len(p + i, len - i);
+		if (n == 0) {
+			/* as mime_clean_text(): Windows-1252, up to three bytes
+			 * for one, or none for its undefined bytes */
+			out->len = (size_t)(o - out->data);
+			size_t before = out->len;
+			append_cp1252(out, c);
+			if (out->len != before)
+				space = false;
+			i++;
+			buf_reserve(out, len - i);
+			o = out->data + out->len;
+			continue;
+		}
+		bool c1 = c == 0xC2 && p[i + 1] < 0xA0;
+		bool bom = c == 0xEF && p[i + 1] == 0xBB && p[i + 2] == 0xBF;
+		if (!c1 && !bom) {
+			memcpy(o, p + i, n);
+			o += n;
+			space = false;
+		}
+		i += n;
+	}
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
 }
 
 void mime_unflow(const char *text, size_t len, bool delsp, struct buf *out)

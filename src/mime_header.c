@@ -33,6 +33,15 @@ bool mime_is_field_line(const char *line, size_t len)
 
 	/* 8-bit bytes are tolerated in a name: ending the header block at
 	 * "X-Snäll:" would push the rest of the header into the body */
+	while (len - i >= 8) {
+		uint64_t x = mime_load8((const unsigned char *)line + i);
+		uint64_t m = mime_below8(x, 0x21) | mime_equal8(x, 0x7F) | mime_equal8(x, ':');
+		if (m != 0) {
+			i += mime_first8(m);
+			break;
+		}
+		i += 8;
+	}
 	while (i < len && line[i] != ':') {
 		unsigned char c = (unsigned char)line[i];
 		if (c <= 32 || c == 127)
@@ -102,58 +111,45 @@ char *mime_unfold(const char *value, size_t len)
 }
 
 struct field_get {
-	const char *name;
-	char *value;
+	const char *const *names;
+	char **values;
+	size_t n, missing;
 };
 
 static bool field_get_fn(const struct mime_field *field, void *ctx)
 {
 	struct field_get *g = ctx;
 
-	if (field->name_len != strlen(g->name) ||
-	    strncasecmp(field->name, g->name, field->name_len) != 0)
-		return true;
-	g->value = mime_unfold(field->value, field->value_len);
-	return false;
+	for (size_t k = 0; k < g->n; k++) {
+		if (g->values[k] != NULL || field->name_len != strlen(g->names[k]) ||
+		    strncasecmp(field->name, g->names[k], field->name_len) != 0)
+			continue;
+		g->values[k] = mime_unfold(field->value, field->value_len);
+		g->missing--;
+	}
+	return g->missing > 0;
+}
+
+void mime_fields_get(const char *block, size_t len, const char *const *names, size_t n,
+		     char **values_r)
+{
+	struct field_get g = {names, values_r, n, n};
+
+	for (size_t k = 0; k < n; k++)
+		values_r[k] = NULL;
+	if (n > 0)
+		mime_fields_foreach(block, len, field_get_fn, &g);
 }
 
 char *mime_field_get(const char *block, size_t len, const char *name)
 {
-	struct field_get g = {name, NULL};
+	char *value;
 
-	mime_fields_foreach(block, len, field_get_fn, &g);
-	return g.value;
+	mime_fields_get(block, len, &name, 1, &value);
+	return value;
 }
 
 /* ---- RFC 2047 ---- */
-
-/* Turns decoded header text into one clean line: controls out, whitespace
- * runs (tabs and line breaks too) as one space. */
-static void header_line(const char *text, size_t len, struct buf *out)
-{
-	struct buf clean = {0};
-	bool space = false;
-	size_t run = 0;
-
-	mime_clean_text(text, len, &clean);
-	for (size_t i = 0; i < clean.len; i++) {
-		char c = clean.data[i];
-		if (c == ' ' || c == '\t' || c == '\n') {
-			if (!space)
-				buf_append(out, clean.data + run, i - run);
-			if (!space)
-				buf_append_char(out, ' ');
-			space = true;
-			run = i + 1;
-		} else if (space) {
-			space = false;
-			run = i;
-		}
-	}
-	if (!space)
-		buf_append(out, clean.data + run, clean.len - run);
-	buf_free(&clean);
-}
 
 struct words {
 	struct buf out;     /* converted text, not yet cleaned */
@@ -186,6 +182,12 @@ void mime_decode_words(const char *value, size_t len, struct buf *out)
 	const char *term = NULL; /* the first "?=" at or after some earlier point */
 	bool no_term = false;
 
+	/* no encoded word: mime_clean_line() repairs bytes that are not UTF-8
+	 * as mime_charset_to_utf8() would */
+	if (mime_find(value, len, "=?", 2) == NULL) {
+		mime_clean_line(value, len, out);
+		return;
+	}
 	while (pos < end && !no_term) {
 		const char *q = mime_find(pos, (size_t)(end - pos), "=?", 2);
 		if (q == NULL)
@@ -238,7 +240,7 @@ void mime_decode_words(const char *value, size_t len, struct buf *out)
 	}
 	flush_pending(&w);
 	mime_charset_to_utf8(NULL, plain, (size_t)(end - plain), &w.out);
-	header_line(w.out.data, w.out.len, out);
+	mime_clean_line(w.out.data, w.out.len, out);
 	buf_free(&w.out);
 	buf_free(&w.pending);
 }
@@ -437,7 +439,7 @@ static char *finish_param(struct buf *raw, const char *charset, bool decode, boo
 	else {
 		struct buf conv = {0};
 		mime_charset_to_utf8(charset, raw->data != NULL ? raw->data : "", raw->len, &conv);
-		header_line(conv.data, conv.len, &out);
+		mime_clean_line(conv.data, conv.len, &out);
 		buf_free(&conv);
 	}
 	buf_free(raw);

@@ -70,6 +70,7 @@ struct html_text {
 	size_t marker_depth; /* inside Outlook's list marker opened here */
 	struct buf marker;
 	int mso_level; /* "mso-list:l0 level2" of the paragraph: its list level */
+	bool raw_text; /* script or style text reached the output */
 };
 
 enum tag {
@@ -316,8 +317,10 @@ static void put_collapsed(struct html_text *h, const char *s, size_t len)
 			i += n;
 			continue;
 		}
+		/* words with one space between them go out as they are */
 		size_t st = i;
-		while (i < len && !is_space_at(s, len, i, &n))
+		while (i < len && (!is_space_at(s, len, i, &n) ||
+				   (s[i] == ' ' && i + 1 < len && !is_space_at(s, len, i + 1, &n))))
 			i++;
 		put_text(h, s + st, i - st);
 	}
@@ -415,6 +418,17 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 		put_pre(h, (const char *)ch, (size_t)len);
 	else
 		put_collapsed(h, (const char *)ch, (size_t)len);
+}
+
+/* The text of script and style: the only text libxml2 does not decode
+ * entities in that can reach the output (inside Outlook's list marker). */
+static void on_raw_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct html_text *h = ctx;
+
+	if (h->skip_depth == 0 && len > 0)
+		h->raw_text = true;
+	on_text(ctx, ch, len);
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
@@ -654,35 +668,68 @@ static void tidy(const char *s, size_t len, struct buf *out)
 	buf_free(&clean);
 }
 
-void mime_html_to_text(const char *html, size_t len, struct buf *out)
-{
-	struct html_text h = {0};
-	struct buf src = {0};
-	htmlParserCtxtPtr ctxt;
+/* Entities libxml2 finds by a linear search of its table of 253 (some 70
+ * string comparisons for each of åäö), each splitting the text around it into
+ * three callbacks: in Swedish HTML mail, a good part of the parse. */
+static const struct {
+	const char *name; /* between '&' and ';' */
+	const char *text;
+} text_entities[] = {
+    {"nbsp", "\xC2\xA0"}, {"auml", "ä"},  {"aring", "å"}, {"ouml", "ö"},
+    {"Auml", "Ä"},        {"Aring", "Å"}, {"Ouml", "Ö"},  {"eacute", "é"},
+};
 
-	buf_append(out, "", 0);
-	strip_word_markup(html, len, &src);
-	if (src.len == 0 || src.len > INT_MAX) {
-		buf_free(&src);
-		return;
+/* Copies s to out with the entities above decoded, which the parser then
+ * reads as the text it would have made of them: it decodes them in text and
+ * in attribute values alike, and where it does not (comments, markup, script
+ * and style) nothing reaches the output, but for on_raw_text(). A decoded
+ * character is never markup. Returns false, out untouched, when s has none. */
+static bool decode_entities(const char *s, size_t len, struct buf *out)
+{
+	size_t i = 0, run = 0;
+	bool any = false;
+
+	while (i < len) {
+		const char *amp = memchr(s + i, '&', len - i);
+		if (amp == NULL)
+			break;
+		i = (size_t)(amp - s) + 1;
+		for (size_t k = 0; k < N_ELEMENTS(text_entities); k++) {
+			size_t n = strlen(text_entities[k].name);
+			if (len - i <= n || memcmp(s + i, text_entities[k].name, n) != 0 ||
+			    s[i + n] != ';')
+				continue;
+			if (!any)
+				buf_reserve(out, len);
+			buf_append(out, s + run, (size_t)(amp - s) - run);
+			buf_append_str(out, text_entities[k].text);
+			any = true;
+			i += n + 1;
+			run = i;
+			break;
+		}
 	}
+	if (any)
+		buf_append(out, s + run, len - run);
+	return any;
+}
+
+/* Runs the parser over src into h; false when it could not start. */
+static bool parse_html(const char *src, size_t len, struct html_text *h)
+{
 	/* SAX, not a tree: a tree costs some 20 times the size of dense
 	 * markup, and a hostile 25 MB part must not cost half a gigabyte */
-	/* libxml2 sets up its globals on first use: once, since mime_decode()
-	 * runs on several threads (cycle.c, analyze_group()) */
-	pthread_once(&xml_once, xmlInitParser);
-	ctxt = htmlCreateMemoryParserCtxt(src.data, (int)src.len);
-	if (ctxt == NULL) {
-		buf_free(&src);
-		return;
-	}
+	htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(src, (int)len);
+
+	if (ctxt == NULL)
+		return false;
 	memset(ctxt->sax, 0, sizeof(*ctxt->sax));
 	ctxt->sax->startElement = on_start;
 	ctxt->sax->endElement = on_end;
 	ctxt->sax->characters = on_text;
-	ctxt->sax->cdataBlock = on_text;
+	ctxt->sax->cdataBlock = on_raw_text;
 	ctxt->sax->ignorableWhitespace = on_text;
-	ctxt->userData = &h;
+	ctxt->userData = h;
 	/* The text is UTF-8 already (converted by its MIME charset), so a
 	 * <meta charset> in it must not switch libxml2 to another one. */
 	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
@@ -690,11 +737,47 @@ void mime_html_to_text(const char *html, size_t len, struct buf *out)
 	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
 	htmlParseDocument(ctxt);
 	htmlFreeParserCtxt(ctxt);
+	return true;
+}
+
+static void html_text_free(struct html_text *h)
+{
+	free(h->open);
+	buf_free(&h->marker);
+	buf_free(&h->out);
+	*h = (struct html_text){0};
+}
+
+void mime_html_to_text(const char *html, size_t len, struct buf *out)
+{
+	struct html_text h = {0};
+	struct buf src = {0}, decoded = {0};
+	bool parsed = false;
+
+	buf_append(out, "", 0);
+	strip_word_markup(html, len, &src);
+	if (src.len == 0 || src.len > INT_MAX) {
+		buf_free(&src);
+		return;
+	}
+	/* libxml2 sets up its globals on first use: once, since mime_decode()
+	 * runs on several threads (cycle.c, analyze_group()) */
+	pthread_once(&xml_once, xmlInitParser);
+	if (decode_entities(src.data, src.len, &decoded)) {
+		parsed = parse_html(decoded.data, decoded.len, &h);
+		if (parsed && h.raw_text) { /* rare: the source as it is decides */
+			html_text_free(&h);
+			parsed = false;
+		}
+		buf_free(&decoded);
+	}
+	if (!parsed && !parse_html(src.data, src.len, &h)) {
+		buf_free(&src);
+		return;
+	}
 	buf_free(&src);
-	free(h.open);
-	buf_free(&h.marker);
 	tidy(h.out.data != NULL ? h.out.data : "", h.out.len, out);
-	buf_free(&h.out);
+	html_text_free(&h);
 }
 
 char *mime_html_meta_charset(const char *html, size_t len)

@@ -16,9 +16,55 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "agendad/util.h"
+
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- eight bytes at a time ----
+ * The scanners look at eight bytes at once where text is plain ASCII, as
+ * most mail is. A mask has the high bit set in each byte of interest, and
+ * borrows may set it in bytes above one of them, never below: its lowest
+ * set bit is the first byte to look at one by one. */
+#define MIME_ONES  0x0101010101010101ULL
+#define MIME_HIGHS 0x8080808080808080ULL
+
+static inline uint64_t mime_load8(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+/* The bytes of x below n (n at most 0x80). */
+static inline uint64_t mime_below8(uint64_t x, unsigned n)
+{
+	return (x - n * MIME_ONES) & ~x & MIME_HIGHS;
+}
+
+/* The bytes of x equal to c. */
+static inline uint64_t mime_equal8(uint64_t x, unsigned char c)
+{
+	uint64_t y = x ^ (c * MIME_ONES);
+
+	return (y - MIME_ONES) & ~y & MIME_HIGHS;
+}
+
+/* The index of the first byte marked in mask (not 0). Where the byte order
+ * is not known, 0: the caller then looks at every byte, which is slower. */
+static inline size_t mime_first8(uint64_t mask)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(mask) / 8;
+#else
+	(void)mask;
+	return 0;
+#endif
+}
 
 /* ---- mime_charset.c ---- */
 
@@ -39,6 +85,10 @@ bool mime_utf8_valid(const char *s, size_t len);
  * UTF-8 when the bytes are valid UTF-8 with non-ASCII in them. */
 void mime_charset_to_utf8(const char *label, const char *data, size_t len, struct buf *out);
 
+/* mime_charset_to_utf8() and then mime_clean_text(), without the copy in
+ * between when the bytes are (or are read as) UTF-8 already. */
+void mime_text_to_utf8(const char *label, const char *data, size_t len, struct buf *out);
+
 /* Transfer decodings. Both are total: bytes that do not belong are skipped
  * (base64) or kept literally (quoted-printable). header selects RFC 2047's
  * Q form, where '_' is a space. */
@@ -50,6 +100,10 @@ size_t mime_base64_size(const char *data, size_t len);
 /* Appends UTF-8 text with CRLF and lone CR turned into LF, and NUL, other C0
  * and C1 controls, DEL and U+FEFF removed (tab and LF stay). */
 void mime_clean_text(const char *text, size_t len, struct buf *out);
+
+/* As mime_clean_text(), with every run of whitespace (tab, CR and LF too)
+ * as one space: a header value on one line. */
+void mime_clean_line(const char *text, size_t len, struct buf *out);
 
 /* RFC 3676: appends text (clean UTF-8, LF) with flowed lines joined; quoted
  * lines come out as "> " per level. */
@@ -88,6 +142,10 @@ void mime_fields_foreach(const char *block, size_t len,
 /* The unfolded value of the first field called name (case-insensitive), or
  * NULL; the caller frees it. */
 char *mime_field_get(const char *block, size_t len, const char *name);
+
+/* mime_field_get() of each of n names in one pass: values_r[k] for names[k]. */
+void mime_fields_get(const char *block, size_t len, const char *const *names, size_t n,
+		     char **values_r);
 
 /* From a Content-Type or Content-Disposition value: the lowercased first
  * token ("text/plain", "attachment"), never NULL; the caller frees it. */
