@@ -549,6 +549,8 @@ static int process_message(struct cycle *c, struct analysis *a, struct error *er
 			questions[i] = pq[i].q;
 		out.questions = questions;
 		out.n_questions = n_pq;
+		/* what the writer said for the secretary; a robot says nothing */
+		out.notes = ex->notes;
 		if (n_pq == 0 && tr.verdict == TRIAGE_QUESTION) {
 			out.reason = "inga frågor hittades i meddelandet";
 		}

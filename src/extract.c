@@ -66,6 +66,32 @@ static void heading_into_text(struct block *b)
 	b->words = count_words(t);
 }
 
+/* A paragraph's notes for the secretary (struct filtered), a line each. */
+static void add_notes(struct extract_ctx *ctx, const char *notes)
+{
+	if (notes == NULL || *notes == '\0')
+		return;
+	if (ctx->notes.len > 0)
+		buf_append_char(&ctx->notes, '\n');
+	buf_append_str(&ctx->notes, notes);
+}
+
+/* Only the notes of a paragraph that goes unread beside a list ("Från FUB
+ * kommer jag och Eva. Våra frågor:"): the paragraph itself, and what it
+ * would tell the rest of the extraction, stay as they are. */
+static void block_notes(struct extract_ctx *ctx, const struct block *b, bool forwarding_note)
+{
+	struct filtered f;
+
+	if (!b->raw)
+		return;
+	filter_sentences(b->text, forwarding_note || ctx->note_question > 0, ctx->attachments,
+			 &f);
+	add_notes(ctx, f.notes);
+	free(f.notes);
+	free(f.text);
+}
+
 /* Paragraphs are filtered sentence by sentence only when they may matter:
  * most text around a list is background that goes anyway. */
 static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwarding_note)
@@ -87,6 +113,8 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 	b->another = f.another;
 	b->attendance = f.attendance;
 	b->practical_only = f.practical_only;
+	add_notes(ctx, f.notes);
+	free(f.notes);
 	free(b->text);
 	b->text = f.text;
 	b->strength = f.asks;
@@ -412,8 +440,10 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 			continue;
 		/* beside a list only a real question mark makes a question;
 		 * other text before or after it is introduction or closing */
-		if (!between && !b->qmark && !b->indented)
+		if (!between && !b->qmark && !b->indented) {
+			block_notes(ctx, b, forwarding_note);
 			continue;
+		}
 		block_filter(ctx, b, forwarding_note);
 		if (b->text[0] == '\0')
 			continue;
@@ -473,6 +503,7 @@ static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwar
 		 * only remarks on the room, the loop or the food is for the
 		 * secretary, as it is in the notice's own paragraph */
 		if (attendance && !b->item && b->practical_only && !b->qmark) {
+			add_notes(ctx, b->text);
 			b->text[0] = '\0';
 			b->words = 0;
 			b->strength = 0;
@@ -632,6 +663,11 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	ex = xcalloc(1, sizeof(*ex));
 	ex->clean_subject = extract_clean_subject(subject.data);
 	ex->forwarded_from = ctx.forwarded_from;
+	if (ctx.notes.len > 0) {
+		ex->notes = buf_steal(&ctx.notes);
+		u8_truncate(ex->notes, max_bytes);
+	}
+	buf_free(&ctx.notes);
 	generic = subject_is_generic(ex->clean_subject);
 	if (ctx.questions.n > 0 && ctx.subject_ref && !generic &&
 	    !subject_asked(ex->clean_subject, &ctx.questions)) {
@@ -739,6 +775,7 @@ void extract_free(struct extraction **extraction)
 	free(ex->questions);
 	free(ex->clean_subject);
 	free(ex->forwarded_from);
+	free(ex->notes);
 	free(ex);
 	*extraction = NULL;
 }

@@ -88,6 +88,8 @@ struct extract_ctx {
 	 * member mails attached side by side come out as a forward in a
 	 * forward, and the first keeps its own background */
 	bool nested_note;
+	/* what went for the secretary (see struct filtered), a paragraph a line */
+	struct buf notes;
 };
 
 struct sentence {
@@ -111,6 +113,11 @@ struct filtered {
 	 * från att hörslingan fungerar."), which beside an attendance notice
 	 * are for the secretary */
 	bool practical_only;
+	/* owned: the sentences that went because they are for the secretary
+	 * (who attends and what they need, the meeting's practicalities,
+	 * withdrawals, the mailing list), in order, joined by spaces; NULL
+	 * when none */
+	char *notes;
 };
 
 struct block {

@@ -1495,6 +1495,9 @@ enum sentence_kind {
 	SENT_DROP,
 };
 
+/* the questions or points of the mail itself */
+static const char *const questions_words[] = { "fråg", "punkt", NULL };
+
 /* Drops intros, thanks, attendance and attachment notes from a paragraph. A
  * meta request ("Kan ni ta upp detta?") goes when something else in the
  * paragraph asks or when drop_meta is set (a forwarding note); otherwise it
@@ -1504,7 +1507,10 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	struct sentence *sv = NULL;
 	size_t n = split_sentences(text, &sv);
 	enum sentence_kind *kinds = xcalloc(n ? n : 1, sizeof(*kinds));
+	/* beside kinds: a sentence that went is for the secretary */
+	bool *notes = xcalloc(n ? n : 1, sizeof(*notes));
 	struct buf out = { 0 };
+	struct buf noted = { 0 };
 	struct buf one = { 0 };
 	int asks = 0;
 	bool after_label = false, after_attendance = false, file_ref = false;
@@ -1552,6 +1558,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		else if (is_withdrawal(s) || is_question_status(s) ||
 			 (withdrawn && sentence_asks(s) == 0 && !announces_another(s))) {
 			/* with why, until the writer asks something new */
+			notes[i] = !withdrawn || !is_pleasantry(s);
 			withdrawn = true;
 			kinds[i] = SENT_DROP;
 		}
@@ -1560,23 +1567,35 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			 (practical && (!has_question_mark(s) || is_needs_question(s) ||
 					is_back_request(s)))) {
 			/* with what follows it: why the writer needs to know */
+			notes[i] = !practical || !is_pleasantry(s);
 			practical = true;
 			kinds[i] = SENT_DROP;
 		}
-		else if (after_label && !has_question_mark(s))
+		else if (after_label && !has_question_mark(s)) {
 			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
-		else if (after_attendance && is_attendance_detail(s))
+			notes[i] = true;
+		}
+		else if (after_attendance && is_attendance_detail(s)) {
 			kinds[i] = SENT_DROP;
+			notes[i] = true;
+		}
 		else if (i > 0 && i + 1 == n && (is_inline_closing(s) || is_run_in_frame(s, false)))
 			kinds[i] = SENT_DROP; /* "... igen? Mvh Ronny DHR" on the same line */
 		else if (i == 0 && n > 1 && is_run_in_frame(s, true))
 			kinds[i] = SENT_DROP;
 		else if (is_label(s) || is_intro(s) || is_attachment_ref(s) || attendance ||
 			 is_pleasantry(s) || is_no_questions(s) || is_aside(s) || is_presenter(s) ||
-			 is_ps_ds(s) || is_backing(s) || is_capacity(s) || is_self_intro(s))
+			 is_ps_ds(s) || is_backing(s) || is_capacity(s) || is_self_intro(s)) {
 			kinds[i] = SENT_DROP;
+			/* "Här kommer FUB:s frågor till mötet.", "Frågorna kommer
+			 * från våra medlemsföreningar.": who comes is the
+			 * questions, an intro */
+			notes[i] = attendance && !is_intro(s) && !announces_questions(s) &&
+				   !contains_any(s, questions_words);
+		}
 		else if (is_list_request(s)) {
 			kinds[i] = SENT_DROP;
+			notes[i] = true;
 			list_request = true;
 		}
 		else if (is_subject_ref(s)) {
@@ -1625,8 +1644,10 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	 * ordföranden."), which is for the secretary too */
 	if (list_request && asks == 0) {
 		for (size_t i = 0; i < n; i++)
-			if (kinds[i] == SENT_TEXT)
+			if (kinds[i] == SENT_TEXT) {
 				kinds[i] = SENT_DROP;
+				notes[i] = true;
+			}
 		f->said = true;
 	}
 	/* a request to take something up ("Vi önskar att den tas upp som en
@@ -1680,6 +1701,18 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	}
 	f->asks = asks;
 	f->text = buf_steal(&out);
+	/* a note is what went, never a meta request kept as text */
+	for (size_t i = 0; i < n; i++) {
+		if (!notes[i] || kinds[i] != SENT_DROP || sv[i].len == 0)
+			continue;
+		if (noted.len > 0)
+			buf_append_char(&noted, ' ');
+		buf_append(&noted, text + sv[i].start, sv[i].len);
+	}
+	trim_buf(&noted);
+	f->notes = noted.len > 0 ? buf_steal(&noted) : NULL;
+	buf_free(&noted);
+	free(notes);
 	buf_free(&one);
 	free(kinds);
 	free(sv);

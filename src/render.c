@@ -638,6 +638,26 @@ static json_t *review_message_model(const struct store_message *m)
 	return o;
 }
 
+/* A message whose writer said something for the secretary rather than the
+ * agenda: who attends, an interpreter to book, a question withdrawn. */
+static json_t *review_note_model(const struct store_message *m)
+{
+	json_t *o = json_object();
+	char iso[21], day[11];
+
+	set(o, "id", json_integer(m->id));
+	set(o, "association", jline(m->association != NULL ? m->association : "okänd förening"));
+	set(o, "from", jline_or_null(m->from_addr));
+	set(o, "subject", jline_or_null(m->subject));
+	util_iso8601_utc(m->received, iso);
+	set(o, "received", json_string(iso));
+	util_local_day(m->received, day);
+	set(o, "received_day", json_string(day));
+	set(o, "received_long", jdate_long(day));
+	set_text(o, "text", m->notes != NULL ? m->notes : "");
+	return o;
+}
+
 /* The heading of category id on this agenda, or NULL. */
 static const char *category_heading(const struct store_agenda *agenda, const char *id)
 {
@@ -760,7 +780,7 @@ json_t *render_agenda_model(const struct render_context *ctx, const struct store
 	json_t *root = json_object(), *carried = json_array(), *items = json_array();
 	json_t *categories = json_array(), *associations = json_array();
 	json_t *review = json_object(), *review_messages = json_array();
-	json_t *review_questions = json_array(), *category = NULL;
+	json_t *review_questions = json_array(), *review_notes = json_array(), *category = NULL;
 	int n_questions = 0;
 
 	set(root, "council", council_model(ctx));
@@ -804,6 +824,8 @@ json_t *render_agenda_model(const struct render_context *ctx, const struct store
 	for (size_t i = 0; i < agenda->n_review_questions; i++)
 		json_array_append_new(review_questions,
 				      review_question_model(agenda, &agenda->review_questions[i]));
+	for (size_t i = 0; i < agenda->n_notes; i++)
+		json_array_append_new(review_notes, review_note_model(&agenda->notes[i]));
 
 	set(root, "has_carried", json_boolean(json_array_size(carried) > 0));
 	set(root, "carried", carried);
@@ -815,11 +837,14 @@ json_t *render_agenda_model(const struct render_context *ctx, const struct store
 	set(root, "associations", associations);
 	set(review, "count",
 	    json_integer((json_int_t)(json_array_size(review_messages) +
-				      json_array_size(review_questions))));
+				      json_array_size(review_questions) +
+				      json_array_size(review_notes))));
 	set(review, "has_messages", json_boolean(json_array_size(review_messages) > 0));
 	set(review, "messages", review_messages);
 	set(review, "has_questions", json_boolean(json_array_size(review_questions) > 0));
 	set(review, "questions", review_questions);
+	set(review, "has_notes", json_boolean(json_array_size(review_notes) > 0));
+	set(review, "notes", review_notes);
 	set(review, "category_ids", json_string(category_ids));
 	set(root, "has_review",
 	    json_boolean(json_integer_value(json_object_get(review, "count")) > 0));
@@ -1059,6 +1084,15 @@ static struct store_message sample_messages[] = {
      .reason = "unknown sender",
      .received = 1794000300},
 };
+static struct store_message sample_notes[] = {
+    {.id = 9,
+     .from_addr = "ingrid@hrf.example.org",
+     .subject = "Till mötet",
+     .status = "processed",
+     .association = "HRF Exempelstad",
+     .notes = "Från HRF kommer jag och Per. Per behöver skrivtolk.",
+     .received = 1794000400},
+};
 static const struct store_agenda sample_agenda = {
     .meeting = {.date = "2026-12-10", .time = "17:00", .end = "19:00", .place = "Stadshuset"},
     .has_previous = true,
@@ -1075,6 +1109,8 @@ static const struct store_agenda sample_agenda = {
     .n_review_messages = 1,
     .review_questions = sample_review_q,
     .n_review_questions = 1,
+    .notes = sample_notes,
+    .n_notes = 1,
 };
 static const struct store_meeting sample_meetings[] = {
     {.date = "2026-12-10", .time = "17:00"},

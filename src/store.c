@@ -206,6 +206,11 @@ static const char *const migrations[] = {
 	"  raw BLOB NOT NULL);"
 	"INSERT INTO message_raw (message, raw) SELECT id, raw FROM messages WHERE raw IS NOT NULL;"
 	"ALTER TABLE messages DROP COLUMN raw;",
+	/* version 4: what the writer said for the secretary rather than the
+	 * agenda (extraction's notes: who attends, an interpreter, a withdrawn
+	 * question). Personal data like the sender: store_expire() clears it
+	 * with from_addr, store_erase_address() deletes it with the row. */
+	"ALTER TABLE messages ADD COLUMN notes TEXT;",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -834,7 +839,8 @@ int store_set_marked(struct store *st, const char *mailbox, uint32_t uidvalidity
 #define MESSAGE_COLUMNS                                                                     \
 	"id, message_id, mailbox, uidvalidity, uid, received, from_addr, from_name, subject," \
 	" status, reason, association, forced_association,"                                 \
-	" (SELECT count(*) FROM questions q WHERE q.message = messages.id), truncated, size"
+	" (SELECT count(*) FROM questions q WHERE q.message = messages.id), truncated, size," \
+	" notes"
 
 static void read_message(sqlite3_stmt *s, void *row)
 {
@@ -857,6 +863,7 @@ static void read_message(sqlite3_stmt *s, void *row)
 	m->n_questions = sqlite3_column_int(s, 13);
 	m->truncated = sqlite3_column_int(s, 14) != 0;
 	m->size = (size_t)sqlite3_column_int64(s, 15);
+	m->notes = col_dup(s, 16);
 }
 
 static void message_clear(void *row)
@@ -872,6 +879,7 @@ static void message_clear(void *row)
 	free(m->reason);
 	free(m->association);
 	free(m->forced_association);
+	free(m->notes);
 	free(m->raw);
 }
 
@@ -1205,8 +1213,8 @@ int store_record_outcome(struct store *st, const struct store_outcome *o, struct
 		 "UPDATE messages SET status = ?2, reason = ?3, association = ?4,"
 		 " from_addr = ?6, from_name = ?7,"
 		 " subject = ?8, in_reply_to = ?9, refs = ?10, body_hash = ?11,"
-		 " ack = CASE WHEN ?12 THEN 'pending' ELSE 'none' END, processed = ?13"
-		 " WHERE id = ?1",
+		 " ack = CASE WHEN ?12 THEN 'pending' ELSE 'none' END, processed = ?13,"
+		 " notes = ?14 WHERE id = ?1",
 		 error_r);
 	if (s == NULL)
 		return finish(st, -1, error_r);
@@ -1222,6 +1230,7 @@ int store_record_outcome(struct store *st, const struct store_outcome *o, struct
 	bind_text(s, 11, o->body_hash);
 	sqlite3_bind_int(s, 12, o->acknowledge);
 	sqlite3_bind_int64(s, 13, time(NULL));
+	bind_text(s, 14, o->notes);
 	rc = run(st, s, error_r);
 	/* a separate statement, for the few mails whose Message-ID import did
 	 * not see: SQLite rewrites an index entry of every row whose column is
@@ -1304,7 +1313,7 @@ int store_reset_message(struct store *st, int64_t id, const char *forced_associa
 	if (begin(st, error_r) != 0)
 		return -1;
 	s = stmt(st,
-		 "UPDATE messages SET status = 'new', reason = NULL,"
+		 "UPDATE messages SET status = 'new', reason = NULL, notes = NULL,"
 		 " forced_association = coalesce(?2, forced_association),"
 		 " ack = CASE WHEN ack = 'queued' THEN 'queued' ELSE 'none' END WHERE id = ?1",
 		 error_r);
@@ -1334,7 +1343,7 @@ int store_reset_all(struct store *st, int *n_r, struct error *error_r)
 	if (begin(st, error_r) != 0)
 		return -1;
 	s = stmt(st,
-		 "UPDATE messages SET status = 'new', reason = NULL,"
+		 "UPDATE messages SET status = 'new', reason = NULL, notes = NULL,"
 		 " ack = CASE WHEN ack = 'queued' THEN 'queued' ELSE 'none' END"
 		 " WHERE status <> 'new' AND id IN (SELECT message FROM message_raw)",
 		 error_r);
@@ -2087,6 +2096,27 @@ int store_load_agenda(struct store *st, const char *meeting, struct store_agenda
 	bind_text(s, 1, meeting);
 	if (collect_questions(st, s, &a->review_questions, &a->n_review_questions, error_r) != 0)
 		goto fail;
+
+	/* the notes of the mail between the two meetings, by local day as
+	 * questions are placed; a notice sent on the previous meeting's day is
+	 * that meeting's */
+	s = stmt(st,
+		 "SELECT " MESSAGE_COLUMNS " FROM messages WHERE status = 'processed' AND"
+		 " association IS NOT NULL AND notes IS NOT NULL AND notes <> '' AND"
+		 " date(received, 'unixepoch', 'localtime') <= ?1 AND"
+		 " (?2 IS NULL OR date(received, 'unixepoch', 'localtime') > ?2) ORDER BY id",
+		 error_r);
+	if (s == NULL)
+		goto fail;
+	bind_text(s, 1, meeting);
+	bind_text(s, 2, a->has_previous ? a->previous.date : NULL);
+	{
+		void *list;
+		if (collect_rows(st, s, sizeof(*a->notes), read_message, message_clear, &list,
+				 &a->n_notes, error_r) != 0)
+			goto fail;
+		a->notes = list;
+	}
 	*agenda_r = a;
 	return 0;
 fail:
@@ -2114,6 +2144,7 @@ void store_agenda_free(struct store_agenda **agenda)
 	free(a->associations);
 	store_messages_free(a->review_messages, a->n_review_messages);
 	store_questions_free(a->review_questions, a->n_review_questions);
+	store_messages_free(a->notes, a->n_notes);
 	free(a);
 	*agenda = NULL;
 }
@@ -2541,8 +2572,8 @@ int store_expire(struct store *st, const char *before_day, int *n_r, struct erro
 		/* raw mail and sender details of messages none of whose questions is
 		 * still current */
 		s = stmt(st,
-			 "UPDATE messages SET from_name = NULL, subject = NULL, from_addr = NULL"
-			 " WHERE id IN (SELECT message FROM message_raw) AND" EXPIRED_MESSAGE,
+			 "UPDATE messages SET from_name = NULL, subject = NULL, from_addr = NULL,"
+			 " notes = NULL WHERE id IN (SELECT message FROM message_raw) AND" EXPIRED_MESSAGE,
 			 error_r);
 		rc = s == NULL ? -1 : (bind_text(s, 1, before_day), run(st, s, error_r));
 		n += sqlite3_changes(st->db);

@@ -46,6 +46,14 @@ struct extraction {
 	/* lowercased address on the "Från:"/"From:" line of a forwarded block, or
 	 * NULL: lets triage attribute a mail the secretary forwarded */
 	char *forwarded_from;
+	/* what the writer said for the secretary rather than the agenda, and
+	 * which is therefore no question: who attends and what they need at
+	 * the meeting ("Per behöver skrivtolk"), the meeting's practicalities,
+	 * a question withdrawn or standing, the mailing list or new contact
+	 * details. The sentences as written (cleaned, without quotes or
+	 * signature), a paragraph a line; NULL when there are none. Greetings,
+	 * thanks and see-you are not notes. */
+	char *notes;
 };
 
 /* The limits of [limits] in agendad.conf; a question is cut at 16 kB (a long

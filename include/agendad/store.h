@@ -21,7 +21,7 @@
 struct store;
 
 /* PRAGMA user_version of a database this program made or migrated. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* ---- opening ------------------------------------------------------------ */
 
@@ -111,6 +111,10 @@ struct store_message {
 	int n_questions;
 	bool truncated;
 	size_t size;
+	/* what the writer said for the secretary rather than the agenda
+	 * (struct extraction's notes), or NULL; cleared with the sender when
+	 * the message expires */
+	char *notes;
 	/* only filled by store_message_load() */
 	unsigned char *raw;
 	size_t raw_size;
@@ -167,6 +171,7 @@ struct store_outcome {
 	const char *references;
 	const char *body_hash; /* hex SHA-256 of the normalised body text, or NULL */
 	bool acknowledge; /* queue an acknowledgement for this message */
+	const char *notes; /* for the secretary (struct extraction's), or NULL */
 	const struct store_new_question *questions;
 	size_t n_questions;
 };
@@ -201,7 +206,8 @@ int store_find_thread_item(struct store *store, const char *const *ids, size_t n
 			   int64_t *item_r, char meeting_r[11], struct error *error_r);
 
 /* Commit point: sets the message back to "new" (and forced association, if
- * not NULL) and deletes its questions, so that it is processed again. */
+ * not NULL) and deletes its questions and notes, so that it is processed
+ * again. */
 int store_reset_message(struct store *store, int64_t id, const char *forced_association,
 			struct error *error_r);
 /* Resets every message (reprocess --all); one transaction. */
@@ -330,6 +336,11 @@ struct store_agenda {
 	size_t n_review_messages;
 	struct store_question *review_questions;
 	size_t n_review_questions;
+	/* for the secretary: processed messages from associations with notes
+	 * (attendance, an interpreter, a withdrawn question), received after
+	 * the previous meeting's day up to this meeting's day, in id order */
+	struct store_message *notes;
+	size_t n_notes;
 };
 
 int store_load_agenda(struct store *store, const char *meeting, struct store_agenda **agenda_r,
@@ -448,8 +459,9 @@ struct store_counts {
 };
 int store_counts(struct store *store, struct store_counts *counts_r, struct error *error_r);
 
-/* Removes raw messages and question texts whose meeting (or arrival, when
- * they have none) is older than before_day; *n_r counts rows changed. */
+/* Removes raw messages (with their sender and notes) and question texts
+ * whose meeting (or arrival, when they have none) is older than before_day;
+ * *n_r counts rows changed. */
 int store_expire(struct store *store, const char *before_day, int *n_r, struct error *error_r);
 /* Removes everything stored from addr (messages, questions, outbox rows to
  * it) and records that it did so (when, how many rows), without the data. */

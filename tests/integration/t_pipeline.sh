@@ -232,13 +232,14 @@ ok(len(set(ids)) == len(ids), "%s: every mail sent has its own Message-ID" % mod
 EOF
 }
 
-# check_draft MODE TAG DATE FIRSTFILE: the mails from FIRSTFILE on hold one draft agenda
-# (Dagordning) for meeting DATE to the secretary, with every queued question of DATE and
-# none of the other meetings'
+# check_draft MODE TAG DATE FIRSTFILE [NOTE]: the mails from FIRSTFILE on hold one draft
+# agenda (Dagordning) for meeting DATE to the secretary, with every queued question of DATE and
+# none of the other meetings'; NOTE "+TEXT": the secretary's part holds TEXT under
+# "Meddelanden till sekreteraren", "-TEXT": the draft does not hold TEXT
 check_draft() {
-	local mode=$1 tag=$2 date=$3 first=$4
-	pycheck "$mode" "$date" "$first" "$T_DIR/log/$mode-questions-$tag.out" <<'EOF'
-mode, date, first, qf = sys.argv[1:5]
+	local mode=$1 tag=$2 date=$3 first=$4 note=${5:-}
+	pycheck "$mode" "$date" "$first" "$T_DIR/log/$mode-questions-$tag.out" "$note" <<'EOF'
+mode, date, first, qf, note = sys.argv[1:6]
 SECRETARY = os.environ["SECRETARY"]
 qs = load(qf)
 new = [x for x in mails() if x["file"] >= first]
@@ -271,6 +272,12 @@ if ok(len(drafts) == 1, "%s: send-draft %s: one Dagordning to the secretary (got
     for q in qs:
         if q.get("status") == "queued" and q.get("meeting") not in (None, date):
             ok(norm(q["text"]) not in agenda, "%s leaves out question %s of meeting %s" % (what, q["id"], q["meeting"]))
+    if note.startswith("+"):
+        review = text.split("Meddelanden till sekreteraren:")[1:]
+        ok(bool(review) and norm(note[1:]) in review[0].split("Frågor att titta på")[0],
+           "%s: the secretary's part holds the note '%s'" % (what, note[1:]))
+    elif note.startswith("-"):
+        ok(norm(note[1:]) not in text, "%s leaves out the note '%s'" % (what, note[1:]))
 alltext = " ".join([header(x["msg"], "Subject") or "" for x in new] + [x["text"] for x in new] +
                    [p.get_filename() or "" for x in new for p in x["msg"].walk()])
 ok("Mötesanteckning" in alltext or "mötesanteckning" in alltext.lower(),
@@ -305,7 +312,8 @@ for kind in ("messages", "questions", "meetings"):
 EOF
 }
 
-# new_mail DIR: one more question mail from FUB, dated a few minutes ago, with its
+# new_mail DIR: one more question mail from FUB, dated a few minutes ago, with an
+# interpreter request for the next meeting (a note for the secretary) and its
 # expected.tsv: arrives after the first import, goes to the meeting whose cutoff is ahead.
 # From an address that has had no acknowledgement yet: agendad sends at most one an hour
 # to the same address (the rest wait).
@@ -317,6 +325,8 @@ d = sys.argv[1]
 t = datetime.datetime.now().astimezone() - datetime.timedelta(minutes=5)
 date = email.utils.format_datetime(t.replace(microsecond=0))
 body = ("Hej!\n\nEn fråga till till nästa möte från FUB Exempelstad.\n\n"
+        "Från FUB kommer jag och Eva Holm. Eva behöver teckentolk, kan ni boka det till "
+        "mötet?\n\n"
         "Varför har korttidstillsynen för skolungdomar över 12 år på Björkskolan minskat från "
         "fem till tre eftermiddagar i veckan, och vilka alternativ erbjuds familjerna som "
         "arbetar heltid?\n\nMed vänlig hälsning\nMats Lindberg\nSekreterare, FUB Exempelstad\n")
@@ -429,14 +439,15 @@ print(json.dumps({sys.argv[1]: ["17:00", "19:00", "Stadshuset, sal Ljusnan"],
 	expect_rc 0 $? "$mode: agendactl send-draft --meeting next"
 	ad "$mode-once4" --once
 	expect_rc 0 $? "$mode: agendad --once delivers the draft"
-	check_draft "$mode" 3 "$m0" "$first"
+	# the fresh mail's interpreter request is for this meeting, which its question missed
+	check_draft "$mode" 3 "$m0" "$first" "+Eva behöver teckentolk, kan ni boka det till mötet?"
 
 	first=$(printf '%06d.eml' $(($(mail_count) + 1)))
 	actl "$mode-send-m1" send-draft --meeting "$m1"
 	expect_rc 0 $? "$mode: agendactl send-draft --meeting $m1"
 	ad "$mode-once5" --once
 	expect_rc 0 $? "$mode: agendad --once delivers the second draft"
-	check_draft "$mode" 3 "$m1" "$first"
+	check_draft "$mode" 3 "$m1" "$first" "-Eva behöver teckentolk"
 
 	n_before=$(mail_count)
 	ad "$mode-once6" --once

@@ -35,6 +35,7 @@
 #define MAX_EXPECTED_QUESTIONS 32
 #define MAX_EXPECTED_ATTACHMENTS 16
 #define MAX_ABSENT 16
+#define MAX_NOTES 8
 /* the brief of issue 4: the corpus covers every case with at least this many mails */
 #define MIN_CASES 40
 
@@ -62,6 +63,10 @@ struct expectation {
 	 * attendance notice, quoted text) */
 	char *absent[MAX_ABSENT];
 	size_t n_absent;
+	/* the notes for the secretary contain these (an interpreter request,
+	 * a withdrawal) */
+	char *notes[MAX_NOTES];
+	size_t n_notes;
 };
 
 /* What the pipeline made of one mail. */
@@ -76,6 +81,9 @@ struct outcome {
 	size_t n_questions;
 	struct classification *classes;
 	bool attachment_only;
+	/* the extraction's notes that process_message() would store (a
+	 * question or an unknown sender), or NULL */
+	const char *notes;
 };
 
 struct corpus {
@@ -219,6 +227,7 @@ static void run_pipeline(const struct corpus *c, const char *raw, size_t size, s
 	if (tr.verdict != TRIAGE_QUESTION && tr.verdict != TRIAGE_UNKNOWN_SENDER)
 		return;
 	o->attachment_only = o->extraction->attachment_only;
+	o->notes = o->extraction->notes;
 	o->n_questions = o->extraction->n_questions;
 	o->classes = xcalloc(o->n_questions + 1, sizeof(*o->classes));
 	for (size_t i = 0; i < o->n_questions; i++) {
@@ -245,6 +254,8 @@ static void expectation_free(struct expectation *e)
 		free(e->attachments[i]);
 	for (size_t i = 0; i < e->n_absent; i++)
 		free(e->absent[i]);
+	for (size_t i = 0; i < e->n_notes; i++)
+		free(e->notes[i]);
 }
 
 static bool known_status(const char *s)
@@ -315,6 +326,10 @@ static void parse_key(const struct corpus *c, const char *where, const char *key
 		if (e->n_absent == MAX_ABSENT || *value == '\0')
 			fail_msg("%s: empty or more than %d 'absent' phrases", where, MAX_ABSENT);
 		e->absent[e->n_absent++] = xstrdup(value);
+	} else if (strcmp(key, "note") == 0) {
+		if (e->n_notes == MAX_NOTES || *value == '\0')
+			fail_msg("%s: empty or more than %d 'note' phrases", where, MAX_NOTES);
+		e->notes[e->n_notes++] = xstrdup(value);
 	} else {
 		fail_msg("%s: unknown key '%s'", where, key);
 	}
@@ -490,6 +505,9 @@ static void compare(const struct expectation *e, const struct outcome *o, struct
 		diff_add(diff, "attachment_only %s, expected %s", o->attachment_only ? "yes" : "no",
 			 e->attachment_only ? "yes" : "no");
 	compare_questions(e, o, diff, f);
+	for (size_t i = 0; i < e->n_notes; i++)
+		if (o->notes == NULL || str_find_ci(o->notes, e->notes[i]) == NULL)
+			diff_add(diff, "notes lack '%s'", e->notes[i]);
 	if (e->attachments_checked)
 		compare_attachments(e, o, diff);
 }
@@ -505,6 +523,10 @@ static void print_outcome(const char *name, const struct outcome *o)
 		printf("    attachment: %s (%s, %zu bytes)\n",
 		       or_dash(o->mail->attachments[i].filename),
 		       o->mail->attachments[i].content_type, o->mail->attachments[i].size);
+	for (const char *n = o->notes, *nl; n != NULL && *n != '\0'; n = nl + (*nl != '\0')) {
+		nl = n + strcspn(n, "\n");
+		printf("    note: %.*s\n", (int)(nl - n), n);
+	}
 }
 
 /* ---- the tests ---------------------------------------------------------------- */

@@ -954,6 +954,84 @@ static void test_inline_cases(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Notes for the secretary: what went because it is for her, not the agenda. */
+
+static void test_notes(void **state)
+{
+	static const struct {
+		const char *name, *subject, *body;
+		size_t n_questions;
+		const char *notes; /* exactly, or NULL */
+		const char *absent; /* not in the notes, or NULL */
+	} cases[] = {
+		{ "attendance with an interpreter request beside a question",
+		  "Till mötet den 10 december",
+		  "Hej Karin,\n\nFrån HRF kommer jag och Per Ahlqvist. Per behöver skrivtolk, kan ni "
+		  "boka det till mötet?\n\nVi har också en fråga: Varför har väntetiden till "
+		  "hörcentralen blivit så lång?\n\nTack på förhand!\n\nMvh\nIngrid Sjö\nHRF "
+		  "Exempelstad\n070-123 45 67",
+		  1,
+		  "Från HRF kommer jag och Per Ahlqvist. Per behöver skrivtolk, kan ni boka det till "
+		  "mötet?",
+		  "Ingrid" },
+		{ "a withdrawal, and why, without the thanks",
+		  "SV: Skolskjuts till Ekbacken",
+		  "Hej,\n\nVi stryker vår fråga om skolskjutsen, den har löst sig. Tack för "
+		  "hjälpen!\n\nHälsningar\nAnna\n\nDen 3 nov. 2026 skrev LSS-samverkan:\n> Tack för "
+		  "er fråga.\n> Från FUB kommer Eva.\n",
+		  0, "Vi stryker vår fråga om skolskjutsen, den har löst sig.", "Tack" },
+		{ "a question that stands",
+		  "SV: Korttidsboendet",
+		  "Hej!\n\nFrågan om korttidsboendet står kvar.\n\n/Per", 0,
+		  "Frågan om korttidsboendet står kvar.", NULL },
+		{ "attendance and a diet, paragraphs a line each",
+		  "Mötet",
+		  "Hej,\n\nJag kommer på mötet.\n\nDagordningen vill jag gärna ha i Word-format i "
+		  "förväg, eftersom jag använder skärmläsare.\n\nMvh Lars",
+		  0,
+		  "Jag kommer på mötet.\nDagordningen vill jag gärna ha i Word-format i förväg, "
+		  "eftersom jag använder skärmläsare.",
+		  NULL },
+		{ "the mailing list",
+		  "Utskick",
+		  "Hej,\n\nVar snäll och ta bort mig från er sändlista, jag har lämnat styrelsen.\n\n"
+		  "Mvh Gunnel",
+		  0, "Var snäll och ta bort mig från er sändlista, jag har lämnat styrelsen.", NULL },
+		{ "a plain question has none",
+		  "Färdtjänst",
+		  "Hej,\n\nVarför har färdtjänsten blivit dyrare i år?\n\nMvh Eva", 1, NULL, NULL },
+		{ "thanks and see-you are none",
+		  "SV: Dagordning",
+		  "Hej Karin,\n\nTack för ett bra möte i går! Det ser bra ut. Vi ses i december.\n\n"
+		  "Hälsningar\nEva",
+		  0, NULL, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
+		struct test_mail t;
+		struct extraction *ex = NULL;
+		struct error error = { 0 };
+
+		mail_build(&t, cases[i].subject, "anna@fub-exempelstad.se", cases[i].body);
+		assert_int_equal(extract_questions(&t.mail, NULL, &ex, &error), 0);
+		check_invariants(ex, NULL);
+		if (ex->n_questions != cases[i].n_questions ||
+		    (ex->notes == NULL) != (cases[i].notes == NULL) ||
+		    (ex->notes != NULL && strcmp(ex->notes, cases[i].notes) != 0))
+			fail_msg("case '%s': %zu questions, notes '%s'", cases[i].name,
+				 ex->n_questions, ex->notes != NULL ? ex->notes : "(none)");
+		if (ex->notes != NULL) {
+			assert_true(valid_utf8(ex->notes));
+			assert_null(strstr(ex->notes, "> "));
+			if (cases[i].absent != NULL)
+				assert_null(strstr(ex->notes, cases[i].absent));
+		}
+		extract_free(&ex);
+	}
+}
+
+/* ------------------------------------------------------------------------ */
 /* Data cases under tests/data/extract/. */
 
 static char *read_data(const char *path)
@@ -1681,6 +1759,7 @@ int main(void)
 		cmocka_unit_test(test_odd_input),	  cmocka_unit_test(test_word_lists),
 		cmocka_unit_test(test_ci_find),		  cmocka_unit_test(test_fold_kept),
 		cmocka_unit_test(test_count_words),	  cmocka_unit_test(test_sentence_asks_kept),
+		cmocka_unit_test(test_notes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -964,6 +964,129 @@ static void test_agenda_json(void **state)
 	render_templates_free(&templates);
 }
 
+/* ---- notes for the secretary ------------------------------------------------------ */
+
+static struct store_message note_messages[] = {
+    {.id = 41,
+     .from_addr = "ingrid.sjo@hrf-exempelstad.se",
+     .subject = "Till mötet",
+     .status = "processed",
+     .association = "HRF Exempelstad",
+     .notes = "Några praktiska saker först: vi kommer att vara två från HRF, jag och Per "
+	      "Ahlqvist. Per behöver skrivtolk, kan ni boka det till mötet?\nJag äter "
+	      "vegetariskt.",
+     .received = 1795601460}, /* 2026-11-25 */
+    {.id = 44,
+     .from_addr = "anna@rbu.example.org",
+     .subject = "SV: Skolskjuts",
+     .status = "processed",
+     .association = "RBU <Exempelstad>",
+     .notes = "Vi stryker vår fråga om skolskjutsen, den har löst sig.",
+     .received = 1795687860}, /* 2026-11-26 */
+};
+
+/* The part "Meddelanden till sekreteraren" of the secretary's section: on
+ * the full agenda after the held mails, and alone it opens the section. */
+static void test_agenda_notes(void **state)
+{
+	static const struct {
+		bool full;
+		enum render_format format;
+		const char *in_order[12];
+		const char *absent[4];
+	} cases[] = {
+	    {true,
+	     RENDER_TEXT,
+	     {"FÖR SEKRETERAREN", "Mejl som hållits kvar:", "Meddelanden till sekreteraren:",
+	      "\n  Mejl 41 från HRF Exempelstad, mottaget onsdag 25 november 2026:\n",
+	      "      Några praktiska saker först: vi kommer att vara två från HRF, jag",
+	      "\n      och Per Ahlqvist. Per behöver skrivtolk, kan ni boka det till",
+	      "\n      Jag äter vegetariskt.\n",
+	      "\n  Mejl 44 från RBU <Exempelstad>, mottaget torsdag 26 november 2026:\n",
+	      "      Vi stryker vår fråga om skolskjutsen, den har löst sig.\n",
+	      "Frågor att titta på:"},
+	     {NULL}},
+	    {false,
+	     RENDER_TEXT,
+	     {"Mötet avslutas.", "FÖR SEKRETERAREN",
+	      "Meddelanden till sekreteraren:", "Mejl 41 från HRF Exempelstad", "Mejl 44 från RBU"},
+	     {"Mejl som hållits kvar", "Frågor att titta på", "Kategorier:"}},
+	    {true,
+	     RENDER_HTML,
+	     {"För sekreteraren &ndash; att granska", "Meddelanden till sekreteraren",
+	      "<b>Mejl 41 från HRF Exempelstad, mottaget onsdag 25 november 2026:</b>",
+	      "kan ni boka det till mötet?<br>Jag äter vegetariskt.<br>",
+	      "Mejl 44 från RBU &lt;Exempelstad&gt;", "Frågor att titta på"},
+	     {"<Exempelstad>", "{{"}},
+	};
+	struct render_templates *templates = load_templates();
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
+		struct store_agenda agenda = cases[i].full ? full_agenda() : empty_agenda();
+		struct render_context ctx = context(false);
+		struct error error = {0};
+		char *out = NULL;
+		const char *at;
+
+		agenda.notes = note_messages;
+		agenda.n_notes = N_ELEMENTS(note_messages);
+		if (render_agenda(templates, &ctx, &agenda, cases[i].format, &out, &error) != 0)
+			fail_msg("case %zu: %s", i, error.text);
+		at = out;
+		for (size_t k = 0;
+		     k < N_ELEMENTS(cases[i].in_order) && cases[i].in_order[k] != NULL; k++) {
+			const char *found = strstr(at, cases[i].in_order[k]);
+			if (found == NULL) {
+				fprintf(stderr, "%s", out);
+				fail_msg("case %zu: '%s' missing or out of order", i,
+					 cases[i].in_order[k]);
+			}
+			at = found + strlen(cases[i].in_order[k]);
+		}
+		for (size_t k = 0; k < N_ELEMENTS(cases[i].absent) && cases[i].absent[k] != NULL;
+		     k++)
+			if (strstr(out, cases[i].absent[k]) != NULL)
+				fail_msg("case %zu: holds '%s'", i, cases[i].absent[k]);
+		if (cases[i].format == RENDER_TEXT && strstr(out, " \n") != NULL)
+			fail_msg("case %zu: a trailing blank", i);
+		free(out);
+	}
+
+	/* the model: review.notes, counted for has_review */
+	{
+		struct store_agenda agenda = empty_agenda();
+		struct render_context ctx = context(false);
+		struct error error = {0};
+		char *out = NULL;
+		json_error_t jerr;
+		json_t *root;
+		const json_t *review, *note;
+
+		agenda.notes = note_messages;
+		agenda.n_notes = N_ELEMENTS(note_messages);
+		assert_int_equal(render_agenda(templates, &ctx, &agenda, RENDER_JSON, &out, &error),
+				 0);
+		root = json_loads(out, 0, &jerr);
+		if (root == NULL)
+			fail_msg("JSON: %s at line %d", jerr.text, jerr.line);
+		assert_true(json_is_true(json_object_get(root, "has_review")));
+		review = json_object_get(root, "review");
+		assert_int_equal(json_integer_value(json_object_get(review, "count")), 2);
+		assert_true(json_is_true(json_object_get(review, "has_notes")));
+		assert_int_equal(json_array_size(json_object_get(review, "notes")), 2);
+		note = json_array_get(json_object_get(review, "notes"), 0);
+		assert_int_equal(json_integer_value(json_object_get(note, "id")), 41);
+		assert_string_equal(render_model_str(note, "association"), "HRF Exempelstad");
+		assert_string_equal(render_model_str(note, "received_day"), "2026-11-25");
+		assert_string_equal(render_model_str(note, "text"), note_messages[0].notes);
+		assert_int_equal(json_array_size(json_object_get(note, "text_lines")), 2);
+		json_decref(root);
+		free(out);
+	}
+	render_templates_free(&templates);
+}
+
 /* ---- docx ------------------------------------------------------------------------ */
 
 static char *zip_entry(zip_t *zip, const char *name, size_t *size_r)
@@ -1509,6 +1632,7 @@ int main(void)
 	    cmocka_unit_test(test_clean_text),
 	    cmocka_unit_test(test_documents),
 	    cmocka_unit_test(test_agenda_json),
+	    cmocka_unit_test(test_agenda_notes),
 	    cmocka_unit_test(test_minutes_docx),
 	    cmocka_unit_test(test_minutes_docx_python),
 	    cmocka_unit_test(test_meeting_ics),

@@ -2047,6 +2047,136 @@ static void test_expire(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* ---- notes for the secretary ---------------------------------------------------------- */
+
+/* Which meeting's agenda shows a message's notes: received after the
+ * previous meeting's local day, up to the meeting's own. */
+static const struct {
+	const char *what;
+	int y, mo, d, h, mi; /* received, UTC */
+	const char *status;
+	const char *association; /* NULL: none */
+	const char *notes;       /* NULL: none */
+	const char *agenda;      /* the meeting whose agenda lists it, or NULL */
+} note_cases[] = {
+    {"on the previous meeting's day", 2026, 9, 17, 12, 0, "processed", "FUB", "Eva kommer.",
+     "2026-09-17"},
+    {"the day after it", 2026, 9, 18, 8, 0, "processed", "FUB", "Per behöver skrivtolk.", DEC},
+    {"from no association", 2026, 11, 1, 8, 0, "unknown-sender", NULL, "Jag kommer.", NULL},
+    {"without notes", 2026, 11, 2, 8, 0, "processed", "RBU", NULL, NULL},
+    {"a robot", 2026, 11, 3, 8, 0, "auto-reply", NULL, "Frånvarande.", NULL},
+    {"on the meeting's day", 2026, 12, 10, 20, 0, "processed", "RBU",
+     "Vi stryker vår fråga om skolskjutsen.", DEC},
+    /* 00:30 in Stockholm: the next day, so the next meeting's */
+    {"after midnight local time", 2026, 12, 10, 23, 30, "processed", "HRF", "Jag äter vegetariskt.",
+     MAR},
+};
+
+static void test_notes(void **state)
+{
+	struct fx *f = *state;
+	int64_t ids[N_ELEMENTS(note_cases)], first;
+	struct store_message *m = NULL;
+	int failures = 0, n = 0;
+
+	/* a database of the previous version, with a processed message in it */
+	OK(store_open(f->db, &f->st, &OKE));
+	{
+		char *raw = mail("v3@fub.se", "anna@fub.se", "Frågor", "Text");
+		fx_peek(f);
+		first = import_one(f, 100, utc(2026, 9, 1, 8, 0), raw);
+		record(f, first, "processed", "FUB", "anna@fub.se", false, NULL, 0);
+		free(raw);
+	}
+	store_close(&f->st);
+	peek_exec(f, "ALTER TABLE messages DROP COLUMN notes");
+	peek_exec(f, "PRAGMA user_version = 3");
+	assert_int_equal(STORE_SCHEMA_VERSION, 4);
+	/* opening it migrates: the data stays, the column is added */
+	OK(store_open(f->db, &f->st, &OKE));
+	assert_int_equal(peek_int(f, "PRAGMA user_version", NULL), STORE_SCHEMA_VERSION);
+	assert_int_equal(
+	    peek_int(f, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'notes'",
+		     NULL),
+	    1);
+	OK(store_message_load(f->st, first, &m, &OKE));
+	assert_string_equal(m->status, "processed");
+	assert_string_equal(m->from_addr, "anna@fub.se");
+	assert_non_null(m->raw);
+	assert_null(m->notes);
+	store_message_free(&m);
+
+	OK(store_meeting_upsert(f->st, "2026-09-17", "17:00", NULL, NULL, &OKE));
+	OK(store_meeting_upsert(f->st, DEC, "17:00", NULL, NULL, &OKE));
+	OK(store_meeting_upsert(f->st, MAR, "17:00", NULL, NULL, &OKE));
+	for (size_t i = 0; i < N_ELEMENTS(note_cases); i++) {
+		char *id = xasprintf("n%zu@example.org", i);
+		char *raw = mail(id, "anna@fub.se", note_cases[i].what, "Text");
+		struct store_outcome o = {0};
+
+		ids[i] = import_one(f, (uint32_t)i + 1,
+				    utc(note_cases[i].y, note_cases[i].mo, note_cases[i].d,
+					note_cases[i].h, note_cases[i].mi),
+				    raw);
+		o.message = ids[i];
+		o.status = note_cases[i].status;
+		o.association = note_cases[i].association;
+		o.from_addr = "anna@fub.se";
+		o.notes = note_cases[i].notes;
+		OK(store_record_outcome(f->st, &o, &OKE));
+		free(raw);
+		free(id);
+	}
+	/* the notes round-trip */
+	for (size_t i = 0; i < N_ELEMENTS(note_cases); i++) {
+		OK(store_message_load(f->st, ids[i], &m, &OKE));
+		CHECK((m->notes == NULL) == (note_cases[i].notes == NULL) &&
+			  (m->notes == NULL || strcmp(m->notes, note_cases[i].notes) == 0),
+		      "%s: notes '%s'", note_cases[i].what, m->notes);
+		store_message_free(&m);
+	}
+	/* each agenda lists the notes of its own messages, in id order */
+	{
+		const char *meetings[] = {"2026-09-17", DEC, MAR};
+
+		for (size_t k = 0; k < N_ELEMENTS(meetings); k++) {
+			struct store_agenda *a = NULL;
+			size_t j = 0;
+
+			OK(store_load_agenda(f->st, meetings[k], &a, &OKE));
+			for (size_t i = 0; i < N_ELEMENTS(note_cases); i++) {
+				if (note_cases[i].agenda == NULL ||
+				    strcmp(note_cases[i].agenda, meetings[k]) != 0)
+					continue;
+				CHECK(j < a->n_notes && a->notes[j].id == ids[i] &&
+					  strcmp(a->notes[j].notes, note_cases[i].notes) == 0 &&
+					  strcmp(a->notes[j].association,
+						 note_cases[i].association) == 0,
+				      "%s: not note %zu of %s", note_cases[i].what, j, meetings[k]);
+				j++;
+			}
+			CHECK(a->n_notes == j, "%s: %zu notes, expected %zu", meetings[k],
+			      a->n_notes, j);
+			store_agenda_free(&a);
+		}
+	}
+	/* processing the message again starts without them */
+	OK(store_reset_message(f->st, ids[1], NULL, &OKE));
+	{
+		char *sql =
+		    xasprintf("SELECT count(*) FROM messages WHERE id = %lld AND notes IS NULL",
+			      (long long)ids[1]);
+		assert_int_equal(peek_int(f, sql, NULL), 1);
+		free(sql);
+	}
+	/* notes are personal data: they expire with the sender */
+	OK(store_expire(f->st, "2027-06-01", &n, &OKE));
+	assert_true(n > 0);
+	assert_int_equal(peek_int(f, "SELECT count(*) FROM messages WHERE notes IS NOT NULL", NULL),
+			 0);
+	assert_int_equal(failures, 0);
+}
+
 /* ---- erasure ------------------------------------------------------------------------- */
 
 #define ERASED "anna.svensson@fub-exempelstad.se"
@@ -2583,6 +2713,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(test_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_notes, setup_dir, teardown),
 	    cmocka_unit_test_setup_teardown(test_erase_address, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lookups, setup, teardown),
