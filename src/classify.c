@@ -77,24 +77,46 @@ static const struct classify_params default_params = {
  * gives way to a category that the asking sentences name (asked_topic()). */
 #define ASKED_TOPIC_DOUBT 0.8f
 
+/* Features looked up ahead of the one in hand (known_rows()): enough to
+ * cover the time a fetch from memory takes. */
+#define LOOKAHEAD 8
+
 /* Evidence: at most this many words. */
 #define EVIDENCE_ITEMS 5
 
-/* The next epoch for counting each model row once per text. */
-static uint32_t scratch_epoch(struct classify_scratch *s, size_t n_rows)
+/* The model rows of the text in hand are marked one bit each, so that
+ * each counts once: a bit per row keeps the marks in the nearest cache (a
+ * stamp per row would not fit). Between texts every bit is clear
+ * (seen_clear()). Past the rows there is one bit more, a spare for
+ * known_rows(). */
+static void seen_reserve(struct classify_scratch *s, size_t n_rows)
 {
-	if (s->stamp_cap < n_rows) {
-		size_t old = s->stamp_cap;
+	size_t words = (n_rows + 1) / 64 + 1;
 
-		s->stamp_cap = n_rows + n_rows / 2 + 1024;
-		s->stamp = xreallocarray(s->stamp, s->stamp_cap, sizeof(*s->stamp));
-		memset(s->stamp + old, 0, (s->stamp_cap - old) * sizeof(*s->stamp));
+	if (s->seen_cap < words) {
+		size_t old = s->seen_cap;
+
+		s->seen_cap = words + words / 2 + 16;
+		s->seen = xreallocarray(s->seen, s->seen_cap, sizeof(*s->seen));
+		memset(s->seen + old, 0, (s->seen_cap - old) * sizeof(*s->seen));
 	}
-	if (++s->epoch == 0) {
-		memset(s->stamp, 0, s->stamp_cap * sizeof(*s->stamp));
-		s->epoch = 1;
-	}
-	return s->epoch;
+}
+
+/* Marks row r; returns whether it was marked already. */
+static bool seen_mark(struct classify_scratch *s, size_t r)
+{
+	uint64_t bit = (uint64_t)1 << (r & 63), *w = &s->seen[r >> 6];
+	bool was = (*w & bit) != 0;
+
+	*w |= bit;
+	return was;
+}
+
+/* Clears the marks of rows, which are all the marks there are. */
+static void seen_clear(struct classify_scratch *s, const uint32_t *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		s->seen[rows[i] >> 6] = 0;
 }
 
 static void analyze(const struct classifier *cl, struct classify_doc *doc, const char *text)
@@ -397,7 +419,7 @@ static void scratch_free(struct classify_scratch *s)
 		return;
 	classify_doc_free(&s->doc[0]);
 	classify_doc_free(&s->doc[1]);
-	free(s->stamp);
+	free(s->seen);
 	free(s->feat_row);
 	free(s->rows);
 	free(s->sim);
@@ -450,19 +472,18 @@ int classify_train(struct classifier *cl, const char *text, const char *category
 	int c = category != NULL ? classify_category_index(cl, category) : -1;
 	float kw[CLASSIFY_MAX_CATEGORIES];
 	size_t n_rows = 0, n_key = 0;
-	uint32_t epoch;
 
 	if (c < 0)
 		return err_set(error_r, ERR_MESSAGE, "unknown category '%s'",
 			       category != NULL ? category : "(null)");
 	analyze(cl, doc, text);
 	keyword_scores(cl, doc, false, kw);
-	/* rows first: they may grow the stamp array */
+	/* rows first: they may grow the marks */
 	for (size_t i = 0; i < doc->n_feats; i++)
 		(void)classify_model_row(cl, doc->feats[i].hash);
 	for (size_t i = 0; i < doc->n_matches; i++)
 		(void)classify_model_row(cl, keyword_feature(doc->matches[i].keyword));
-	epoch = scratch_epoch(s, m->n_rows);
+	seen_reserve(s, m->n_rows);
 	if (s->rows_cap < doc->n_feats + doc->n_matches) {
 		s->rows_cap = doc->n_feats + doc->n_matches + 256;
 		s->rows = xreallocarray(s->rows, s->rows_cap, sizeof(*s->rows));
@@ -473,14 +494,14 @@ int classify_train(struct classifier *cl, const char *text, const char *category
 		    cl, key ? keyword_feature(doc->matches[i - doc->n_feats].keyword)
 			    : doc->feats[i].hash);
 
-		if (s->stamp[r] == epoch)
+		if (seen_mark(s, r))
 			continue;
-		s->stamp[r] = epoch;
 		s->rows[n_rows++] = r;
 		n_key += key;
 		if (!key)
 			m->df[r]++;
 	}
+	seen_clear(s, s->rows, n_rows);
 	n_rows -= n_key;
 	m->n_docs++;
 	classify_model_keep(cl, s->rows, n_rows, n_key, feature_value(doc), kw, (size_t)c);
@@ -627,7 +648,6 @@ static size_t known_rows(const struct classifier *cl, const struct classify_doc 
 	struct classify_scratch *s = cl->scratch;
 	const struct classify_model *m = &cl->model;
 	size_t n = 0;
-	uint32_t epoch;
 
 	if (s->feat_row_cap < doc->n_feats) {
 		s->feat_row_cap = doc->n_feats + 256;
@@ -642,17 +662,34 @@ static size_t known_rows(const struct classifier *cl, const struct classify_doc 
 			s->feat_row[i] = -1;
 		return 0;
 	}
-	epoch = scratch_epoch(s, m->n_rows);
+	seen_reserve(s, m->n_rows);
+	/* Two passes, because nearly all of the time is waiting for memory: the
+	 * feature table and the weights are each larger than a core's cache,
+	 * and each look-up waits for the one before it. The first pass looks
+	 * every feature up, with the table's slot fetched a few features ahead,
+	 * and fetches the row's weights; the second keeps each row once, in
+	 * the order of the features. */
 	for (size_t i = 0; i < doc->n_feats; i++) {
-		int64_t r = classify_model_find(m, doc->feats[i].hash);
+		int64_t r;
 
-		s->feat_row[i] = -1;
-		if (r < 0 || s->stamp[r] == epoch)
-			continue;
-		s->stamp[r] = epoch;
+		if (i + LOOKAHEAD < doc->n_feats)
+			classify_model_prefetch(m, doc->feats[i + LOOKAHEAD].hash);
+		r = classify_model_find(m, doc->feats[i].hash);
 		s->feat_row[i] = (int32_t)r;
-		s->rows[n++] = (uint32_t)r;
+		if (r >= 0)
+			classify_model_prefetch_row(cl, (uint32_t)r);
 	}
+	for (size_t i = 0; i < doc->n_feats; i++) {
+		/* without branches, which guessed wrong at every other feature:
+		 * an unknown feature marks the spare */
+		int32_t r = s->feat_row[i];
+		bool fresh = !seen_mark(s, r >= 0 ? (size_t)r : m->n_rows) & (r >= 0);
+
+		s->rows[n] = (uint32_t)r;
+		n += fresh;
+		s->feat_row[i] = fresh ? r : -1;
+	}
+	s->seen[m->n_rows >> 6] &= ~((uint64_t)1 << (m->n_rows & 63));
 	return n;
 }
 
@@ -716,12 +753,15 @@ static void evidence(const struct classifier *cl, const struct classify_doc *doc
 			if (s->feat_row[i] >= 0)
 				d += w[(size_t)s->feat_row[i] * nc + best] -
 				     w[(size_t)s->feat_row[i] * nc + second];
+		if (d <= 0)
+			continue;
+		/* only now: the matches times the words is a long text's cost */
 		for (size_t j = 0; j < doc->n_matches && !in_keyword; j++)
 			in_keyword = !cl->keywords[doc->matches[j].keyword].neutral &&
 				     cl->keywords[doc->matches[j].keyword].category == best &&
 				     cw->skel_off >= doc->matches[j].start &&
 				     cw->skel_off < doc->matches[j].end;
-		if (d <= 0 || in_keyword)
+		if (in_keyword)
 			continue;
 		if (n_top < EVIDENCE_ITEMS)
 			top[n_top++] = (struct evidence_word){word, d};
@@ -772,11 +812,12 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 		int64_t r =
 		    classify_model_find(&cl->model, keyword_feature(doc->matches[i].keyword));
 
-		if (r < 0 || s->stamp[r] == s->epoch)
+		if (r < 0 || seen_mark(s, (size_t)r))
 			continue;
-		s->stamp[r] = s->epoch;
 		s->rows[n_rows + n_key++] = (uint32_t)r;
 	}
+	if (cl->model.n_docs > 0)
+		seen_clear(s, s->rows, n_rows + n_key);
 	classify_model_logits(cl, s->rows, n_rows, n_key, feature_value(doc), kw, z);
 	for (size_t c = 0; c < nc; c++) {
 		z[c] = (p->model_scale * z[c] + p->keyword_scale * kw[c]) / temperature;

@@ -45,18 +45,6 @@
  * rest. */
 #define SINGLE_STEPS 5
 
-int64_t classify_model_find(const struct classify_model *m, uint64_t hash)
-{
-	uint32_t tag = (uint32_t)(hash >> 32);
-
-	if (m->slots == NULL)
-		return -1;
-	for (size_t j = hash & m->mask; m->slots[j].row_1 != 0; j = (j + 1) & m->mask)
-		if (m->slots[j].tag == tag)
-			return (int64_t)m->slots[j].row_1 - 1;
-	return -1;
-}
-
 /* The slot for hash in slots (mask + 1 of them): its own or the empty one
  * where it belongs. */
 static struct classify_slot *slot_for(struct classify_slot *slots, size_t mask, uint64_t hash)
@@ -118,21 +106,44 @@ uint32_t classify_model_row(struct classifier *cl, uint64_t hash)
 	return r;
 }
 
+/* The categories of DESIGN.md. The loops over the categories of a row are
+ * written out for this number (logits_rows() and step_rows() called with
+ * it as a constant): the compiler then keeps a text's logits in registers
+ * and needs no loop and no check of overlap per row, which made the loops
+ * over rows cost half as much again. The arithmetic is the same, element
+ * by element and in the same order, for any number. */
+#define USUAL_CATEGORIES 15
+
+/* acc += each row of w (of nc floats) times v: x for the first n rows,
+ * keyword_value for the rest. acc is the caller's own array. */
+static inline void logits_rows(const float *w, const uint32_t *rows, size_t n, size_t n_key,
+			       float x, float keyword_value, size_t nc, float *acc)
+{
+	for (size_t i = 0; i < n + n_key; i++) {
+		const float *r = &w[(size_t)rows[i] * nc];
+		float v = i < n ? x : keyword_value;
+
+		for (size_t c = 0; c < nc; c++)
+			acc[c] += v * r[c];
+	}
+}
+
 void classify_model_logits(const struct classifier *cl, const uint32_t *rows, size_t n,
 			   size_t n_key, float x, const float *kw, float *z)
 {
 	const struct classify_model *m = &cl->model;
 	size_t nc = cl->n_categories;
+	float acc[CLASSIFY_MAX_CATEGORIES];
 
 	for (size_t c = 0; c < nc; c++)
-		z[c] = m->bias[c];
-	for (size_t i = 0; i < n + n_key; i++) {
-		const float *w = &m->w[(size_t)rows[i] * nc];
-		float v = i < n ? x : cl->params.keyword_value;
-
-		for (size_t c = 0; c < nc; c++)
-			z[c] += v * w[c];
-	}
+		acc[c] = m->bias[c];
+	if (nc == USUAL_CATEGORIES)
+		logits_rows(m->w, rows, n, n_key, x, cl->params.keyword_value, USUAL_CATEGORIES,
+			    acc);
+	else
+		logits_rows(m->w, rows, n, n_key, x, cl->params.keyword_value, nc, acc);
+	for (size_t c = 0; c < nc; c++)
+		z[c] = acc[c];
 	for (size_t j = 0; j < nc; j++)
 		if (kw[j] != 0)
 			for (size_t c = 0; c < nc; c++)
@@ -154,6 +165,20 @@ static void softmax(float *z, size_t n)
 		z[c] /= sum;
 }
 
+/* Each row of w (of nc floats) decays and moves against the gradient g
+ * times v: x for the first n rows, keyword_value for the rest. */
+static inline void step_rows(float *w, const uint32_t *rows, size_t n, size_t n_key, float x,
+			     float keyword_value, const float *g, float decay, size_t nc)
+{
+	for (size_t i = 0; i < n + n_key; i++) {
+		float *r = &w[(size_t)rows[i] * nc];
+		float v = i < n ? x : keyword_value;
+
+		for (size_t c = 0; c < nc; c++)
+			r[c] = r[c] * decay - g[c] * v;
+	}
+}
+
 void classify_model_step(struct classifier *cl, size_t e, float rate)
 {
 	struct classify_model *m = &cl->model;
@@ -172,13 +197,12 @@ void classify_model_step(struct classifier *cl, size_t e, float rate)
 		g[c] *= rate;
 		m->bias[c] -= g[c];
 	}
-	for (size_t i = 0; i < m->ex_n[e] + m->ex_nk[e]; i++) {
-		float *w = &m->w[(size_t)rows[i] * nc];
-		float v = i < m->ex_n[e] ? x : cl->params.keyword_value;
-
-		for (size_t c = 0; c < nc; c++)
-			w[c] = w[c] * decay - g[c] * v;
-	}
+	if (nc == USUAL_CATEGORIES)
+		step_rows(m->w, rows, m->ex_n[e], m->ex_nk[e], x, cl->params.keyword_value, g,
+			  decay, USUAL_CATEGORIES);
+	else
+		step_rows(m->w, rows, m->ex_n[e], m->ex_nk[e], x, cl->params.keyword_value, g,
+			  decay, nc);
 	for (size_t j = 0; j < nc; j++)
 		if (kw[j] != 0)
 			for (size_t c = 0; c < nc; c++)

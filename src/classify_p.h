@@ -74,6 +74,17 @@ struct classify_phrase {
 	size_t n;
 };
 
+/* A word's stem hash, remembered (classify_doc_words()): the stemmer was
+ * nearly a tenth of a classification, and questions say the same words
+ * again. */
+#define STEM_MEMO_SLOTS 2048 /* a power of two */
+#define STEM_MEMO_WORD  23   /* longer folded words are not remembered */
+struct classify_stem_memo {
+	uint64_t stem_hash;
+	uint8_t len; /* of word; 0: empty */
+	char word[STEM_MEMO_WORD];
+};
+
 struct classify_doc {
 	int32_t *cps; /* code points, NFC and case-folded */
 	size_t n_cps, cps_cap;
@@ -81,11 +92,6 @@ struct classify_doc {
 	struct buf fold;    /* each word's folded UTF-8, NUL-terminated */
 	struct buf stream;  /* " skel1 skel2 ... " for the keyword automaton */
 	struct buf stem_in; /* scratch for the stemmer */
-	/* the stream without its spaces, and where each of its bytes was in
-	 * stream (classify_automaton_match(): compounds written apart) */
-	struct buf joined;
-	uint32_t *joined_at;
-	size_t joined_cap;
 	struct classify_word *words;
 	size_t n_words, words_cap;
 	struct classify_feature *feats;
@@ -95,6 +101,10 @@ struct classify_doc {
 	/* words in asking sentences; when some are and some are not, the
 	 * others are background (classify_doc_words()) */
 	size_t n_asking;
+	/* STEM_MEMO_SLOTS of them by a hash of the folded word, or NULL; valid
+	 * for the stemmer stem_memo_of only */
+	struct classify_stem_memo *stem_memo;
+	const struct sb_stemmer *stem_memo_of;
 };
 
 /* Keywords of categories.conf, matched by one Aho-Corasick automaton over the
@@ -131,7 +141,12 @@ struct classify_automaton {
 	int32_t *out;    /* pattern that ends in this state, or -1 */
 	int32_t *dict;   /* nearest state on the failure chain with out >= 0, or -1 */
 	uint32_t *depth; /* bytes from the root: the span of a match */
+	/* of the longest pattern */
+	uint32_t max_depth;
 	size_t n_states;
+	/* Of the patterns only those that can be a compound written apart
+	 * (apart_matches() in classify_text.c); NULL when there are none. */
+	struct classify_automaton *apart;
 };
 
 struct classify_pattern {
@@ -238,9 +253,8 @@ struct classify_corrections {
 
 struct classify_scratch {
 	struct classify_doc doc[2];
-	uint32_t *stamp; /* per model row: the epoch that last saw it */
-	size_t stamp_cap;
-	uint32_t epoch;
+	uint64_t *seen;    /* a bit per model row: see seen_reserve() in classify.c */
+	size_t seen_cap;   /* in words */
 	int32_t *feat_row; /* per feature of doc[0]: its row when first seen, or -1 */
 	size_t feat_row_cap;
 	uint32_t *rows; /* the known rows of doc[0], each once */
@@ -301,7 +315,19 @@ int classify_conf_parse(struct classifier *cl, const char *text, const char *fil
 int classify_category_index(const struct classifier *cl, const char *id);
 
 /* classify_model.c */
-int64_t classify_model_find(const struct classify_model *m, uint64_t hash);
+/* The row of a feature, or -1. Inline: a text looks up every one of its
+ * features, hundreds. */
+static inline int64_t classify_model_find(const struct classify_model *m, uint64_t hash)
+{
+	uint32_t tag = (uint32_t)(hash >> 32);
+
+	if (m->slots == NULL)
+		return -1;
+	for (size_t j = hash & m->mask; m->slots[j].row_1 != 0; j = (j + 1) & m->mask)
+		if (m->slots[j].tag == tag)
+			return (int64_t)m->slots[j].row_1 - 1;
+	return -1;
+}
 /* The row of a feature, added when new. */
 uint32_t classify_model_row(struct classifier *cl, uint64_t hash);
 /* Logits z of a text: its known rows (each once), the value x of each, and
@@ -321,6 +347,23 @@ void classify_model_free(struct classify_model *m);
 uint64_t classify_checksum(const void *data, size_t len);
 const struct classify_memo *classify_memory_find(const struct classify_memory *mem, uint64_t key);
 void classify_memory_add(struct classify_memory *mem, uint64_t key, size_t category);
+
+/* Hints that classify_model_find(m, hash), or the weights of row, are
+ * wanted soon: they start the fetch from memory and change nothing. */
+static inline void classify_model_prefetch(const struct classify_model *m, uint64_t hash)
+{
+	if (m->slots != NULL)
+		__builtin_prefetch(&m->slots[hash & m->mask]);
+}
+
+static inline void classify_model_prefetch_row(const struct classifier *cl, uint32_t row)
+{
+	const float *w = &cl->model.w[(size_t)row * cl->n_categories];
+
+	/* a row of 15 floats spans two cache lines as often as not */
+	__builtin_prefetch(w);
+	__builtin_prefetch(w + cl->n_categories - 1);
+}
 
 /* classify_text.c */
 uint64_t classify_hash(const void *data, size_t len, uint64_t seed);

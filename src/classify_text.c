@@ -44,20 +44,34 @@ static const char *const stopword_list[] = {
  * their neighbours lose their accents, so "fardtjanst" meets "färdtjänst". */
 static const char latin1_skeleton[32] = "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
 
-uint64_t classify_hash(const void *data, size_t len, uint64_t seed)
+/* classify_hash() in three steps, for callers that hash many short
+ * strings with one seed (classify_doc_features()). */
+static inline uint64_t hash_start(uint64_t seed)
 {
-	const uint8_t *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
+	return 0xcbf29ce484222325ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
+}
 
+static inline uint64_t hash_bytes(uint64_t h, const uint8_t *p, size_t len)
+{
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
 		h *= 0x100000001b3ULL;
 	}
+	return h;
+}
+
+static inline uint64_t hash_end(uint64_t h)
+{
 	/* FNV-1a alone leaves the low bits, which index the tables, weak */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
 	return h ? h : 1;
+}
+
+uint64_t classify_hash(const void *data, size_t len, uint64_t seed)
+{
+	return hash_end(hash_bytes(hash_start(seed), data, len));
 }
 
 void classify_stopwords_init(struct classify_stopwords *sw)
@@ -220,7 +234,10 @@ enum cp_kind {
 	CP_SOLO, /* a word by itself: "§" */
 };
 
-static enum cp_kind cp_kind(int32_t cp)
+static enum cp_kind cp_kind_other(int32_t cp);
+
+/* Inline for ASCII, which is nearly every code point of a text. */
+static inline enum cp_kind cp_kind(int32_t cp)
 {
 	if (cp < 0x80) {
 		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
@@ -228,6 +245,11 @@ static enum cp_kind cp_kind(int32_t cp)
 			return CP_WORD;
 		return CP_SEP;
 	}
+	return cp_kind_other(cp);
+}
+
+static enum cp_kind cp_kind_other(int32_t cp)
+{
 	if (cp == 0xA7)
 		return CP_SOLO;
 	switch (utf8proc_category(cp)) {
@@ -249,13 +271,23 @@ static enum cp_kind cp_kind(int32_t cp)
 	}
 }
 
+/* buf_append_char() without the call: the words are built a byte at a
+ * time, and the calls were nearly a tenth of a classification. */
+static inline void put_byte(struct buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
 static void append_cp(struct buf *b, int32_t cp)
 {
 	utf8proc_uint8_t tmp[4];
 	utf8proc_ssize_t n;
 
 	if (cp < 0x80) {
-		buf_append_char(b, (char)cp);
+		put_byte(b, (char)cp);
 		return;
 	}
 	n = utf8proc_encode_char(cp, tmp);
@@ -270,11 +302,11 @@ static void append_skeleton(struct buf *b, int32_t cp)
 	int last = 0;
 
 	if (cp < 0x80) {
-		buf_append_char(b, (char)cp);
+		put_byte(b, (char)cp);
 		return;
 	}
 	if (cp >= 0xE0 && cp <= 0xFF) {
-		buf_append_char(b, latin1_skeleton[cp - 0xE0]);
+		put_byte(b, latin1_skeleton[cp - 0xE0]);
 		return;
 	}
 	n = utf8proc_decompose_char(cp, parts, 8, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &last);
@@ -343,6 +375,32 @@ static uint64_t stem_hash(struct classify_doc *doc, struct sb_stemmer *stemmer,
 	return classify_hash(tmp, t, FEAT_STEM);
 }
 
+/* stem_hash(), remembered in doc->stem_memo. The stemmer keeps nothing
+ * from one word to the next, so a word's stem is the same every time. */
+static uint64_t stem_hash_memo(struct classify_doc *doc, struct sb_stemmer *stemmer,
+			       const struct classify_word *w)
+{
+	const char *fold = doc->fold.data + w->fold_off;
+	struct classify_stem_memo *e;
+
+	if (w->fold_len > STEM_MEMO_WORD)
+		return stem_hash(doc, stemmer, w);
+	if (doc->stem_memo == NULL)
+		doc->stem_memo = xmalloc(STEM_MEMO_SLOTS * sizeof(*doc->stem_memo));
+	if (doc->stem_memo_of != stemmer) {
+		for (size_t i = 0; i < STEM_MEMO_SLOTS; i++)
+			doc->stem_memo[i].len = 0;
+		doc->stem_memo_of = stemmer;
+	}
+	e = &doc->stem_memo[classify_hash(fold, w->fold_len, 0) & (STEM_MEMO_SLOTS - 1)];
+	if (e->len != w->fold_len || memcmp(e->word, fold, w->fold_len) != 0) {
+		e->stem_hash = stem_hash(doc, stemmer, w);
+		e->len = (uint8_t)w->fold_len;
+		memcpy(e->word, fold, w->fold_len);
+	}
+	return e->stem_hash;
+}
+
 static void push_word(struct classify_doc *doc, size_t fold_start, size_t skel_start,
 		      const struct classify_stopwords *sw, struct sb_stemmer *stemmer)
 {
@@ -359,12 +417,12 @@ static void push_word(struct classify_doc *doc, size_t fold_start, size_t skel_s
 	w->fold_len = (uint16_t)(doc->fold.len - fold_start);
 	w->skel_off = (uint32_t)skel_start;
 	w->skel_len = (uint16_t)skel_len;
-	buf_append_char(&doc->fold, '\0');
+	put_byte(&doc->fold, '\0');
 	w->stop = sw != NULL && is_stopword(sw, skel, skel_len);
 	w->asks = false;
 	w->stem_hash = 0;
 	if (!w->stop && stemmer != NULL)
-		w->stem_hash = stem_hash(doc, stemmer, w);
+		w->stem_hash = stem_hash_memo(doc, stemmer, w);
 }
 
 /* The skeleton of one folded code point, as the keyword stream has it, for
@@ -575,7 +633,7 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 		fold_general(doc, (const uint8_t *)text, len);
 	if (phrase != NULL && phrase->n > 0)
 		drop_phrase(doc, phrase);
-	buf_append_char(&doc->stream, ' ');
+	put_byte(&doc->stream, ' ');
 	for (size_t i = 0; i <= doc->n_cps; i++) {
 		int32_t cp = i < doc->n_cps ? doc->cps[i] : ' ';
 		enum cp_kind k = cp_kind(cp);
@@ -584,7 +642,7 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 			k = CP_SEP;
 		if (in_word && (k == CP_SEP || k == CP_SOLO)) {
 			push_word(doc, fold_start, skel_start, sw, stemmer);
-			buf_append_char(&doc->stream, ' ');
+			put_byte(&doc->stream, ' ');
 			in_word = false;
 			sent_asks = sent_asks || word_asks(doc);
 		}
@@ -610,7 +668,7 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 			append_cp(&doc->fold, cp);
 			append_cp(&doc->stream, cp);
 			push_word(doc, fold_start, skel_start, sw, stemmer);
-			buf_append_char(&doc->stream, ' ');
+			put_byte(&doc->stream, ' ');
 			continue;
 		}
 		if (!in_word) {
@@ -627,19 +685,26 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 	}
 }
 
-static void push_feature(struct classify_doc *doc, uint64_t hash, size_t word,
-			 enum classify_feature_kind kind)
+/* The next feature; the caller made room (classify_doc_features()). */
+static inline void push_feature(struct classify_doc *doc, uint64_t hash, size_t word,
+				enum classify_feature_kind kind)
 {
-	struct classify_feature *f;
+	doc->feats[doc->n_feats++] =
+	    (struct classify_feature){.hash = hash, .word = (uint32_t)word, .kind = (uint8_t)kind};
+}
 
-	if (doc->n_feats == doc->feats_cap) {
-		doc->feats_cap = doc->feats_cap ? doc->feats_cap * 2 : 256;
-		doc->feats = xreallocarray(doc->feats, doc->feats_cap, sizeof(*doc->feats));
+/* The character n-grams of pad[0, plen) for n in [gram_min, gram_max], by n
+ * then by start: classify_hash(pad + j, n, FEAT_GRAM + 16 * n). */
+static void push_grams(struct classify_doc *doc, const uint8_t *pad, size_t plen, size_t word,
+		       int gram_min, int gram_max)
+{
+	for (int n = gram_min; n <= gram_max; n++) {
+		uint64_t start = hash_start(FEAT_GRAM + 16 * (uint64_t)n);
+
+		for (size_t j = 0; j + (size_t)n <= plen; j++)
+			push_feature(doc, hash_end(hash_bytes(start, pad + j, (size_t)n)), word,
+				     FEAT_GRAM);
 	}
-	f = &doc->feats[doc->n_feats++];
-	f->hash = hash;
-	f->word = (uint32_t)word;
-	f->kind = (uint8_t)kind;
 }
 
 void classify_doc_features(struct classify_doc *doc, int gram_min, int gram_max, bool bigrams)
@@ -650,14 +715,26 @@ void classify_doc_features(struct classify_doc *doc, int gram_min, int gram_max,
 	for (size_t i = 0; i < doc->n_words; i++) {
 		const struct classify_word *w = &doc->words[i];
 		const char *skel = doc->stream.data + w->skel_off;
-		char pad[CLASSIFY_MAX_WORD * 4 + 2];
-		size_t plen;
+		uint8_t pad[CLASSIFY_MAX_WORD * 4 + 2];
+		size_t plen, room;
 
 		if (w->stop || w->stem_hash == 0)
 			continue;
 		/* one letter is an initial or the tail of "DV:n", never a topic */
 		if (w->skel_len < 2 && !(skel[0] >= '0' && skel[0] <= '9'))
 			continue;
+		plen = w->skel_len < sizeof(pad) - 2 ? w->skel_len : sizeof(pad) - 2;
+		pad[0] = '<';
+		memcpy(pad + 1, skel, plen);
+		pad[plen + 1] = '>';
+		plen += 2;
+		/* the stem, the bigram and at most plen + 1 n-grams of each length */
+		room =
+		    2 + (gram_max >= gram_min ? (size_t)(gram_max - gram_min + 1) * (plen + 1) : 0);
+		if (doc->feats_cap - doc->n_feats < room) {
+			doc->feats_cap = (doc->n_feats + room) * 2 + 256;
+			doc->feats = xreallocarray(doc->feats, doc->feats_cap, sizeof(*doc->feats));
+		}
 		push_feature(doc, w->stem_hash, i, FEAT_STEM);
 		if (bigrams && prev_stem != 0) {
 			uint64_t pair[2] = {prev_stem, w->stem_hash};
@@ -666,16 +743,7 @@ void classify_doc_features(struct classify_doc *doc, int gram_min, int gram_max,
 				     FEAT_BIGRAM);
 		}
 		prev_stem = w->stem_hash;
-		plen = w->skel_len < sizeof(pad) - 2 ? w->skel_len : sizeof(pad) - 2;
-		pad[0] = '<';
-		memcpy(pad + 1, skel, plen);
-		pad[plen + 1] = '>';
-		plen += 2;
-		for (int n = gram_min; n <= gram_max; n++)
-			for (size_t j = 0; j + (size_t)n <= plen; j++)
-				push_feature(doc,
-					     classify_hash(pad + j, (size_t)n, FEAT_GRAM + 16 * n),
-					     i, FEAT_GRAM);
+		push_grams(doc, pad, plen, i, gram_min, gram_max);
 	}
 }
 
@@ -686,24 +754,31 @@ void classify_doc_free(struct classify_doc *doc)
 	buf_free(&doc->fold);
 	buf_free(&doc->stream);
 	buf_free(&doc->stem_in);
-	buf_free(&doc->joined);
-	free(doc->joined_at);
 	free(doc->words);
 	free(doc->feats);
 	free(doc->matches);
+	free(doc->stem_memo);
 	memset(doc, 0, sizeof(*doc));
 }
 
-void classify_automaton_build(struct classify_automaton *ac, const struct classify_pattern *pats,
-			      size_t n_pats)
+/* a compound written apart ("habiliterings ersättningen") is read as one
+ * when the keyword has this many letters and its first part four */
+#define APART_MIN_KEYWORD 10
+#define APART_MIN_FIRST   4
+
+/* The automaton of the patterns only[0, n_pats) of pats, or of the first
+ * n_pats when only is NULL; out[] holds indexes into pats either way. */
+static void build_dfa(struct classify_automaton *ac, const struct classify_pattern *pats,
+		      const uint32_t *only, size_t n_pats)
 {
 	size_t max_states = 1, nc, n = 1, head = 0, tail = 0;
 	int32_t *fail, *queue;
 
 	memset(ac->byte_class, 0, sizeof(ac->byte_class));
 	ac->n_classes = 1;
-	for (size_t p = 0; p < n_pats; p++)
-		for (const uint8_t *b = (const uint8_t *)pats[p].bytes; *b != '\0'; b++) {
+	for (size_t k = 0; k < n_pats; k++)
+		for (const uint8_t *b = (const uint8_t *)pats[only != NULL ? only[k] : k].bytes;
+		     *b != '\0'; b++) {
 			if (ac->byte_class[*b] == 0)
 				ac->byte_class[*b] = (uint8_t)ac->n_classes++;
 			max_states++;
@@ -715,8 +790,8 @@ void classify_automaton_build(struct classify_automaton *ac, const struct classi
 	ac->depth = xcalloc(max_states, sizeof(*ac->depth));
 	for (size_t s = 0; s < max_states; s++)
 		ac->out[s] = ac->dict[s] = -1;
-	for (size_t p = 0; p < n_pats; p++) {
-		size_t s = 0;
+	for (size_t k = 0; k < n_pats; k++) {
+		size_t p = only != NULL ? only[k] : k, s = 0;
 
 		for (const uint8_t *b = (const uint8_t *)pats[p].bytes; *b != '\0'; b++) {
 			int32_t *t = &ac->trie[s * nc + ac->byte_class[*b]];
@@ -732,6 +807,10 @@ void classify_automaton_build(struct classify_automaton *ac, const struct classi
 			ac->out[s] = (int32_t)p;
 	}
 	ac->n_states = n;
+	ac->max_depth = 0;
+	for (size_t st = 0; st < n; st++)
+		if (ac->depth[st] > ac->max_depth)
+			ac->max_depth = ac->depth[st];
 	/* Breadth first, so a state's failure link is final before its
 	 * children need it; missing transitions are filled from the failure
 	 * state, which turns the trie into a DFA. */
@@ -831,6 +910,44 @@ void classify_automaton_build(struct classify_automaton *ac, const struct classi
 	free(queue);
 }
 
+static size_t dfa_next(const struct classify_automaton *ac, size_t state, uint8_t byte)
+{
+	size_t k = state * ac->n_classes + ac->byte_class[byte];
+
+	return ac->next16 != NULL ? ac->next16[k] : ac->next32[k];
+}
+
+void classify_automaton_build(struct classify_automaton *ac, const struct classify_pattern *pats,
+			      size_t n_pats)
+{
+	uint32_t *only = xreallocarray(NULL, n_pats + 1, sizeof(*only));
+	size_t n_only = 0;
+
+	build_dfa(ac, pats, NULL, n_pats);
+	/* The patterns that apart_matches() can count: one word of at least
+	 * APART_MIN_KEYWORD bytes, not exact. Of patterns with the same bytes
+	 * the first is the one the full automaton reports (the state's out),
+	 * so only that one is taken: apart_matches() then finds what the full
+	 * automaton found in the stream without spaces, less what it turned
+	 * away (most of which was a keyword inside one word). */
+	for (size_t p = 0; p < n_pats; p++) {
+		const char *b = pats[p].bytes;
+		size_t state = 0, len = strlen(b);
+
+		if (len < APART_MIN_KEYWORD || pats[p].exact != NULL || memchr(b, ' ', len) != NULL)
+			continue;
+		for (size_t i = 0; i < len; i++)
+			state = dfa_next(ac, state, (uint8_t)b[i]);
+		if (ac->out[state] == (int32_t)p)
+			only[n_only++] = (uint32_t)p;
+	}
+	if (n_only > 0) {
+		ac->apart = xcalloc(1, sizeof(*ac->apart));
+		build_dfa(ac->apart, pats, only, n_only);
+	}
+	free(only);
+}
+
 /* Whether the text at the skeleton span [start, end) has the folded form
  * exact (a short keyword with å, ä or ö). The span lies in one word whose
  * skeleton has one byte per code point; anything else is not a match. */
@@ -885,10 +1002,6 @@ static int match_cmp(const void *a, const void *b)
 
 /* a keyword list mentioned hundreds of times says no more than ten */
 #define MAX_MATCHES 256
-/* a compound written apart ("habiliterings ersättningen") is read as one
- * when the keyword has this many letters and its first part four */
-#define APART_MIN_KEYWORD 10
-#define APART_MIN_FIRST 4
 
 static void add_match(struct classify_doc *doc, size_t start, size_t end,
 		      const struct classify_pattern *pats, uint32_t pattern)
@@ -906,75 +1019,129 @@ static void add_match(struct classify_doc *doc, size_t start, size_t end,
 	m->pattern = pattern;
 }
 
-/* Runs the automaton over s[0, len): calls back with each match's end (one
- * past) and pattern. */
+/* Appends to m[*n] the matches that end in state at end (one past), as
+ * far as MAX_MATCHES of them. */
+static void matches_at(const struct classify_automaton *ac, const struct classify_pattern *pats,
+		       size_t state, size_t end, struct classify_match *m, size_t *n)
+{
+	for (int32_t t = ac->out[state] >= 0 ? (int32_t)state : ac->dict[state];
+	     t >= 0 && *n < MAX_MATCHES; t = ac->dict[t])
+		m[(*n)++] = (struct classify_match){(uint32_t)(end - ac->depth[t]), (uint32_t)end,
+						    pats[ac->out[t]].keyword, (uint32_t)ac->out[t]};
+}
+
+/* Below this many bytes past twice the longest pattern a stream is read
+ * in one piece (run_automaton()). */
+#define SPLIT_MIN 64
+
+/* Fills doc->matches with the matches of the automaton in s[0, len), by
+ * end, the longer first at the same end, as far as MAX_MATCHES of them.
+ * Reading is a chain of look-ups in a table of megabytes, each waiting
+ * for the one before, so two independent chains take little more time
+ * than one: a longer stream is read in two halves side by side. The state
+ * after a byte depends only on the last max_depth bytes (it is the longest
+ * of their ends that begins a pattern), so the second half starts from the
+ * root max_depth bytes early and reports nothing until it reaches its own
+ * half; its matches are kept aside and added after the first half's. */
 static void run_automaton(const struct classify_automaton *ac, const uint8_t *s, size_t len,
-			  struct classify_doc *doc, const struct classify_pattern *pats,
-			  void (*found)(struct classify_doc *, const struct classify_pattern *,
-					size_t end, size_t depth, uint32_t pattern))
+			  struct classify_doc *doc, const struct classify_pattern *pats)
 {
-	size_t nc = ac->n_classes, state = 0;
+	struct classify_match later[MAX_MATCHES];
+	size_t half = len, i2 = len, s1 = 0, s2 = 0, n = 0, n_later = 0;
 
-	for (size_t i = 0; i < len && doc->n_matches < MAX_MATCHES; i++) {
-		size_t k = state * nc + ac->byte_class[s[i]];
-
-		state = ac->next16 != NULL ? ac->next16[k] : ac->next32[k];
-		if (!ac->ends[state])
-			continue;
-		for (int32_t t = ac->out[state] >= 0 ? (int32_t)state : ac->dict[state];
-		     t >= 0 && doc->n_matches < MAX_MATCHES; t = ac->dict[t])
-			found(doc, pats, i + 1, ac->depth[t], (uint32_t)ac->out[t]);
+	if (doc->matches_cap < MAX_MATCHES) {
+		doc->matches_cap = MAX_MATCHES;
+		doc->matches = xreallocarray(doc->matches, doc->matches_cap, sizeof(*doc->matches));
 	}
+	if (len >= 2 * (size_t)ac->max_depth + SPLIT_MIN) {
+		half = (len + ac->max_depth) / 2;
+		i2 = half - ac->max_depth;
+	}
+	/* the second half is as long as the first, or a byte longer */
+	for (size_t i1 = 0; i1 < half && n < MAX_MATCHES; i1++) {
+		s1 = dfa_next(ac, s1, s[i1]);
+		if (i2 < len) {
+			s2 = dfa_next(ac, s2, s[i2]);
+			if (ac->ends[s2] && i2 >= half)
+				matches_at(ac, pats, s2, i2 + 1, later, &n_later);
+			i2++;
+		}
+		if (ac->ends[s1])
+			matches_at(ac, pats, s1, i1 + 1, doc->matches, &n);
+	}
+	for (; i2 < len && n < MAX_MATCHES && n_later < MAX_MATCHES; i2++) {
+		s2 = dfa_next(ac, s2, s[i2]);
+		if (ac->ends[s2])
+			matches_at(ac, pats, s2, i2 + 1, later, &n_later);
+	}
+	for (size_t k = 0; k < n_later && n < MAX_MATCHES; k++)
+		doc->matches[n++] = later[k];
+	doc->n_matches = n;
 }
 
-static void found_in_stream(struct classify_doc *doc, const struct classify_pattern *pats,
-			    size_t end, size_t depth, uint32_t pattern)
+static int apart_cmp(const void *a, const void *b)
 {
-	add_match(doc, end - depth, end, pats, pattern);
+	const struct classify_match *x = a, *y = b;
+
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* A match in the joined stream counts when it is a compound written
- * apart: a keyword of one word, long enough, over exactly two words of the
- * stream, from the start of the first, whose first part is long enough.
- * "för skolan" is not "förskolan", and a match inside one word was found
- * in the stream already. */
-static void found_apart(struct classify_doc *doc, const struct classify_pattern *pats,
-			size_t end, size_t depth, uint32_t pattern)
+/* Appends the compounds written apart: a keyword of one word, long enough,
+ * over exactly two words of the stream, from the start of the first, whose
+ * first part is long enough. "för skolan" is not "förskolan", and a match
+ * inside one word was found in the stream already. Such a match begins
+ * where a word does, so instead of a second reading of the whole stream
+ * without its spaces, the trie of ac->apart is walked from each word's
+ * start over that word and the next, which mostly ends after a byte or
+ * two. The matches are added in the order a reading would find them (by
+ * end, the longer first, so by start), as far as MAX_MATCHES allows. */
+static void apart_matches(const struct classify_automaton *ac, const struct classify_pattern *pats,
+			  struct classify_doc *doc)
 {
-	const struct classify_pattern *p = &pats[pattern];
 	const char *s = doc->stream.data;
-	size_t from = doc->joined_at[end - depth], to = doc->joined_at[end - 1] + 1, space = 0;
-	size_t n_spaces = 0;
+	size_t len = doc->stream.len, first = doc->n_matches;
 
-	if (depth < APART_MIN_KEYWORD || p->exact != NULL || strchr(p->bytes, ' ') != NULL ||
-	    from == 0 || s[from - 1] != ' ')
+	if (first >= MAX_MATCHES)
 		return;
-	for (size_t i = from; i < to; i++)
-		if (s[i] == ' ') {
-			space = i;
-			n_spaces++;
+	for (size_t from = 1; from < len; from++) {
+		size_t state = 0, space = from, n_spaces = 0, end;
+
+		if (s[from] == ' ' || s[from - 1] != ' ')
+			continue;
+		/* no walk where no match could count: a first word too short
+		 * ("och", "att"), two words too short together, or two spaces */
+		while (space < len && s[space] != ' ')
+			space++;
+		for (end = space + 1; end < len && s[end] != ' '; end++)
+			;
+		if (space - from < APART_MIN_FIRST || end - from - 1 < APART_MIN_KEYWORD ||
+		    end == space + 1)
+			continue;
+		for (size_t i = from; i < len; i++) {
+			size_t next;
+
+			if (s[i] == ' ') {
+				if (++n_spaces > 1)
+					break;
+				space = i;
+				continue;
+			}
+			next = dfa_next(ac, state, (uint8_t)s[i]);
+			/* off the trie: no pattern starts at from with these bytes */
+			if (ac->depth[next] != ac->depth[state] + 1)
+				break;
+			state = next;
+			if (ac->out[state] >= 0 && n_spaces == 1 && space - from >= APART_MIN_FIRST)
+				add_match(doc, from, i + 1, pats, (uint32_t)ac->out[state]);
 		}
-	if (n_spaces == 1 && space - from >= APART_MIN_FIRST)
-		add_match(doc, from, to, pats, pattern);
-}
-
-/* The stream without its spaces, for found_apart(). */
-static void join_stream(struct classify_doc *doc)
-{
-	const char *s = doc->stream.data;
-
-	buf_reset(&doc->joined);
-	buf_reserve(&doc->joined, doc->stream.len);
-	if (doc->joined_cap < doc->stream.len + 1) {
-		doc->joined_cap = doc->stream.len + 256;
-		doc->joined_at = xreallocarray(doc->joined_at, doc->joined_cap,
-					       sizeof(*doc->joined_at));
 	}
-	for (size_t i = 0; i < doc->stream.len; i++)
-		if (s[i] != ' ') {
-			doc->joined_at[doc->joined.len] = (uint32_t)i;
-			buf_append_char(&doc->joined, s[i]);
-		}
+	if (doc->n_matches - first > 1)
+		qsort(doc->matches + first, doc->n_matches - first, sizeof(*doc->matches),
+		      apart_cmp);
+	if (doc->n_matches > MAX_MATCHES)
+		doc->n_matches = MAX_MATCHES;
 }
 
 void classify_automaton_match(const struct classify_automaton *ac,
@@ -986,12 +1153,11 @@ void classify_automaton_match(const struct classify_automaton *ac,
 	doc->n_matches = 0;
 	if (ac->n_states == 0 || s == NULL)
 		return;
-	run_automaton(ac, s, doc->stream.len, doc, pats, found_in_stream);
+	run_automaton(ac, s, doc->stream.len, doc, pats);
 	/* Swedish compounds are often written apart (särskrivning), the
 	 * more by a phone's keyboard or a writer whose Swedish is new */
-	join_stream(doc);
-	run_automaton(ac, (const uint8_t *)doc->joined.data, doc->joined.len, doc, pats,
-		      found_apart);
+	if (ac->apart != NULL)
+		apart_matches(ac->apart, pats, doc);
 	/* Longest first, a match survives when it overlaps no longer match
 	 * that survived: "korttidsboendet" is korttid, not boende. Spans exclude
 	 * the boundary spaces of "|" patterns, so " dv " and " lss " in
@@ -1027,6 +1193,10 @@ void classify_automaton_match(const struct classify_automaton *ac,
 
 void classify_automaton_free(struct classify_automaton *ac)
 {
+	if (ac->apart != NULL) {
+		classify_automaton_free(ac->apart);
+		free(ac->apart);
+	}
 	free(ac->trie);
 	free(ac->next16);
 	free(ac->next32);

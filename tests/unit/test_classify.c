@@ -8,6 +8,7 @@
  * checks that). The model export is checked against that classifier: the
  * same results after an import, and every damaged blob refused. */
 #include <dirent.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1190,6 +1191,243 @@ static void test_automaton_widths(void **state)
 	free(pats);
 }
 
+/* A text that repeats text n times, words apart. */
+static char *repeated(const char *text, size_t n)
+{
+	struct buf b = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		buf_append_str(&b, text);
+		buf_append_char(&b, ' ');
+	}
+	return buf_steal(&b);
+}
+
+/* Texts for the keyword automaton: short, long enough to be read in two
+ * halves, with compounds written apart, and with more matches than
+ * MAX_MATCHES; each row is repeated that many times. */
+static const struct {
+	const char *text;
+	size_t repeat;
+} automaton_cases[] = {
+    {"Kön till gruppbostad", 1},
+    {"Hur höjs habiliterings ersättningen, och vad gäller för korttids boendet?", 1},
+    {"Vi undrar om ledsagar service och kontakt person, färd tjänst till daglig verksamhet "
+     "och skol skjuts för elever i anpassad grund skola.",
+     3},
+    {"Korttidsboendet, gruppbostäderna, LSS-boendet och dagligverksamhet på Ängsvägen: "
+     "habiliteringsersättningen och färdtjänsten är inte bra. Varför?",
+     4},
+    {"korttidsboende färdtjänst habiliterings ersättning boendestöd personlig assistans", 60},
+};
+
+/* The stream read in two halves side by side finds what one reading finds:
+ * the same automaton with a max_depth no stream reaches reads in one piece. */
+static void test_automaton_halves(void **state)
+{
+	const struct classifier *cl = trained;
+	struct classify_automaton whole = cl->ac;
+	struct classify_doc a = {0}, b = {0};
+	size_t split = 0;
+	int failures = 0;
+
+	(void)state;
+	whole.max_depth = CLASSIFY_MAX_TEXT * 8;
+	for (size_t i = 0; i < N_ELEMENTS(automaton_cases); i++) {
+		char *text = repeated(automaton_cases[i].text, automaton_cases[i].repeat);
+
+		classify_doc_words(&a, text, &cl->stop, NULL, &cl->council);
+		classify_doc_words(&b, text, &cl->stop, NULL, &cl->council);
+		split += a.stream.len >= 2 * (size_t)cl->ac.max_depth + 64;
+		classify_automaton_match(&cl->ac, cl->patterns, &a);
+		classify_automaton_match(&whole, cl->patterns, &b);
+		CHECK(a.n_matches == b.n_matches &&
+			  memcmp(a.matches, b.matches, a.n_matches * sizeof(*a.matches)) == 0,
+		      "'%.50s' x%zu: %zu matches in halves, %zu in one", automaton_cases[i].text,
+		      automaton_cases[i].repeat, a.n_matches, b.n_matches);
+		free(text);
+	}
+	/* the table reaches the halves */
+	assert_true(split >= 2);
+	classify_doc_free(&a);
+	classify_doc_free(&b);
+	assert_int_equal(failures, 0);
+}
+
+/* A word's remembered stem is the one the stemmer gives: texts of more
+ * distinct words together than the memory holds, each text twice, have
+ * the stem hash of each word as that word alone has it in a new document. */
+static void test_stem_memo(void **state)
+{
+	static const char *const words[] = {
+	    "gruppbostäderna",           "färdtjänsten", "kön",
+	    "Habiliteringsersättningen", "assistans",    "§",
+	    "korttidsboendet",           "Straße",       "LSS-boendet"};
+	const struct classifier *cl = trained;
+	struct classify_doc doc = {0}, alone = {0};
+	size_t n_words = 0;
+	int failures = 0;
+
+	(void)state;
+	for (size_t round = 0; round < 2; round++)
+		for (size_t t = 0; t < 6; t++) {
+			struct buf text = {0};
+
+			for (size_t i = t * 500; i < t * 500 + 500; i++)
+				buf_printf(&text, "%s%zu %s ", i % 3 ? "ord" : "x", i,
+					   words[i % N_ELEMENTS(words)]);
+			classify_doc_words(&doc, text.data, &cl->stop, cl->stemmer, NULL);
+			n_words += doc.n_words;
+			for (size_t i = 0; i < doc.n_words; i += 3) {
+				const struct classify_word *w = &doc.words[i];
+				const char *fold = doc.fold.data + w->fold_off;
+
+				classify_doc_words(&alone, fold, &cl->stop, cl->stemmer, NULL);
+				CHECK(alone.n_words == 1 &&
+					  alone.words[0].stem_hash == w->stem_hash,
+				      "word %zu '%s': stem %016llx in the text, %016llx alone", i,
+				      fold, (unsigned long long)w->stem_hash,
+				      (unsigned long long)(alone.n_words ? alone.words[0].stem_hash
+									 : 0));
+				classify_doc_free(&alone);
+			}
+			buf_free(&text);
+		}
+	assert_true(n_words > 4 * STEM_MEMO_SLOTS);
+	classify_doc_free(&doc);
+	assert_int_equal(failures, 0);
+}
+
+/* Exchanges the contents of two arrays of the same type and size. */
+#define SWAP_ARRAYS(a, b)                                                                          \
+	do {                                                                                       \
+		char tmp_[sizeof(a)];                                                              \
+		_Static_assert(sizeof(a) == sizeof(b), "same size");                               \
+		memcpy(tmp_, (a), sizeof(a));                                                      \
+		memcpy((a), (b), sizeof(a));                                                       \
+		memcpy((b), tmp_, sizeof(a));                                                      \
+	} while (0)
+
+/* The loops over categories as written before they were written out for
+ * 15 categories: the model's must give the same bits for any number. */
+static void reference_logits(const struct classifier *cl, const uint32_t *rows, size_t n,
+			     size_t n_key, float x, const float *kw, float *z)
+{
+	const struct classify_model *m = &cl->model;
+	size_t nc = cl->n_categories;
+
+	for (size_t c = 0; c < nc; c++)
+		z[c] = m->bias[c];
+	for (size_t i = 0; i < n + n_key; i++) {
+		const float *w = &m->w[(size_t)rows[i] * nc];
+		float v = i < n ? x : cl->params.keyword_value;
+
+		for (size_t c = 0; c < nc; c++)
+			z[c] += v * w[c];
+	}
+	for (size_t j = 0; j < nc; j++)
+		if (kw[j] != 0)
+			for (size_t c = 0; c < nc; c++)
+				z[c] += kw[j] * m->kw_w[j * nc + c];
+}
+
+static void reference_step(struct classifier *cl, size_t e, float rate)
+{
+	struct classify_model *m = &cl->model;
+	size_t nc = cl->n_categories;
+	const uint32_t *rows = &m->ex_rows[m->ex_off[e]];
+	const float *kw = &m->ex_kw[e * nc];
+	float x = m->ex_x[e], g[CLASSIFY_MAX_CATEGORIES], max, sum = 0;
+	float decay = 1.0f - rate * cl->params.l2;
+
+	reference_logits(cl, rows, m->ex_n[e], m->ex_nk[e], x, kw, g);
+	max = g[0];
+	for (size_t c = 1; c < nc; c++)
+		if (g[c] > max)
+			max = g[c];
+	for (size_t c = 0; c < nc; c++) {
+		g[c] = expf(g[c] - max);
+		sum += g[c];
+	}
+	for (size_t c = 0; c < nc; c++)
+		g[c] /= sum;
+	g[m->ex_label[e]] -= 1.0f;
+	for (size_t c = 0; c < nc; c++) {
+		g[c] *= rate;
+		m->bias[c] -= g[c];
+	}
+	for (size_t i = 0; i < m->ex_n[e] + m->ex_nk[e]; i++) {
+		float *w = &m->w[(size_t)rows[i] * nc];
+		float v = i < m->ex_n[e] ? x : cl->params.keyword_value;
+
+		for (size_t c = 0; c < nc; c++)
+			w[c] = w[c] * decay - g[c] * v;
+	}
+	for (size_t j = 0; j < nc; j++)
+		if (kw[j] != 0)
+			for (size_t c = 0; c < nc; c++)
+				m->kw_w[j * nc + c] -= g[c] * kw[j];
+}
+
+/* classify_model_logits() and classify_model_step() give the bits of the
+ * plain loops, with the 15 categories that categories.conf must have and
+ * with another number, which only a classifier told so has (fewer: each
+ * row's first floats). */
+static void test_model_loops(void **state)
+{
+	struct classifier *cl = new_classifier(conf_text);
+	struct error error = {0};
+	struct classify_model *m = &cl->model;
+	int failures = 0;
+
+	(void)state;
+	assert_int_equal(classify_train_tsv(cl, training, "cat *.tsv", &error), 0);
+	assert_int_equal(cl->n_categories, 15);
+	for (size_t nc = 15; nc >= 13; nc--) {
+		float z[CLASSIFY_MAX_CATEGORIES], zr[CLASSIFY_MAX_CATEGORIES];
+		float kw[CLASSIFY_MAX_CATEGORIES] = {0};
+		size_t size = m->n_rows * nc * sizeof(float);
+		uint32_t rows[300];
+		float *w = xmalloc(size);
+
+		cl->n_categories = nc;
+		for (size_t i = 0; i < N_ELEMENTS(rows); i++)
+			rows[i] = (uint32_t)((i * 7919 + 13) % m->n_rows);
+		for (size_t c = 0; c < nc; c += 3)
+			kw[c] = 0.5f * (float)(c % 4);
+		classify_model_logits(cl, rows, 200, 100, 0.07f, kw, z);
+		reference_logits(cl, rows, 200, 100, 0.07f, kw, zr);
+		CHECK(memcmp(z, zr, nc * sizeof(*z)) == 0, "%zu categories: other logits", nc);
+		/* a step on the model and the reference on a copy of it */
+		for (size_t e = 0; e < m->n_ex; e += m->n_ex / 7 + 1) {
+			float bias[CLASSIFY_MAX_CATEGORIES], kw_w[N_ELEMENTS(m->kw_w)];
+			float *stepped;
+
+			if (m->ex_label[e] >= nc)
+				continue;
+			memcpy(w, m->w, size);
+			memcpy(bias, m->bias, sizeof(bias));
+			memcpy(kw_w, m->kw_w, sizeof(kw_w));
+			classify_model_step(cl, e, 0.5f);
+			stepped = m->w;
+			m->w = w;
+			SWAP_ARRAYS(bias, m->bias);
+			SWAP_ARRAYS(kw_w, m->kw_w);
+			reference_step(cl, e, 0.5f);
+			CHECK(memcmp(stepped, w, size) == 0 &&
+				  memcmp(bias, m->bias, sizeof(bias)) == 0 &&
+				  memcmp(kw_w, m->kw_w, sizeof(kw_w)) == 0,
+			      "%zu categories, text %zu: another step", nc, e);
+			/* go on from the model's own step */
+			m->w = stepped;
+		}
+		free(w);
+	}
+	cl->n_categories = 15;
+	classify_free(&cl);
+	assert_int_equal(failures, 0);
+}
+
 static void test_model_roundtrip(void **state)
 {
 	struct classifier *fit, *copy = new_classifier(conf_text), *empty;
@@ -1507,6 +1745,8 @@ int main(void)
 	    cmocka_unit_test(test_correction_near), cmocka_unit_test(test_reader),
 	    cmocka_unit_test(test_fallback),      cmocka_unit_test(test_similarity),
 	    cmocka_unit_test(test_vectors), cmocka_unit_test(test_automaton_widths),
+	    cmocka_unit_test(test_automaton_halves), cmocka_unit_test(test_stem_memo),
+	    cmocka_unit_test(test_model_loops),
 	    cmocka_unit_test(test_model_roundtrip), cmocka_unit_test(test_model_refused),
 	    cmocka_unit_test(test_model_whole_but_wrong),
 	};
