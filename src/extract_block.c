@@ -253,6 +253,22 @@ static size_t item_heads_paragraph(const struct line *v, size_t i, size_t n, con
 	return 0;
 }
 
+/* "3) Enligt 15 § 6 LSS ska kommunen samverka ... budget 2027.\nHur avser
+ * nämnden att uppfylla denna skyldighet?": the last item's background,
+ * one long line (format=flowed), and its question on the next, as the
+ * items above it have theirs: the item's own question, not the closing.
+ * item: the item's text so far; v[i]: the line after it. */
+static bool question_under_statement(const struct buf *item, const struct line *v, size_t i,
+				     size_t n)
+{
+	if (item->len == 0 || memchr(item->data, '?', item->len) != NULL || is_meta(v[i].t))
+		return false;
+	for (; i < n && !line_blank(&v[i]) && !is_marker_line(&v[i]); i++)
+		if (strchr(v[i].t, '?') != NULL)
+			return true;
+	return false;
+}
+
 /* Builds item and paragraph blocks. Paragraph text is filtered sentence by
  * sentence; items keep their text as written. */
 /* A line break that ends a paragraph although no blank line follows (HTML
@@ -831,7 +847,8 @@ void build_blocks(const struct line *v, size_t n, bool from_html, struct blocks 
 				 * the item or the item's heading has not yet come to
 				 * its question */
 				if (i > last_marker && !(v[i].indent > indent && v[i].indent >= 2) &&
-				    !(headed && !asked) && soft_break(&v[i - 1], &v[i], from_html))
+				    !(headed && !asked) && soft_break(&v[i - 1], &v[i], from_html) &&
+				    !question_under_statement(&b, v, i, n))
 					break;
 
 				/* "1. Färdtjänst\nVarför ..." reads as "Färdtjänst: Varför" */

@@ -232,6 +232,24 @@ const char *new_matter_rest(const char *s)
 	return NULL;
 }
 
+/* "Den andra gäller samarbetet med regionen.", "Den tredje handlar om
+ * skolskjutsen.": the next of the matters the writer announced ("Vi har
+ * två saker ..."), by its ordinal alone. */
+static bool is_ordinal_matter(const char *s)
+{
+	static const char *const the[] = { "den", "det", NULL };
+	static const char *const ordinals[] = { "andra", "tredje", "fjärde", "femte", "sista",
+						NULL };
+	static const char *const about[] = { "gäller", "handlar", "rör", NULL };
+	const char *w, *e, *next;
+
+	if ((next = next_word(s, &w, &e)) == NULL || !word_in(w, e, the) ||
+	    (next = next_word(next, &w, &e)) == NULL || !word_in(w, e, ordinals) || e != next ||
+	    (next = next_word(next, &w, &e)) == NULL)
+		return false;
+	return word_in(w, e, about);
+}
+
 /* "Vi har också en fråga om sommaren: ...", "En annan fråga gäller
  * skolskjutsen.", "Sedan undrar vi om ...": the first words of s announce
  * one more question than the writer asked before. The announcement is the
@@ -262,6 +280,8 @@ bool announces_another(const char *s)
 
 	if ((next = next_word(s, &w, &e)) == NULL || !word_in(w, e, openers))
 		return false;
+	if (is_ordinal_matter(s))
+		return true;
 	for (; next != NULL && k < 8; k++) {
 		adds = adds || word_in(w, e, adding);
 		if (word_in(w, e, nouns) && pw != NULL && word_in(pw, pe, determiners))
@@ -578,6 +598,21 @@ static size_t name_run(const char *s, const char **rest_r)
 	return names;
 }
 
+/* " den 21 januari" in t: the day of the meeting. */
+static bool has_date_tail(const char *t)
+{
+	static const char *const den[] = { "den", NULL };
+	const char *w, *e, *next;
+
+	while ((next = next_word(t, &w, &e)) != NULL) {
+		if (word_in(w, e, den) &&
+		    *skip_blanks(next) >= '0' && *skip_blanks(next) <= '9')
+			return true;
+		t = next;
+	}
+	return false;
+}
+
 /* What may follow the names of who attends: nothing, "från oss", "på
  * mötet", "den 13 mars", "som ersättare", "båda två". */
 static bool attendance_tail(const char *t, size_t names)
@@ -600,9 +635,10 @@ static bool attendance_tail(const char *t, size_t names)
 		return true;
 	if (count_words(t) > 7 || contains_word(t, "att") || ci_word_prefix(t, "från och med"))
 		return false;
-	/* "från oss", "från Autism- och Aspergerföreningen" */
+	/* "från oss", "från Autism- och Aspergerföreningen", "från RSMH den
+	 * 21 januari" */
 	if (ci_word_prefix(t, "från") != NULL)
-		return count_words(t) <= 4;
+		return count_words(t) <= 4 || (count_words(t) <= 7 && has_date_tail(t));
 	if (contains_any(t, meeting))
 		return true;
 	r = ci_word_prefix(t, "den");
@@ -654,6 +690,14 @@ static bool names_attend(const char *s, const char *const *not_attendance)
 		    (next = next_word(r, &w, &e)) == NULL || !word_in(w, e, verbs))
 			return false;
 		return *skip_blanks(next) == '\0' || attendance_tail(next, 2);
+	}
+	/* "Till mötet kommer jag och Jonas Berg från styrelsen." */
+	if ((r = ci_word_prefix(s, "till mötet")) != NULL ||
+	    (r = ci_word_prefix(s, "på mötet")) != NULL) {
+		if ((next = next_word(r, &w, &e)) == NULL || !word_in(w, e, verbs))
+			return false;
+		names = name_run(next, &rest);
+		return names >= 1 && (*skip_blanks(rest) == '\0' || attendance_tail(rest, 2));
 	}
 	if ((r = ci_word_prefix(s, "från")) != NULL) {
 		/* the association takes at most four words: "Från Autism- och
@@ -752,7 +796,8 @@ static const char *const meeting_needs[] = {
 	"skrivtolkning", "hörslinga", "hörslingan", "teleslinga", "teleslingan", "slingan",
 	"mikrofon", "mikrofonen", "ramp", "rampen", "rullstol", "rullstolen", "ledsagare",
 	"specialkost", "allergi", "allergier", "glutenfri", "laktosfri", "vegetarisk",
-	"vegansk", "fika", "fikat", "parkering", "parkeringen",
+	"vegansk", "fika", "fikat", "parkering", "parkeringen", "handikapparkering",
+	"handikapparkeringen", "parkeringsplats", "parkeringsplatsen",
 	/* "Jag äter vegetariskt.": what the attendee eats */
 	"vegetariskt", "veganskt", "glutenfritt", "laktosfritt", "specialkosten", NULL
 };
@@ -776,9 +821,20 @@ static bool is_needs_question(const char *s)
 					      "förvaltningen", "nämnden", "framöver",
 					      "i fortsättningen", "alltid", "alla", "ta upp",
 					      "tas upp", "fråga", "frågan", "frågor", NULL };
+	/* a longer one that asks it for the writer or of the secretary: "Jag
+	 * kör elrullstol ..., finns det en handikapparkering nära entrén som vi
+	 * kan använda?", "Kan ni se till att hörslingan i sal Insikten fungerar
+	 * och att det finns skrivtolk beställd?" */
+	static const char *const own[] = { "jag", "vi", "oss", "mig", NULL };
+	static const char *const asking[] = { "kan ni", "kan du", "skulle ni", "skulle du",
+					      "går det att", NULL };
+	size_t words;
 
-	return has_question_mark(s) && count_words(s) <= 15 &&
-	       contains_word_any(s, meeting_needs) && !contains_word_any(s, matter);
+	if (!has_question_mark(s) || (words = count_words(s)) > 30)
+		return false;
+	if (words > 15 && !starts_any(s, asking) && !contains_word_any(s, own))
+		return false;
+	return contains_word_any(s, meeting_needs) && !contains_word_any(s, matter);
 }
 
 /* What a writer adds after saying who attends, in the same paragraph: the
@@ -793,12 +849,26 @@ static bool is_attendance_detail(const char *s)
 	static const char *const stand_in[] = { "i stället", "istället", "i hans ställe",
 						"i hennes ställe", "ersätter", "ersättare",
 						"representant", "kan inte heller", "kommer inte heller",
-						"deltar inte heller", "har också förhinder", NULL };
+						"deltar inte heller", "har också förhinder",
+						/* who comes along: "Min personliga assistent
+						 * Elin följer med, så vi blir två.", "Bosse har
+						 * med sig sin stödperson." */
+						"följer med", "följer också med", "har med sig",
+						"tar med sig", "så vi blir", NULL };
+	/* "Jonas behöver sitta nära dörren och kan behöva ta en kort paus
+	 * under mötet.": the attendee at this meeting, not a matter for it */
+	static const char *const at_meeting[] = { "under mötet", "på mötet", "till mötet",
+						  "vid mötet", NULL };
+	static const char *const matter[] = { "fråga", "frågan", "frågor", "frågorna", "ta upp",
+					      "tas upp", "lyfta", "dagordningen", "kommunen",
+					      "nämnden", "förvaltningen", NULL };
 
 	if (is_practical_remark(s) || is_needs_question(s))
 		return true;
 	if (sentence_asks(s) > 0 || count_words(s) > 30)
 		return false;
+	if (count_words(s) <= 25 && contains_any(s, at_meeting) && !contains_word_any(s, matter))
+		return true;
 	return starts_any(s, attendee) || (count_words(s) <= 20 && contains_any(s, stand_in));
 }
 
@@ -882,6 +952,31 @@ static bool is_meeting_request(const char *s)
 	    contains_word_any(s, needing) && ci_find(s, "mötet med") == NULL)
 		return true;
 	return contains_word_any(s, papers) && contains_any(s, formats);
+}
+
+/* "sen undrar jag om man får komma på mötet fast man inte är ordförande",
+ * "Får vi vara två från föreningen på mötet?": whether the writer may
+ * attend this meeting, which the secretary answers. Who may attend the
+ * meetings as a matter ("Varför får inte brukarna själva delta på mötena?")
+ * names the meetings or asks why. */
+static bool is_attendance_question(const char *s)
+{
+	static const char *const may_attend[] = {
+		"får komma på mötet", "får komma till mötet", "får delta på mötet",
+		"får delta i mötet", "får delta vid mötet", "får närvara på mötet",
+		"får närvara vid mötet", "får vara med på mötet", "kan komma på mötet",
+		"kan komma till mötet", "kan delta på mötet", "kan delta i mötet", NULL
+	};
+	static const char *const writer[] = { "jag", "vi", "man", NULL };
+	static const char *const matter[] = { "varför", "kommunen", "nämnden", "förvaltningen",
+					      "brukare", "brukarna", "ta upp", "tas upp", "fråga",
+					      "frågan", "frågor", NULL };
+
+	/* the cheap test first: every form names the meeting */
+	if (ci_find(s, "mötet") == NULL || count_words(s) > 30)
+		return false;
+	return contains_any(s, may_attend) && contains_word_any(s, writer) &&
+	       !contains_word_any(s, matter);
 }
 
 /* "Kan ni beställa det, eller ska vi göra det själva?": a short question
@@ -1046,6 +1141,10 @@ static bool is_no_questions(const char *s)
 		"inte några frågor", "inte någon fråga", "ingen fråga", "inga punkter",
 		"inga ärenden", "inga synpunkter", "inget att ta upp", "inget att lyfta",
 		"inget särskilt att ta upp", "inget nytt att ta upp", "inget från oss",
+		/* "Vi har inget mer att lägga till.": a reply with nothing to add */
+		"inget mer att lägga till", "inget att lägga till", "inget att tillägga",
+		"inget mer att tillägga", "inget ytterligare att tillägga",
+		"inget mer att ta upp", "inget mer från oss", "inga fler synpunkter",
 		"inga frågor från oss", "avstår från att ställa", NULL
 	};
 
@@ -1163,6 +1262,25 @@ static bool is_correction(const char *s)
 	return !has_question_mark(s) && starts_any(s, starts);
 }
 
+/* "fråga 1", "fråga nr 2", "punkt 3" in s: a question by its number. */
+static bool numbered_question(const char *s)
+{
+	static const char *const items[] = { "fråga", "frågan", "punkt", "punkten", NULL };
+	static const char *const nr[] = { "nr", "nr.", "nummer", NULL };
+	const char *w, *e, *next, *n;
+
+	while ((next = next_word(s, &w, &e)) != NULL) {
+		s = next;
+		if (!word_in(w, e, items) || (n = next_word(next, &w, &e)) == NULL)
+			continue;
+		if (word_in(w, e, nr) && next_word(n, &w, &e) == NULL)
+			continue;
+		if (*w >= '0' && *w <= '9')
+			return true;
+	}
+	return false;
+}
+
 /* "Vi stryker vår fråga om skolskjutsen, den har löst sig.", "Kan ni ta
  * bort vår fråga om hissen?", "Frågan behöver inte tas upp på mötet.": the
  * writer withdraws a question sent before, which is for the secretary and
@@ -1204,6 +1322,10 @@ static bool is_withdrawal(const char *s)
 		return false;
 	if (has_question_mark(s) && !starts_any(s, asking))
 		return false;
+	/* "Vi drar tillbaka fråga 1 om skolskjutsen.": the question by its
+	 * number in the acknowledgement */
+	if (starts_any(s, writers) && contains_word_any(s, verbs) && numbered_question(s))
+		return true;
 	if (contains_word_any(s, verbs) && contains_word_any(s, own))
 		return true;
 	if (starts_any(s, writers) && contains_word_any(s, verbs) &&
@@ -1227,7 +1349,9 @@ static bool is_question_status(const char *s)
 	static const char *const standing[] = { "står kvar", "kvarstår", "gäller fortfarande",
 						"ligger kvar", "finns kvar", NULL };
 
-	return !has_question_mark(s) && count_words(s) <= 20 && starts_any(s, starts) &&
+	/* "Fråga 2 om fritidsaktiviteterna står kvar." */
+	return !has_question_mark(s) && count_words(s) <= 20 &&
+	       (starts_any(s, starts) || (numbered_question(s) && ci_word_prefix(s, "fråga"))) &&
 	       contains_word_any(s, standing) && sentence_asks(s) == 0;
 }
 
@@ -1563,7 +1687,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_DROP;
 		}
 		else if (is_meeting_practical(s) || is_meeting_request(s) ||
-			 is_agenda_arrangement(s) ||
+			 is_agenda_arrangement(s) || is_attendance_question(s) ||
 			 (practical && (!has_question_mark(s) || is_needs_question(s) ||
 					is_back_request(s)))) {
 			/* with what follows it: why the writer needs to know */

@@ -399,8 +399,15 @@ static void cut_trailing_signature(struct lines *ls)
 	for (size_t i = 0; i < k; i++)
 		if (!line_blank(&v[i]))
 			before = true;
-	if (k >= end || !before)
+	if (k >= end)
 		return;
+	/* a body that is only a signature, a name over a role or a phone and
+	 * no closing: the Subject asks, the body says nothing */
+	if (!before) {
+		if (strong > 0 && names >= 1 && strong + names <= 8)
+			ls->n = k;
+		return;
+	}
 	if (strong > 0 || (names <= 2 && k > 0 && line_blank(&v[k - 1])) ||
 	    (names == 1 && k > 0 && last_char(v[k - 1].t) != '\0' &&
 	     strchr(".?!", last_char(v[k - 1].t)) != NULL))

@@ -675,6 +675,38 @@ static const struct inline_case inline_cases[] = {
 	  "\nMvh\nPer Ek\nKassör, RBU Exempelstad\n070-123 45 67\n",
 	  NULL, NULL,
 	  { "Hur lång är kön till gruppbostad?" }, false, NULL },
+	{ "a body of only a signature, no closing, leaves the Subject the question",
+	  "Fråga: Varför sänks timmarna för ledsagarservice?",
+	  "\n\nAnders Wikström\nOrdförande\nSynskadades Riksförbund Exempelstad\n"
+	  "073-456 12 90\n",
+	  NULL, NULL,
+	  { "Varför sänks timmarna för ledsagarservice?" }, false, NULL },
+	{ "the second of two announced matters leaves the first its own question",
+	  "Två frågor från NEURO",
+	  "Hej Karin!\n\nVi i NEURO har två saker som vi vill ta upp på mötet.\n\nDen första "
+	  "gäller personlig assistans. Flera medlemmar har fått sina timmar sänkta. Vi undrar "
+	  "varför timmarna sänks.\n\nDen andra gäller samarbetet med regionen. Det tar ofta "
+	  "flera veckor innan ett SIP-möte blir av. Hur ser rutinen för SIP ut i dag?\n\n"
+	  "Hälsningar\nBirgitta",
+	  NULL, NULL,
+	  { "Den första gäller personlig assistans. Flera medlemmar har fått sina timmar sänkta. "
+	    "Vi undrar varför timmarna sänks.",
+	    "Den andra gäller samarbetet med regionen. Det tar ofta flera veckor innan ett "
+	    "SIP-möte blir av. Hur ser rutinen för SIP ut i dag?" },
+	  false, NULL },
+	{ "the last item's question on the line under its long background line",
+	  "Skrivelse till LSS-samverkan",
+	  "Följande frågor anmäls till sammanträdet.\n\n1) Enligt 9 § förvaltningslagen ska ett "
+	  "ärende handläggas så enkelt och snabbt som möjligt, men handläggningen tar månader.\n"
+	  "Vilka åtgärder avser nämnden att vidta?\n\n2) Enligt 15 § 6 LSS ska kommunen samverka "
+	  "med organisationer som företräder människor med funktionsnedsättning.\nHur avser "
+	  "nämnden att uppfylla denna skyldighet?\n\nMed vänlig hälsning\nGunnar",
+	  NULL, NULL,
+	  { "Enligt 9 § förvaltningslagen ska ett ärende handläggas så enkelt och snabbt som "
+	    "möjligt, men handläggningen tar månader. Vilka åtgärder avser nämnden att vidta?",
+	    "Enligt 15 § 6 LSS ska kommunen samverka med organisationer som företräder människor "
+	    "med funktionsnedsättning. Hur avser nämnden att uppfylla denna skyldighet?" },
+	  false, NULL },
 	{ "who attends, said as a cleft sentence, goes",
 	  "Avgifter",
 	  "Hej!\n\nDet blir jag och Per Ek som kommer. Varför har avgiften för korttids "
@@ -1000,6 +1032,71 @@ static void test_notes(void **state)
 		{ "a plain question has none",
 		  "Färdtjänst",
 		  "Hej,\n\nVarför har färdtjänsten blivit dyrare i år?\n\nMvh Eva", 1, NULL, NULL },
+		{ "attendance with the day, a support person and a diet, then a question",
+		  "DHR till mötet",
+		  "Hej Karin,\n\nJag och Maja Ek kommer från DHR den 12 mars. Maja har med sig sin "
+		  "stödperson från boendestödet. Vi vill gärna ha vegetarisk lunch om det serveras "
+		  "mat.\n\nVår fråga: Varför har färdtjänsten blivit dyrare i år?\n\nMvh\nEva",
+		  1,
+		  "Jag och Maja Ek kommer från DHR den 12 mars. Maja har med sig sin stödperson från "
+		  "boendestödet. Vi vill gärna ha vegetarisk lunch om det serveras mat.",
+		  NULL },
+		{ "who comes to the meeting after the question, and a need during it",
+		  "Korttidsvistelsen",
+		  "Hej,\n\nHur ska kommunen verkställa besluten om korttidsvistelse?\n\nTill mötet "
+		  "kommer jag och Jonas Berg från styrelsen. Jonas behöver sitta nära dörren och kan "
+		  "behöva ta en kort paus under mötet.\n\nHälsningar\nSara",
+		  1,
+		  "Till mötet kommer jag och Jonas Berg från styrelsen. Jonas behöver sitta nära "
+		  "dörren och kan behöva ta en kort paus under mötet.",
+		  NULL },
+		{ "a long request about the loop and the interpreter beside attendance",
+		  "Till mötet",
+		  "Hej!\n\nVi kommer två från HRF på mötet, jag och Per Holm. Kan ni se till att "
+		  "hörslingan i sal Insikten fungerar och att det finns skrivtolk beställd? Per hör "
+		  "nästan ingenting utan skrivtolk.\n\nVår fråga: Varför saknar kommunens lokaler "
+		  "hörslinga?\n\nHälsningar\nEva",
+		  1,
+		  "Vi kommer två från HRF på mötet, jag och Per Holm. Kan ni se till att hörslingan i "
+		  "sal Insikten fungerar och att det finns skrivtolk beställd? Per hör nästan "
+		  "ingenting utan skrivtolk.",
+		  NULL },
+		{ "an assistant comes along, parking and a diet, no questions",
+		  "Mötet 21 januari",
+		  "Hej Karin!\n\nJag kommer till mötet den 21 januari för RBU. Min personliga "
+		  "assistent Elin följer med, så vi blir två. Jag kör elrullstol och kommer med en "
+		  "specialbyggd bil, finns det en handikapparkering nära entrén till stadshuset som "
+		  "vi kan använda? Jag äter glutenfritt om det blir fika.\n\nVi har inga egna frågor "
+		  "den här gången.\n\nHälsningar\nJohan",
+		  0,
+		  "Jag kommer till mötet den 21 januari för RBU. Min personliga assistent Elin följer "
+		  "med, så vi blir två. Jag kör elrullstol och kommer med en specialbyggd bil, finns "
+		  "det en handikapparkering nära entrén till stadshuset som vi kan använda? Jag äter "
+		  "glutenfritt om det blir fika.",
+		  NULL },
+		{ "parking as a matter stays a question",
+		  "Parkering",
+		  "Hej,\n\nVarför har kommunen tagit bort handikapparkeringen vid vårdcentralen?\n\n"
+		  "Mvh Eva",
+		  1, NULL, NULL },
+		{ "whether the writer may attend, after a question",
+		  "Boendestöd",
+		  "hej\n\när detta ett beslut av nämnden och kan man överklaga det??\n\nsen undrar "
+		  "jag om man får komma på mötet fast man inte är ordförande\n\nmvh bosse",
+		  1, "sen undrar jag om man får komma på mötet fast man inte är ordförande", NULL },
+		{ "a question withdrawn by its number, the other stands",
+		  "SV: Två frågor",
+		  "Hej,\n\nVi drar tillbaka fråga 1 om skolskjutsen till Ekbackeskolan.\n\nFråga 2 "
+		  "om fritidsaktiviteterna står kvar.\n\nHälsningar\nSara",
+		  0,
+		  "Vi drar tillbaka fråga 1 om skolskjutsen till Ekbackeskolan.\nFråga 2 om "
+		  "fritidsaktiviteterna står kvar.",
+		  NULL },
+		{ "nothing more to add",
+		  "SV: Dagordning",
+		  "Tack Karin, dagordningen ser bra ut. Vi har inget mer att lägga till.\n\n"
+		  "Hälsningar Anders",
+		  0, NULL, NULL },
 		{ "thanks and see-you are none",
 		  "SV: Dagordning",
 		  "Hej Karin,\n\nTack för ett bra möte i går! Det ser bra ut. Vi ses i december.\n\n"
