@@ -117,6 +117,8 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 	ctx->file_questions = ctx->file_questions || f.file_questions;
 	ctx->subject_ref = ctx->subject_ref || f.subject_ref;
 	ctx->said = ctx->said || f.said;
+	ctx->thanked = ctx->thanked || f.thanked;
+	ctx->kept = ctx->kept || f.kept;
 	ctx->adds = ctx->adds || f.adds;
 	b->announces = f.announces;
 	b->another = f.another;
@@ -691,7 +693,13 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		 * attachment; a body that says something of its own and asks
 		 * nothing ("Tack, vi har inga frågor den här gången.") leaves
 		 * the Subject a subject, which in a reply is the council's */
-		if (!generic && (!ctx.said || ctx.file_questions)) {
+		/* "Sv: SV: Färdtjänst" over only "Tack för bekräftelsen!":
+		 * thanks for the council's acknowledgement, whose Subject it
+		 * keeps; a reply with a file keeps its Subject as before */
+		bool thanks_reply = ctx.thanked && !ctx.kept && !ctx.attachments &&
+				    subject_prefix_kind(subject.data) == PREFIX_REPLY;
+
+		if (!generic && (!ctx.said || ctx.file_questions) && !thanks_reply) {
 			strlist_add(&ctx.questions, ex->clean_subject);
 			strlist_add(&ctx.headings, "");
 			strlist_add(&ctx.own_texts, "");

@@ -80,6 +80,11 @@ struct extract_ctx {
 	 * attends, "inga frågor", when the meeting starts): the Subject is then
 	 * no question either */
 	bool said;
+	/* the writer thanks ("Tack för bekräftelsen!") and says nothing
+	 * else: a reply that only thanks answers the council's mail, whose
+	 * Subject is no question */
+	bool thanked;
+	bool kept; /* a paragraph kept a sentence: see struct filtered */
 	/* the writer announces a question of their own ("Vi vill lägga till
 	 * en fråga:", "Vi har en fråga som vi vill få med:", "En sak till:"):
 	 * in a reply, beside the mail the Subject names */
@@ -102,6 +107,8 @@ struct filtered {
 	bool file_questions; /* "Se bifogad fil med våra frågor." */
 	bool subject_ref; /* "Frågan i ämnesraden ...": the Subject asks too */
 	bool said; /* a sentence of the writer's own that asks nothing went */
+	bool thanked; /* a sentence that went thanks, and every sentence went */
+	bool kept; /* a sentence did not go (a meta request included) */
 	/* it ends by announcing the questions that follow ("Så mina frågor
 	 * till mötet är:"): what it and the text above it ask is background */
 	bool announces;

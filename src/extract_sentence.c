@@ -347,6 +347,15 @@ bool asks_by_word_order(const char *s)
 		if (!(ci_word_prefix(w, "vad") != NULL && ci_word_prefix(v, "gäller") != NULL))
 			return true;
 	}
+	/* "... gått upp i höstas. varför har den höjts så mycket": a question
+	 * after a full stop in lowercase, which split_sentences() left in the
+	 * sentence before it; the capital "Varför" would start one of its own */
+	for (at = strstr(s, ". "); at != NULL; at = strstr(at + 1, ". "))
+		if ((next = next_word(at + 1, &w, &e)) != NULL && next == e && *w >= 'a' &&
+		    *w <= 'z' && word_in(w, e, interrogatives) &&
+		    next_word(next, &v, &ve) != NULL && word_in(v, ve, verbs) &&
+		    !(ci_word_prefix(w, "vad") != NULL && ci_word_prefix(v, "gäller") != NULL))
+			return true;
 	if ((next = next_word(s, &w, &e)) == NULL || next != e || !word_in(w, e, first_verbs) ||
 	    next_word(next, &v, &ve) == NULL || !subject_word(v, ve, subjects) ||
 	    strchr(s, ',') != NULL)
@@ -456,6 +465,41 @@ static bool is_reader_question(const char *s, const char *next)
 	return ci_word_prefix(skip_blanks(w), "du") != NULL && starts_any(next, calls);
 }
 
+/* "Två saker från HRF.", "Jag vill också veta en sak.", "Ett par saker
+ * till.": a short sentence that counts the things to come and says nothing
+ * of them; "en viktig sak för oss" says something. */
+static bool announces_things(const char *s)
+{
+	static const char *const things[] = { "sak", "saker", NULL };
+	static const char *const counts[] = { "en", "två", "tre", "fyra", "några", "par",
+					      "flera", NULL };
+	static const char *const adding[] = { "till", "också", "även", "dessutom", NULL };
+	const char *w, *e, *next, *pw = NULL, *pe = NULL;
+	size_t after;
+
+	/* the cheap test first */
+	if (strstr(s, "sak") == NULL)
+		return false;
+	for (next = s; (next = next_word(next, &w, &e)) != NULL; pw = w, pe = e) {
+		if (!word_in(w, e, things) || pw == NULL || !word_in(pw, pe, counts))
+			continue;
+		if (e != next && strchr(".!", *e) == NULL)
+			return false; /* "en sak, nämligen ..." */
+		after = count_words(next);
+		if (after == 0)
+			return true;
+		if (e != next)
+			return false;
+		next = next_word(next, &w, &e);
+		if (word_in(w, e, adding))
+			return after == 1 || (after == 2 && next_word(next, &w, &e) != NULL &&
+					      word_in(w, e, adding));
+		/* "från HRF", "från oss i styrelsen" */
+		return ci_prefix(w, "från") == e && after <= 4;
+	}
+	return false;
+}
+
 /* "Här kommer våra frågor:", "Inför nästa möte vill FUB ställa följande
  * frågor:", "Vi har några frågor som vi vill ta upp:" */
 static bool is_intro(const char *s)
@@ -489,6 +533,8 @@ static bool is_intro(const char *s)
 	if (has_question_mark(s) || words > 30)
 		return false;
 	if (last_char(s) == ':' && contains_any(s, topics))
+		return true;
+	if (words <= 8 && announces_things(s))
 		return true;
 	/* "Två saker från oss:", "En sak till:" over what follows */
 	if (last_char(s) == ':' && words <= 8 &&
@@ -726,6 +772,53 @@ static bool names_attend(const char *s, const char *const *not_attendance)
 	return attendance_tail(next, names);
 }
 
+/* "Jag kommer själv på mötet", "Vi kommer båda till LSS-samverkan", "Från
+ * DHR kommer vi tre personer till mötet", "Jag kommer tillsammans med min
+ * ledsagare": the writer comes to this meeting, with the adverbs and counts
+ * that the fixed phrases of presence leave out. Read from the start only. */
+static bool writer_comes(const char *s)
+{
+	static const char *const who[] = { "jag", "vi", NULL };
+	static const char *const verbs[] = { "kommer", "deltar", NULL };
+	static const char *const adverbs[] = { "själv", "själva", "gärna", "också", "även",
+					       "båda", "bägge", "två", "tre", "fyra", "fem",
+					       "personer", "personligen", "nog", NULL };
+	static const char *const place[] = { "till", "på", "vid", NULL };
+	static const char *const meeting[] = { "mötet", "samverkansmötet", "sammanträdet",
+					       "träffen", "lss-samverkan", "samverkan",
+					       "samrådet", "nästa", NULL };
+	const char *w, *e, *next = s;
+	int k;
+
+	/* the cheap test first: "jag", "vi" or "från" */
+	if (strchr("jJvVfF", *s) == NULL)
+		return false;
+	if (ci_word_prefix(s, "från") != NULL) {
+		/* "Från DHR kommer vi": the association takes at most four words */
+		next = ci_word_prefix(s, "från");
+		for (k = 0; k < 5 && (next = next_word(next, &w, &e)) != NULL; k++)
+			if (word_in(w, e, verbs) && e == next)
+				break;
+		if (k == 0 || k == 5 || next == NULL || (next = next_word(next, &w, &e)) == NULL ||
+		    !word_in(w, e, who) || e != next)
+			return false;
+	}
+	else if ((next = next_word(s, &w, &e)) == NULL || !word_in(w, e, who) || e != next ||
+		 (next = next_word(next, &w, &e)) == NULL || !word_in(w, e, verbs) || e != next)
+		return false;
+	for (k = 0; (next = next_word(next, &w, &e)) != NULL && k < 3; k++) {
+		if (e != next)
+			return false; /* "Jag kommer också, ..." is for the fixed forms */
+		if (word_in(w, e, adverbs) || (*w >= '0' && *w <= '9'))
+			continue;
+		if (ci_prefix(w, "tillsammans") == e)
+			return ci_word_prefix(skip_blanks(next), "med") != NULL;
+		return word_in(w, e, place) && next_word(next, &w, &e) != NULL &&
+		       word_in(w, e, meeting);
+	}
+	return false;
+}
+
 static bool is_attendance(const char *s)
 {
 	static const char *const starts[] = { "anmälan:", "anmäler", "jag anmäler", "vi anmäler",
@@ -774,7 +867,7 @@ static bool is_attendance(const char *s)
 		    !contains_word_any(s, not_attendance))
 			return true;
 	}
-	if (starts_any(s, persons) && contains_any(s, presence) &&
+	if ((writer_comes(s) || (starts_any(s, persons) && contains_any(s, presence))) &&
 	    !contains_word_any(s, not_attendance))
 		return true;
 	/* "Jag har tyvärr förhinder den 10 december": an adverb may stand
@@ -1355,6 +1448,27 @@ static bool is_question_status(const char *s)
 	       contains_word_any(s, standing) && sentence_asks(s) == 0;
 }
 
+/* "Jag skrev tyvärr fel gruppbostad i min fråga.", "Vi skrev fel datum i
+ * mejlet.": the writer corrects their own earlier mail, which, with what
+ * follows until a question ("Det gäller Lärkan, inte Lönnen."), is for the
+ * secretary; "Jag skrev fel på blanketten och fick avslag" is a story. */
+static bool is_own_mistake(const char *s)
+{
+	static const char *const persons[] = { "jag", "vi", NULL };
+	static const char *const writing[] = { "skrev", "skrivit", "skriva", "blev", NULL };
+	static const char *const own[] = { "min fråga", "vår fråga", "frågan", "mitt mejl",
+					   "vårt mejl", "mejlet", "mitt mail", "vårt mail",
+					   "mailet", "meddelandet", "förra mejlet", NULL };
+
+	/* the cheap tests first */
+	if (strchr("jJvV", *s) == NULL || ci_find(s, "fel") == NULL || has_question_mark(s) ||
+	    count_words(s) > 20)
+		return false;
+	return starts_any(s, persons) && contains_word(s, "fel") &&
+	       contains_word_any(s, writing) && contains_word_any(s, own) &&
+	       sentence_asks(s) == 0;
+}
+
 /* "Här är Attentions yttrande om skolskjutsarna:" announces what follows,
  * most often a file: it says nothing of the question. */
 static bool is_presenter(const char *s)
@@ -1560,10 +1674,33 @@ static void push_sentence(struct sentence **v, size_t *n, size_t *cap, size_t st
 	(*n)++;
 }
 
+/* "jag är ny i styrelsen. vi har fått": in a paragraph its writer starts in
+ * lowercase, a full stop after a word of three letters or more (not "t.ex.",
+ * "kl.", "dvs.") before a lowercase word ends a sentence too. text[dot]. */
+static bool lowercase_stop(const char *text, size_t dot)
+{
+	static const char *const abbreviations[] = { "dvs", "osv", "etc", "resp", "inkl", "exkl",
+						     "bla", "enl", "ang", "jfr", "tex", "mfl",
+						     "obs", "tel", NULL };
+	size_t w = dot, n;
+
+	while (w > 0 && text[w - 1] != ' ')
+		w--;
+	if (dot - w < 3 || memchr(text + w, '.', dot - w) != NULL ||
+	    !cp_is_lower(ex_u8_next(text + dot + 2, &n)))
+		return false;
+	for (const char *const *a = abbreviations; *a != NULL; a++)
+		if (strlen(*a) == dot - w && ci_prefix(text + w, *a) == text + dot)
+			return false;
+	return true;
+}
+
 size_t split_sentences(const char *text, struct sentence **out_r)
 {
 	struct sentence *v = NULL;
-	size_t n = 0, cap = 0, start = 0, i = 0, len = strlen(text);
+	size_t n = 0, cap = 0, start = 0, i = 0, len = strlen(text), cl;
+	/* the cheap test first: an ASCII lowercase first letter */
+	bool lowercase = *text >= 'a' && *text <= 'z' && cp_is_lower(ex_u8_next(text, &cl));
 
 	while (i < len) {
 		char c = text[i];
@@ -1578,7 +1715,8 @@ size_t split_sentences(const char *text, struct sentence **out_r)
 				j++;
 			}
 			if (j < len && text[j] == ' ' &&
-			    (strong || sentence_start_at(text + j + 1)) &&
+			    (strong || sentence_start_at(text + j + 1) ||
+			     (lowercase && c == '.' && j == i + 1 && lowercase_stop(text, i))) &&
 			    !(j == i + 1 && c == '.' && text[j + 1] >= '0' && text[j + 1] <= '9' &&
 			      abbreviation_before(text, i))) {
 				push_sentence(&v, &n, &cap, start, j - start);
@@ -1647,6 +1785,8 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	f->file_questions = false;
 	f->subject_ref = false;
 	f->said = false;
+	f->thanked = false;
+	f->kept = false;
 	f->announces = false;
 	f->another = n > 0 && announces_another(text + sv[0].start);
 	f->adds = f->another;
@@ -1679,8 +1819,9 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		correction = correction || is_correction(s);
 		if (correction && !has_question_mark(s))
 			kinds[i] = SENT_DROP; /* "En rättelse: under punkt 5 står det ..." */
-		else if (is_withdrawal(s) || is_question_status(s) ||
-			 (withdrawn && sentence_asks(s) == 0 && !announces_another(s))) {
+		else if (is_withdrawal(s) || is_question_status(s) || is_own_mistake(s) ||
+			 (withdrawn && sentence_asks(s) == 0 && !announces_another(s) &&
+			  !announces_questions(s))) {
 			/* with why, until the writer asks something new */
 			notes[i] = !withdrawn || !is_pleasantry(s);
 			withdrawn = true;
@@ -1752,6 +1893,9 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			f->said = attendance || practical || withdrawn || is_no_questions(s) ||
 				  is_afterword(s);
 		f->attendance = f->attendance || attendance;
+		/* only for what went, which is seldom more than a line */
+		if (kinds[i] == SENT_DROP && !f->thanked)
+			f->thanked = ci_find(s, "tack") != NULL;
 		if (kinds[i] == SENT_ASK && sentence_asks(s) > asks)
 			asks = sentence_asks(s);
 		if (is_attachment_ref(s)) {
@@ -1774,6 +1918,12 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			}
 		f->said = true;
 	}
+	/* thanks count only in a paragraph of which everything went */
+	for (size_t i = 0; i < n && !f->kept; i++)
+		if (kinds[i] != SENT_DROP) {
+			f->thanked = false;
+			f->kept = true;
+		}
 	/* a request to take something up ("Vi önskar att den tas upp som en
 	 * egen punkt") asks nothing of its own beside a question or a file */
 	drop_meta = drop_meta || asks > 0 || file_ref || attachments;

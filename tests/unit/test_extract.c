@@ -128,6 +128,53 @@ static const struct inline_case inline_cases[] = {
 	  "korttidsplats?\n* Varför har avgiften för korttids höjts?\n\nMvh\nPer",
 	  NULL, NULL,
 	  { "Hur många väntar på korttidsplats?", "Varför har avgiften för korttids höjts?" }, false, NULL },
+	/* a lead-in that counts what follows asks nothing of its own */
+	{ "a lead-in of its own between two questions",
+	  "Sommaren",
+	  "Hej,\n\nVarför stänger badhuset i juli?\n\nJag vill också veta en sak.\n\n"
+	  "Får man ta med ledsagare gratis på bussen?\n\nMvh Eva",
+	  NULL, NULL,
+	  { "Varför stänger badhuset i juli?", "Får man ta med ledsagare gratis på bussen?" },
+	  false, NULL },
+	{ "a counting lead-in above a question",
+	  "Frågor",
+	  "Hej!\n\nTvå saker från RBU.\n\nHur många platser finns det på sommarfritids i "
+	  "år?\n\nHälsningar\nPer",
+	  NULL, NULL,
+	  { "Hur många platser finns det på sommarfritids i år?" }, false, NULL },
+	/* thanks for the council's acknowledgement: its Subject is no question */
+	{ "a reply that only thanks",
+	  "Sv: SV: Skolskjuts under sommarlovet",
+	  "Tack för beskedet, skönt att den kom fram!\n\n/Anna\n\nSkickat från min iPhone",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "a reply that thanks and asks to take it up again",
+	  "SV: Skolskjuts under sommarlovet",
+	  "Tack för svaret. Kan ni ta upp frågan igen på nästa möte?\n\n/Anna",
+	  NULL, NULL,
+	  { "Kan ni ta upp frågan igen på nästa möte?" }, false, NULL },
+	{ "a new mail that only thanks in advance keeps its Subject",
+	  "Skolskjuts under sommarlovet",
+	  "Tack på förhand!\n\n/Anna",
+	  NULL, NULL,
+	  { "Skolskjuts under sommarlovet" }, false, NULL },
+	/* a lowercase question after a full stop, without its '?' */
+	{ "a lowercase why after a full stop is a question of its own",
+	  "Korttids",
+	  "hej\n\nvarför får min son inte gå kvar på korttidstillsynen i sommar??\n\nsen har "
+	  "taxan för färdtjänst gått upp i höstas. varför har den höjts så mycket\n\nmvh Jenny",
+	  NULL, NULL,
+	  { "Varför får min son inte gå kvar på korttidstillsynen i sommar??",
+	    "Sen har taxan för färdtjänst gått upp i höstas. varför har den höjts så mycket" },
+	  false, NULL },
+	/* a writer who never capitalises still ends sentences with a full stop */
+	{ "a lowercase self-introduction before a lowercase question",
+	  "Skolskjuts",
+	  "hej\n\njag skriver för rbu, jag är ny i styrelsen. varför har skolskjutsen blivit "
+	  "sämre i år? t.ex. kommer bussen ofta sent.\n\nmvh Lisa",
+	  NULL, NULL,
+	  { "Varför har skolskjutsen blivit sämre i år? t.ex. kommer bussen ofta sent." }, false,
+	  NULL },
 	/* leaving the mailing list, and why, is for the secretary */
 	{ "mailing list request only",
 	  "Avregistrering",
@@ -1074,6 +1121,42 @@ static void test_notes(void **state)
 		  "det en handikapparkering nära entrén till stadshuset som vi kan använda? Jag äter "
 		  "glutenfritt om det blir fika.",
 		  NULL },
+		{ "the writer comes with a wheelchair, a paragraph of its own below a question",
+		  "Färdtjänst",
+		  "Hej,\n\nVarför får man inte åka färdtjänst till en annan kommun på helgen?\n\n"
+		  "Jag kommer själv till mötet och kör permobil, så jag behöver plats vid "
+		  "dörren.\n\nMvh\nOla",
+		  1,
+		  "Jag kommer själv till mötet och kör permobil, så jag behöver plats vid dörren.",
+		  NULL },
+		{ "we come three from the association, one with an allergy, above a question",
+		  "Mötet i maj",
+		  "Hej!\n\nFrån NEURO kommer vi två personer till mötet: jag och Berit Lund. Berit "
+		  "är allergisk mot gluten, så fikat behöver vara glutenfritt.\n\nVarför har "
+		  "kommunen slutat med bassängträning?\n\nHälsningar\nEva",
+		  1,
+		  "Från NEURO kommer vi två personer till mötet: jag och Berit Lund. Berit är "
+		  "allergisk mot gluten, så fikat behöver vara glutenfritt.",
+		  NULL },
+		{ "the writer comes with a companion, alone in the mail",
+		  "Anmälan",
+		  "Hej Karin,\n\nJag kommer till LSS-samverkan den 3 juni tillsammans med min "
+		  "assistent Per Ek.\n\nHälsningar\nOla",
+		  0,
+		  "Jag kommer till LSS-samverkan den 3 juni tillsammans med min assistent Per Ek.",
+		  NULL },
+		{ "the writer corrects their own question, then sends it again",
+		  "SV: Korttidshemmet Björken",
+		  "Hej,\n\nJag skrev tyvärr fel namn i min fråga. Det gäller Eken, inte Björken. "
+		  "Frågan ska alltså vara:\n\nVarför har korttidshemmet Eken stängt i "
+		  "juli?\n\nMvh\nSara",
+		  1, "Jag skrev tyvärr fel namn i min fråga. Det gäller Eken, inte Björken.",
+		  NULL },
+		{ "a mistake in a form is the story of a question",
+		  "Bostadsanpassning",
+		  "Hej,\n\nJag skrev fel på blanketten och fick avslag. Varför får man inte rätta "
+		  "en ansökan om bostadsanpassning?\n\nMvh\nSara",
+		  1, NULL, NULL },
 		{ "parking as a matter stays a question",
 		  "Parkering",
 		  "Hej,\n\nVarför har kommunen tagit bort handikapparkeringen vid vårdcentralen?\n\n"
