@@ -141,14 +141,6 @@ void mime_fields_get(const char *block, size_t len, const char *const *names, si
 		mime_fields_foreach(block, len, field_get_fn, &g);
 }
 
-char *mime_field_get(const char *block, size_t len, const char *name)
-{
-	char *value;
-
-	mime_fields_get(block, len, &name, 1, &value);
-	return value;
-}
-
 /* ---- RFC 2047 ---- */
 
 struct words {

@@ -139,11 +139,9 @@ struct mime_field {
 /* Calls fn for each field; stops early when fn returns false. */
 void mime_fields_foreach(const char *block, size_t len,
 			 bool (*fn)(const struct mime_field *field, void *ctx), void *ctx);
-/* The unfolded value of the first field called name (case-insensitive), or
- * NULL; the caller frees it. */
-char *mime_field_get(const char *block, size_t len, const char *name);
-
-/* mime_field_get() of each of n names in one pass: values_r[k] for names[k]. */
+/* The unfolded value of the first field called names[k] (case-insensitive)
+ * in values_r[k], or NULL, for each of n names in one pass; the caller frees
+ * them. */
 void mime_fields_get(const char *block, size_t len, const char *const *names, size_t n,
 		     char **values_r);
 

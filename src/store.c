@@ -983,6 +983,19 @@ int store_message_load(struct store *st, int64_t id, struct store_message **mess
 	return 0;
 }
 
+/* The messages of s (MESSAGE_COLUMNS) into *list_r. */
+static int collect_messages(struct store *st, sqlite3_stmt *s, struct store_message **list_r,
+			    size_t *n_r, struct error *error_r)
+{
+	void *list;
+
+	if (collect_rows(st, s, sizeof(**list_r), read_message, message_clear, &list, n_r,
+			 error_r) != 0)
+		return -1;
+	*list_r = list;
+	return 0;
+}
+
 int store_messages(struct store *st, const char *status, struct store_message **messages_r,
 		   size_t *n_r, struct error *error_r)
 {
@@ -990,16 +1003,11 @@ int store_messages(struct store *st, const char *status, struct store_message **
 			       "SELECT " MESSAGE_COLUMNS " FROM messages WHERE ?1 IS NULL OR"
 			       " status = ?1 ORDER BY id",
 			       error_r);
-	void *list;
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, status);
-	if (collect_rows(st, s, sizeof(**messages_r), read_message, message_clear, &list, n_r,
-			 error_r) != 0)
-		return -1;
-	*messages_r = list;
-	return 0;
+	return collect_messages(st, s, messages_r, n_r, error_r);
 }
 
 static int select_id(struct store *st, sqlite3_stmt *s, int64_t *id_r, struct error *error_r)
@@ -2078,13 +2086,8 @@ int store_load_agenda(struct store *st, const char *meeting, struct store_agenda
 		 error_r);
 	if (s == NULL)
 		goto fail;
-	{
-		void *list;
-		if (collect_rows(st, s, sizeof(*a->review_messages), read_message, message_clear,
-				 &list, &a->n_review_messages, error_r) != 0)
-			goto fail;
-		a->review_messages = list;
-	}
+	if (collect_messages(st, s, &a->review_messages, &a->n_review_messages, error_r) != 0)
+		goto fail;
 
 	s = stmt(st,
 		 "SELECT " QUESTION_COLUMNS QUESTION_FROM
@@ -2110,13 +2113,8 @@ int store_load_agenda(struct store *st, const char *meeting, struct store_agenda
 		goto fail;
 	bind_text(s, 1, meeting);
 	bind_text(s, 2, a->has_previous ? a->previous.date : NULL);
-	{
-		void *list;
-		if (collect_rows(st, s, sizeof(*a->notes), read_message, message_clear, &list,
-				 &a->n_notes, error_r) != 0)
-			goto fail;
-		a->notes = list;
-	}
+	if (collect_messages(st, s, &a->notes, &a->n_notes, error_r) != 0)
+		goto fail;
 	*agenda_r = a;
 	return 0;
 fail:
@@ -2244,15 +2242,10 @@ int store_ack_pending(struct store *st, struct store_message **messages_r, size_
 			       "SELECT " MESSAGE_COLUMNS " FROM messages WHERE ack = 'pending'"
 			       " ORDER BY id",
 			       error_r);
-	void *list;
 
 	if (s == NULL)
 		return -1;
-	if (collect_rows(st, s, sizeof(**messages_r), read_message, message_clear, &list, n_r,
-			 error_r) != 0)
-		return -1;
-	*messages_r = list;
-	return 0;
+	return collect_messages(st, s, messages_r, n_r, error_r);
 }
 
 int store_ack_skip(struct store *st, int64_t message, const char *reason, struct error *error_r)
