@@ -11,6 +11,8 @@
  *                       footers, disclaimers, banners (clean_lines)
  *   extract_sentence.c  step 3 by sentences: what a sentence is, whether it
  *                       asks, which go (filter_sentences)
+ *   extract_notice.c    step 3: what a sentence says for the secretary
+ *                       (attendance, needs, withdrawals, corrections)
  *   extract_block.c     step 4: lists, headings, tables, paragraphs as
  *                       blocks (build_blocks)
  *   extract_title.c     subject prefixes, generic subjects, titles
@@ -272,9 +274,6 @@ const char *new_matter_rest(const char *s);
 /* the start of s announces one more question ("Vi har också en fråga om
  * X:", "En annan fråga gäller X", "Sedan undrar vi om X") */
 bool announces_another(const char *s);
-/* a question on when or where this meeting is held or what it offers
- * ("Börjar mötet kl. 13?", "Kan ni boka skrivtolk till mötet?") */
-bool is_meeting_practical(const char *s);
 /* "Se mina svar nedan i rött.", "Svarar i texten.": the writer's answers
  * are typed into the mail they quote */
 bool is_answers_note(const char *s);
@@ -286,6 +285,56 @@ bool sentence_start_at(const char *s);
 size_t split_sentences(const char *text, struct sentence **out_r);
 /* Step 3 by sentences: text without the sentences that are no question. */
 void filter_sentences(const char *text, bool drop_meta, bool attachments, struct filtered *f);
+
+/* ---- extract_notice.c ---- */
+
+/* What a sentence s says for the secretary rather than the agenda; each test
+ * is false for the same words said as a matter for the council (interpreters
+ * in the municipality's services, who may attend the meetings at all). */
+
+/* who attends: "Från FUB kommer Lena Holm.", "Jag kommer själv på mötet" */
+bool is_attendance(const char *s);
+/* what the writer adds after who attends, in the same paragraph: needs,
+ * the meeting's practicalities, who comes instead */
+bool is_attendance_detail(const char *s);
+/* a remark on what the meeting offers that asks nothing ("Vi utgår från
+ * att hörslingan fungerar som vanligt.") */
+bool is_practical_remark(const char *s);
+/* a short question on what the meeting offers ("Finns det hiss?"), for
+ * the secretary beside an attendance notice or another practicality */
+bool is_needs_question(const char *s);
+/* a question on when or where this meeting is held or what it offers
+ * ("Börjar mötet kl. 13?", "Kan ni boka skrivtolk till mötet?") */
+bool is_meeting_practical(const char *s);
+/* what the writer needs at this meeting or of its papers ("Vi behöver
+ * skrivtolk på mötet.", "Kan ni skicka handlingarna i Word-format?") */
+bool is_meeting_request(const char *s);
+/* whether the writer may attend this meeting ("Får vi vara två från
+ * föreningen på mötet?") */
+bool is_attendance_question(const char *s);
+/* a short question pointing back at a need just named ("Kan ni beställa
+ * det, eller ska vi göra det själva?") */
+bool is_back_request(const char *s);
+/* how the agenda's items are arranged ("Punkt 4.3 och 4.4 hänger ihop.") */
+bool is_agenda_arrangement(const char *s);
+/* in what capacity the writer writes ("Jag skriver å egna vägnar.") */
+bool is_capacity(const char *s);
+/* the writer introducing themselves ("Jag heter Nadia Karimi och är ny i
+ * styrelsen.") */
+bool is_self_intro(const char *s);
+/* "Vi har inga frågor den här gången." */
+bool is_no_questions(const char *s);
+/* about the council's mailing list or the writer's contact details */
+bool is_list_request(const char *s);
+/* a correction of the minutes ("En rättelse: under punkt 5 står ...") */
+bool is_correction(const char *s);
+/* a question sent before withdrawn ("Vi stryker vår fråga om ...") */
+bool is_withdrawal(const char *s);
+/* where an earlier question stands ("Frågan om hissen står kvar.") */
+bool is_question_status(const char *s);
+/* the writer correcting their own earlier mail ("Jag skrev tyvärr fel
+ * gruppbostad i min fråga.") */
+bool is_own_mistake(const char *s);
 
 /* ---- extract_block.c ---- */
 

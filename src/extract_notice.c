@@ -1,0 +1,787 @@
+/* extract_notice.c - step 3 of extraction, what a sentence says for the
+ * secretary rather than the agenda: who attends and what they need, the
+ * meeting's practicalities, who the writer is, "no questions this time",
+ * mailing-list requests, corrections and withdrawals of earlier questions;
+ * see extract_p.h. filter_sentences() (extract_sentence.c) asks these of
+ * every sentence and keeps what they find as the mail's notes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_p.h"
+/* A run of personal names at s ("Lena Holm och Per Ek", "Anna, Per och
+ * jag", "Eva Ek (ordförande)"): the number of capitalised words; *rest_r is
+ * where the run ends. */
+static size_t name_run(const char *s, const char **rest_r)
+{
+	static const char *const joins[] = { "och", "samt", "&", "jag", "vi", "mig", NULL };
+	const char *w, *e, *next;
+	size_t names = 0, n;
+	bool paren = false;
+
+	*rest_r = s;
+	while ((next = next_word(s, &w, &e)) != NULL) {
+		bool closes = memchr(w, ')', (size_t)(next - w)) != NULL;
+
+		if (paren || *w == '(')
+			paren = !closes;
+		else if (e > w && cp_is_upper(ex_u8_next(w, &n)) &&
+			 !memchr(w, '@', (size_t)(e - w)))
+			names++;
+		else if (!word_in(w, e, joins))
+			break;
+		s = next;
+		*rest_r = s;
+	}
+	return names;
+}
+
+/* " den 21 januari" in t: the day of the meeting. */
+static bool has_date_tail(const char *t)
+{
+	static const char *const den[] = { "den", NULL };
+	const char *w, *e, *next;
+
+	while ((next = next_word(t, &w, &e)) != NULL) {
+		if (word_in(w, e, den) &&
+		    *skip_blanks(next) >= '0' && *skip_blanks(next) <= '9')
+			return true;
+		t = next;
+	}
+	return false;
+}
+
+/* What may follow the names of who attends: nothing, "från oss", "på
+ * mötet", "den 13 mars", "som ersättare", "båda två". */
+static bool attendance_tail(const char *t, size_t names)
+{
+	static const char *const infinitives[] = { "att delta", "att närvara", "att komma",
+						   "att vara med", NULL };
+	static const char *const tails[] = { "båda", "bägge", "också", "även", "som", NULL };
+	/* "Från SRF kommer jag, Gunnar Eklund, tillsammans med min ledsagare" */
+	static const char *const company[] = { "tillsammans med", "med min ledsagare",
+					       "med ledsagare", NULL };
+	static const char *const meeting[] = { "möte", NULL };
+	const char *r;
+
+	t = skip_blanks(t);
+	if (*t == '\0')
+		return names >= 2;
+	if (starts_any(t, infinitives))
+		return true;
+	if (starts_any(t, company) && count_words(t) <= 8 && !contains_word(t, "att"))
+		return true;
+	if (count_words(t) > 7 || contains_word(t, "att") || ci_word_prefix(t, "från och med"))
+		return false;
+	/* "från oss", "från Autism- och Aspergerföreningen", "från RSMH den
+	 * 21 januari" */
+	if (ci_word_prefix(t, "från") != NULL)
+		return count_words(t) <= 4 || (count_words(t) <= 7 && has_date_tail(t));
+	if (contains_any(t, meeting))
+		return true;
+	r = ci_word_prefix(t, "den");
+	if (r != NULL && skip_blanks(r)[0] >= '0' && skip_blanks(r)[0] <= '9')
+		return names >= 1;
+	return names >= 2 && starts_any(t, tails);
+}
+
+/* After "Maria Sandberg," a role between commas ("ordförande,", "vår
+ * kassör,", "vice ordförande i FUB,"): where it ends, else s. */
+static const char *after_role(const char *s)
+{
+	const char *w, *e, *next, *at = s;
+	bool role = false;
+
+	for (int k = 0; k < 5 && (next = next_word(at, &w, &e)) != NULL; k++, at = next) {
+		role = role || word_in(w, e, role_words);
+		if (e < next && *e == ',')
+			return role ? next : s;
+		if (e < next)
+			break; /* "ordförande." ends the sentence */
+	}
+	return s;
+}
+
+/* Who attends, by name: "Från FUB kommer Lena Holm och Per Ek.",
+ * "Birgitta Sjöberg kommer från oss.", "Anna Berg deltar på mötet." */
+static bool names_attend(const char *s, const char *const *not_attendance)
+{
+	static const char *const verbs[] = { "kommer", "deltar", "närvarar", "medverkar",
+					     "representerar", "företräder", NULL };
+	const char *r, *w, *e, *next, *rest;
+	size_t names;
+
+	/* "Det blir jag och Birgitta Nyman som kommer.", "Det är Eva Ek som
+	 * deltar från oss." */
+	static const char *const cleft[] = { "det blir", "det är", "det kommer att bli",
+					     "det kommer bli", NULL };
+
+	/* "Jag kommer från FUB och undrar ..." introduces a question */
+	if (count_words(s) > 20 || sentence_asks(s) > 0 || contains_word_any(s, not_attendance))
+		return false;
+	for (const char *const *c = cleft; *c != NULL; c++) {
+		if ((r = ci_word_prefix(s, *c)) == NULL)
+			continue;
+		r = skip_blanks(r);
+		names = name_run(r, &rest);
+		if (rest == r || (r = ci_word_prefix(skip_blanks(rest), "som")) == NULL ||
+		    (next = next_word(r, &w, &e)) == NULL || !word_in(w, e, verbs))
+			return false;
+		return *skip_blanks(next) == '\0' || attendance_tail(next, 2);
+	}
+	/* "Till mötet kommer jag och Jonas Berg från styrelsen." */
+	if ((r = ci_word_prefix(s, "till mötet")) != NULL ||
+	    (r = ci_word_prefix(s, "på mötet")) != NULL) {
+		if ((next = next_word(r, &w, &e)) == NULL || !word_in(w, e, verbs))
+			return false;
+		names = name_run(next, &rest);
+		return names >= 1 && (*skip_blanks(rest) == '\0' || attendance_tail(rest, 2));
+	}
+	if ((r = ci_word_prefix(s, "från")) != NULL) {
+		/* the association takes at most four words: "Från Autism- och
+		 * Aspergerföreningen kommer" */
+		for (int k = 0; k < 5 && (next = next_word(r, &w, &e)) != NULL; k++, r = next) {
+			if (!word_in(w, e, verbs))
+				continue;
+			if (k == 0)
+				return false;
+			/* "Från FUB kommer:" and the names on the next line */
+			if (e < next && *e == ':' && *skip_blanks(next) == '\0')
+				return true;
+			names = name_run(next, &rest);
+			return names >= 1 &&
+			       (*skip_blanks(rest) == '\0' || attendance_tail(rest, 2));
+		}
+		return false;
+	}
+	names = name_run(s, &rest);
+	/* "Maria Sandberg, ordförande, kommer från Attention.", "Eva Ek, vår
+	 * kassör, deltar.": the role between commas after the name */
+	if (names > 0 && rest > s && rest[-1] == ',')
+		rest = after_role(rest);
+	if (names == 0 || (next = next_word(rest, &w, &e)) == NULL || !word_in(w, e, verbs))
+		return false;
+	return attendance_tail(next, names);
+}
+
+/* "Jag kommer själv på mötet", "Vi kommer båda till LSS-samverkan", "Från
+ * DHR kommer vi tre personer till mötet", "Jag kommer tillsammans med min
+ * ledsagare": the writer comes to this meeting, with the adverbs and counts
+ * that the fixed phrases of presence leave out. Read from the start only. */
+static bool writer_comes(const char *s)
+{
+	static const char *const who[] = { "jag", "vi", NULL };
+	static const char *const verbs[] = { "kommer", "deltar", NULL };
+	static const char *const adverbs[] = { "själv", "själva", "gärna", "också", "även",
+					       "båda", "bägge", "två", "tre", "fyra", "fem",
+					       "personer", "personligen", "nog", NULL };
+	static const char *const place[] = { "till", "på", "vid", NULL };
+	static const char *const meeting[] = { "mötet", "samverkansmötet", "sammanträdet",
+					       "träffen", "lss-samverkan", "samverkan",
+					       "samrådet", "nästa", NULL };
+	const char *w, *e, *next = s;
+	int k;
+
+	/* the cheap test first: "jag", "vi" or "från" */
+	if (strchr("jJvVfF", *s) == NULL)
+		return false;
+	if (ci_word_prefix(s, "från") != NULL) {
+		/* "Från DHR kommer vi": the association takes at most four words */
+		next = ci_word_prefix(s, "från");
+		for (k = 0; k < 5 && (next = next_word(next, &w, &e)) != NULL; k++)
+			if (word_in(w, e, verbs) && e == next)
+				break;
+		if (k == 0 || k == 5 || next == NULL || (next = next_word(next, &w, &e)) == NULL ||
+		    !word_in(w, e, who) || e != next)
+			return false;
+	}
+	else if ((next = next_word(s, &w, &e)) == NULL || !word_in(w, e, who) || e != next ||
+		 (next = next_word(next, &w, &e)) == NULL || !word_in(w, e, verbs) || e != next)
+		return false;
+	for (k = 0; (next = next_word(next, &w, &e)) != NULL && k < 3; k++) {
+		if (e != next)
+			return false; /* "Jag kommer också, ..." is for the fixed forms */
+		if (word_in(w, e, adverbs) || (*w >= '0' && *w <= '9'))
+			continue;
+		if (ci_prefix(w, "tillsammans") == e)
+			return ci_word_prefix(skip_blanks(next), "med") != NULL;
+		return word_in(w, e, place) && next_word(next, &w, &e) != NULL &&
+		       word_in(w, e, meeting);
+	}
+	return false;
+}
+
+bool is_attendance(const char *s)
+{
+	static const char *const starts[] = { "anmälan:", "anmäler", "jag anmäler", "vi anmäler",
+					      "närvaro:", "deltagare:", "ersättare:", "representant:",
+					      "representanter:", "från föreningen kommer",
+					      "från oss kommer", "återbud", NULL };
+	static const char *const anywhere[] = { "kan tyvärr inte", "kan inte närvara",
+						"kan inte delta", "kan inte komma",
+						"har förhinder", "får förhinder", "lämnar återbud",
+						"meddelar återbud", "anmäler återbud",
+						/* "Vår vice ordförande Eva Lund kommer i
+						 * mitt ställe." */
+						"i mitt ställe", "i mitt istället", "i stället för mig",
+						"istället för mig", "ersätter mig", "i vårt ställe",
+						NULL };
+	/* "Eva har med sig mer information till mötet." */
+	static const char *const bringing[] = { "har med sig", "tar med sig", "tar med", NULL };
+	static const char *const to_meeting[] = { "till mötet", "på mötet", "till nästa möte",
+						  NULL };
+	static const char *const presence[] = {
+		"närvara", "närvarar", "deltar", "delta på", "delta vid", "delta i mötet", "deltaga",
+		"kommer på mötet", "kommer till mötet", "komma på mötet", "komma till mötet",
+		"vara med på", "kommer att vara två", "kommer att vara tre", "kommer att vara en",
+		"vara två", "vara tre", "kommer två", "kommer tre", "kommer båda", "kommer båda två",
+		"representeras av", "representerar föreningen", NULL
+	};
+	static const char *const not_attendance[] = { "vill", "undrar", "önskar", "ser gärna",
+						      "frågan", "fråga", "hoppas att", NULL };
+	static const char *const persons[] = { "jag", "vi", "från föreningen", "från oss",
+					       "föreningen", NULL };
+	static const char *const hindered[] = { "förhinder", "förhindrad", "förhindrade",
+						"förhindrat", NULL };
+	static const char *const coming[] = { "jag kommer", "vi kommer", "jag deltar",
+					      "vi deltar", "jag kommer gärna", "vi kommer gärna",
+					      NULL };
+
+	if (has_question_mark(s))
+		return false;
+	if (starts_any(s, starts) || contains_any(s, anywhere))
+		return true;
+	/* "Jag kommer, och Åsa Lund följer med.": coming, said and done */
+	for (const char *const *c = coming; strchr("jJvV", *s) != NULL && *c != NULL; c++) {
+		const char *r = ci_word_prefix(s, *c);
+
+		if (r != NULL && (*r == ',' || *r == '.' || *r == '!' || *r == '\0') &&
+		    !contains_word_any(s, not_attendance))
+			return true;
+	}
+	if ((writer_comes(s) || (starts_any(s, persons) && contains_any(s, presence))) &&
+	    !contains_word_any(s, not_attendance))
+		return true;
+	/* "Jag har tyvärr förhinder den 10 december": an adverb may stand
+	 * anywhere in the phrase, so the word itself, said by the writer */
+	if (starts_any(s, persons) && contains_word_any(s, hindered) &&
+	    !contains_word_any(s, not_attendance))
+		return true;
+	if (count_words(s) <= 14 && contains_word_any(s, bringing) &&
+	    contains_word_any(s, to_meeting) && !contains_word_any(s, not_attendance))
+		return true;
+	return names_attend(s, not_attendance);
+}
+
+/* what the meeting offers its participants: room, access, hearing,
+ * interpreters, food */
+static const char *const meeting_needs[] = {
+	"möteslokal", "möteslokalen", "lokalen", "lokal", "salen", "sal", "rummet", "hiss",
+	"hissen", "tolk", "tolken", "tolkar", "teckentolk", "teckentolkar", "skrivtolk",
+	"skrivtolkning", "hörslinga", "hörslingan", "teleslinga", "teleslingan", "slingan",
+	"mikrofon", "mikrofonen", "ramp", "rampen", "rullstol", "rullstolen", "ledsagare",
+	"specialkost", "allergi", "allergier", "glutenfri", "laktosfri", "vegetarisk",
+	"vegansk", "fika", "fikat", "parkering", "parkeringen", "handikapparkering",
+	"handikapparkeringen", "parkeringsplats", "parkeringsplatsen",
+	/* "Jag äter vegetariskt.": what the attendee eats */
+	"vegetariskt", "veganskt", "glutenfritt", "laktosfritt", "specialkosten", NULL
+};
+
+/* "Vi utgår från att hörslingan i sal Eken fungerar som vanligt.": a remark
+ * on what the meeting offers that asks nothing */
+bool is_practical_remark(const char *s)
+{
+	return count_words(s) <= 30 && contains_word_any(s, meeting_needs) && sentence_asks(s) == 0;
+}
+
+/* "Och fungerar hörslingan i sal Ekbacken nu?", "Finns det hiss?": a short
+ * question on what the meeting offers, which beside a notice of who attends
+ * or another practicality of the meeting in the same paragraph is about this
+ * meeting's room, loop or interpreter and for the secretary to answer. The
+ * same question as a matter ("Varför saknar kommunens lokaler hörslinga?",
+ * "Kan kommunen alltid boka tolk?") names the municipality or asks why. */
+bool is_needs_question(const char *s)
+{
+	static const char *const matter[] = { "varför", "kommunen", "kommunens",
+					      "förvaltningen", "nämnden", "framöver",
+					      "i fortsättningen", "alltid", "alla", "ta upp",
+					      "tas upp", "fråga", "frågan", "frågor", NULL };
+	/* a longer one that asks it for the writer or of the secretary: "Jag
+	 * kör elrullstol ..., finns det en handikapparkering nära entrén som vi
+	 * kan använda?", "Kan ni se till att hörslingan i sal Insikten fungerar
+	 * och att det finns skrivtolk beställd?" */
+	static const char *const own[] = { "jag", "vi", "oss", "mig", NULL };
+	static const char *const asking[] = { "kan ni", "kan du", "skulle ni", "skulle du",
+					      "går det att", NULL };
+	size_t words;
+
+	if (!has_question_mark(s) || (words = count_words(s)) > 30)
+		return false;
+	if (words > 15 && !starts_any(s, asking) && !contains_word_any(s, own))
+		return false;
+	return contains_word_any(s, meeting_needs) && !contains_word_any(s, matter);
+}
+
+/* What a writer adds after saying who attends, in the same paragraph: the
+ * attendee's needs and the meeting's practicalities ("Hon har rullstol, så
+ * det vore bra om lokalen har hiss."), who comes instead or that another
+ * cannot either ("Peter Holm från vår styrelse kommer i stället.", "Kent kan
+ * inte heller så RSMH blir utan representant."), which are for the
+ * secretary, not the agenda. */
+bool is_attendance_detail(const char *s)
+{
+	static const char *const attendee[] = { "hon", "han", "hen", "båda", "bägge", NULL };
+	static const char *const stand_in[] = { "i stället", "istället", "i hans ställe",
+						"i hennes ställe", "ersätter", "ersättare",
+						"representant", "kan inte heller", "kommer inte heller",
+						"deltar inte heller", "har också förhinder",
+						/* who comes along: "Min personliga assistent
+						 * Elin följer med, så vi blir två.", "Bosse har
+						 * med sig sin stödperson." */
+						"följer med", "följer också med", "har med sig",
+						"tar med sig", "så vi blir", NULL };
+	/* "Jonas behöver sitta nära dörren och kan behöva ta en kort paus
+	 * under mötet.": the attendee at this meeting, not a matter for it */
+	static const char *const at_meeting[] = { "under mötet", "på mötet", "till mötet",
+						  "vid mötet", NULL };
+	static const char *const matter[] = { "fråga", "frågan", "frågor", "frågorna", "ta upp",
+					      "tas upp", "lyfta", "dagordningen", "kommunen",
+					      "nämnden", "förvaltningen", NULL };
+
+	if (is_practical_remark(s) || is_needs_question(s))
+		return true;
+	if (sentence_asks(s) > 0 || count_words(s) > 30)
+		return false;
+	if (count_words(s) <= 25 && contains_any(s, at_meeting) && !contains_word_any(s, matter))
+		return true;
+	return starts_any(s, attendee) || (count_words(s) <= 20 && contains_any(s, stand_in));
+}
+
+/* "Börjar mötet kl. 13.00 eller 13.30?", "Var hålls mötet?", "Finns det en
+ * Teams-länk till mötet?", "Kan ni boka skrivtolk till mötet?": when and
+ * where this meeting is held and what it offers, which the secretary
+ * answers or arranges by return mail. The meetings as a matter ("Kan mötena
+ * hållas på kvällstid?", "Varför byttes lokalen?") and a request for time
+ * on the agenda ("Kan vi ta upp ... på mötet kl. 14?") stay questions. */
+bool is_meeting_practical(const char *s)
+{
+	static const char *const meeting[] = { "mötet", "samverkansmötet", "sammanträdet",
+					       "träffen", NULL };
+	static const char *const practical[] = {
+		"börjar", "slutar", "startar", "kl", "klockan", "vilken tid", "var hålls",
+		"var är", "var ligger", "var blir", "vilken lokal", "vilken sal", "lokalen",
+		"adress", "adressen", "salen", "länk", "länken", "teams-länk", "teams", "zoom",
+		"delta digitalt", "på distans", "parkera", "parkering", "ingången", NULL
+	};
+	/* asking for time on the agenda is asking for an item */
+	static const char *const matter[] = { "varför", "framöver", "i fortsättningen", "alltid",
+					      "ta upp", "tas upp", "lyfta", "presentera",
+					      "dagordning", "dagordningen", "punkt", "fråga",
+					      "frågan", "frågor", NULL };
+
+	/* the cheap tests first: most sentences name no meeting */
+	if (!has_question_mark(s) ||
+	    (ci_find(s, "mötet") == NULL && ci_find(s, "sammanträdet") == NULL &&
+	     ci_find(s, "träffen") == NULL) ||
+	    count_words(s) > 25)
+		return false;
+	if (!contains_word_any(s, meeting) || contains_word_any(s, matter))
+		return false;
+	if (has_clock_time(s) || contains_word_any(s, practical))
+		return true;
+	/* "Per behöver skrivtolk, kan ni boka det till mötet?": what this
+	 * meeting offers; not "mötet med regionen", another meeting */
+	return contains_word_any(s, meeting_needs) && ci_find(s, "mötet med") == NULL &&
+	       ci_find(s, "träffen med") == NULL;
+}
+
+/* "Vi behöver skrivtolk på mötet.", "Dagordningen vill jag gärna ha i
+ * Word-format i förväg, eftersom jag använder skärmläsare.", "Kan ni skicka
+ * handlingarna i Word-format?": what the writer needs at this meeting or of
+ * its papers, for the secretary to arrange. Interpreters and documents in
+ * the municipality's services ("Varför får inte synskadade sina beslut i
+ * Word-format?", "Kan kommunen alltid boka tolk?") are a matter. */
+bool is_meeting_request(const char *s)
+{
+	static const char *const meeting[] = { "mötet", "samverkansmötet", "sammanträdet",
+					       "träffen", NULL };
+	static const char *const needing[] = { "behöver", "behov av", "önskar", "vill ha",
+					       "vill gärna ha", "måste ha", "använder", NULL };
+	/* the papers of the meeting, not of a case */
+	static const char *const papers[] = { "dagordningen", "handlingarna",
+					      "möteshandlingarna", "kallelsen", "underlaget",
+					      "mötesunderlaget", "materialet",
+					      "minnesanteckningarna", "mötesanteckningarna",
+					      "anteckningarna", NULL };
+	static const char *const formats[] = { "word-format", "wordformat", "i word", "word-fil",
+					       "wordfil", "som word", "punktskrift", "storstil",
+					       "stor stil", "lättläst", "tillgängligt format",
+					       "tillgänglig form", "skärmläsare", "i förväg",
+					       "ljudfil", "inläst", "uppläst", "digitalt format",
+					       NULL };
+	static const char *const matter[] = { "varför", "kommunen", "kommunens", "förvaltningen",
+					      "nämnden", "beslut", "besluten", "alltid",
+					      "framöver", "i fortsättningen", "ta upp", "tas upp",
+					      "fråga", "frågan", "frågor", NULL };
+
+	/* the cheap test first: most sentences name neither */
+	if (ci_find(s, "mötet") == NULL && ci_find(s, "sammanträdet") == NULL &&
+	    ci_find(s, "träffen") == NULL && ci_find(s, "dagordning") == NULL &&
+	    ci_find(s, "handling") == NULL && ci_find(s, "kallelse") == NULL &&
+	    ci_find(s, "underlag") == NULL && ci_find(s, "material") == NULL &&
+	    ci_find(s, "anteckning") == NULL)
+		return false;
+	if (count_words(s) > 25 || contains_word_any(s, matter))
+		return false;
+	if (contains_word_any(s, meeting) && contains_word_any(s, meeting_needs) &&
+	    contains_word_any(s, needing) && ci_find(s, "mötet med") == NULL)
+		return true;
+	return contains_word_any(s, papers) && contains_any(s, formats);
+}
+
+/* "sen undrar jag om man får komma på mötet fast man inte är ordförande",
+ * "Får vi vara två från föreningen på mötet?": whether the writer may
+ * attend this meeting, which the secretary answers. Who may attend the
+ * meetings as a matter ("Varför får inte brukarna själva delta på mötena?")
+ * names the meetings or asks why. */
+bool is_attendance_question(const char *s)
+{
+	static const char *const may_attend[] = {
+		"får komma på mötet", "får komma till mötet", "får delta på mötet",
+		"får delta i mötet", "får delta vid mötet", "får närvara på mötet",
+		"får närvara vid mötet", "får vara med på mötet", "kan komma på mötet",
+		"kan komma till mötet", "kan delta på mötet", "kan delta i mötet", NULL
+	};
+	static const char *const writer[] = { "jag", "vi", "man", NULL };
+	static const char *const matter[] = { "varför", "kommunen", "nämnden", "förvaltningen",
+					      "brukare", "brukarna", "ta upp", "tas upp", "fråga",
+					      "frågan", "frågor", NULL };
+
+	/* the cheap test first: every form names the meeting */
+	if (ci_find(s, "mötet") == NULL || count_words(s) > 30)
+		return false;
+	return contains_any(s, may_attend) && contains_word_any(s, writer) &&
+	       !contains_word_any(s, matter);
+}
+
+/* "Kan ni beställa det, eller ska vi göra det själva?": a short question
+ * that points back at what the writer just said they need. */
+bool is_back_request(const char *s)
+{
+	static const char *const starts[] = { "kan ni", "kan du", "skulle ni", "skulle du",
+					      "går det", "ska vi", "vem", "hur gör vi", NULL };
+	static const char *const back[] = { "det", "den", "dem", "detta", NULL };
+	static const char *const matter[] = { "varför", "kommunen", "kommunens", "förvaltningen",
+					      "nämnden", NULL };
+
+	return has_question_mark(s) && count_words(s) <= 15 && starts_any(s, starts) &&
+	       contains_word_any(s, back) && !contains_word_any(s, matter);
+}
+
+/* "Punkt 4.3 och punkt 4.4 hänger ihop.", "Kanske kan de tas upp efter
+ * varandra som en punkt?": how the agenda's items are arranged, which the
+ * secretary decides, not a question for the meeting. */
+bool is_agenda_arrangement(const char *s)
+{
+	static const char *const arranging[] = {
+		"hänger ihop", "efter varandra", "slå ihop", "slås ihop", "slå samman",
+		"slås samman", "som en punkt", "som en gemensam punkt", "som en och samma punkt",
+		"i samma punkt", "under samma punkt", "byta plats", "byter plats",
+		"i omvänd ordning", "i en annan ordning", "ändra ordningen", "ändra ordning",
+		"flytta punkt", "flyttas till", "flyttas upp", "flyttas fram", "flytta upp",
+		"flytta fram", "tidigare på dagordningen", "först på dagordningen",
+		"sist på dagordningen", "tas upp tillsammans", "behandlas tillsammans",
+		"tas upp först", "tas upp sist", NULL
+	};
+	static const char *const items[] = { "punkt", "punkten", "punkter", "punkterna",
+					     "dagordningen", "dagordning", NULL };
+
+	/* the cheap test first: every form names an item or the agenda */
+	if ((ci_find(s, "punkt") == NULL && ci_find(s, "dagordning") == NULL) ||
+	    count_words(s) > 30 || ci_word_prefix(s, "varför") != NULL)
+		return false;
+	return contains_word_any(s, items) && contains_word_any(s, arranging);
+}
+
+/* In what capacity the writer writes, not the matter: "Jag är medlem i FUB
+ * men skriver privat, jag har pratat med Anna om det.", "Jag skriver å egna
+ * vägnar." Triage decides about the sender; the agenda needs none of it. */
+bool is_capacity(const char *s)
+{
+	static const char *const capacity[] = { "privat", "som privatperson", "egna vägnar",
+						"eget namn", "egen räkning", "egen del", NULL };
+
+	/* the cheap test first: most sentences say nothing of writing */
+	if (ci_find(s, "skriv") == NULL || has_question_mark(s) || count_words(s) > 25)
+		return false;
+	return (contains_word(s, "skriver") || contains_word(s, "skrivit")) &&
+	       contains_word_any(s, capacity);
+}
+
+/* What follows the lead of a self-introduction says only who the writer is
+ * ("och är ny i styrelsen för Autism- och Aspergerföreningen", "förälder
+ * och styrelseledamot i RBU"), in a few words that tell nothing of a child,
+ * a service or a worry: no relation ("mamma till Alva"), no story ("har MS
+ * sedan många år", "som bor på Linden"), no matter ("oroliga över ...").
+ * org: the lead named an organisation ("på uppdrag av"), which a relative
+ * clause may describe ("Attention, som inte har någon anställd själva"). */
+static bool says_only_who(const char *rest, bool org)
+{
+	static const char *const telling[] = {
+		"till", "med", "men", "eftersom", "därför", "när", "där", "över", "om",
+		"kring", "angående", "gällande", "min", "mitt", "mina", "dotter", "son",
+		"barn", "bror", "syster", "mamma", "pappa", "make", "maka", "sambo", "medlem",
+		"medlemmar", "brukare", "oro", "orolig", "oroliga", NULL
+	};
+	static const char *const story[] = { "har", "hade", "som", NULL };
+
+	return count_words(rest) <= (org ? 12 : 10) && !contains_word_any(rest, telling) &&
+	       (org || !contains_word_any(rest, story));
+}
+
+/* A writer introducing themselves: "Jag heter Nadia Karimi och är ny i
+ * styrelsen.", "Jag skriver som förälder och styrelseledamot i RBU.", "Jag
+ * skriver på uppdrag av Attention Exempelstad, som inte har någon anställd
+ * själva.", "Det här är första gången jag skriver till LSS-samverkan." Who
+ * writes is in the From line and the signature; as the start of a question
+ * it hides the matter and once made its title. An introduction that goes on
+ * to the writer's child or story ("Jag heter Amina min dotter har autism",
+ * "Jag är mamma till Alva, 23 år, ...") is background and stays. */
+bool is_self_intro(const char *s)
+{
+	static const char *const named[] = { "jag heter", "mitt namn är", NULL };
+	static const char *const capacity[] = { "jag skriver som", "vi skriver som",
+						"jag skriver i egenskap av",
+						"jag skriver här som", NULL };
+	static const char *const on_behalf[] = { "jag skriver på uppdrag av",
+						 "jag skriver å", "jag skriver för", NULL };
+	static const char *const first_time[] = { "första gången jag skriver",
+						  "första gången vi skriver",
+						  "första gången jag hör av mig",
+						  "första gången jag mejlar",
+						  "första gången jag mailar",
+						  "första gången jag skickar", NULL };
+	/* "Jag är ny i styrelsen", "Jag är förälder och sitter i RBU:s
+	 * styrelse": the writer's place in the association */
+	static const char *const places[] = { "ny", "nyvald", "nybliven", "förälder",
+					      "ordförande", "vice ordförande", "sekreterare",
+					      "kassör", "ledamot", "styrelseledamot", "suppleant",
+					      "ersättare", "ombud", "kontaktperson för", NULL };
+	const char *r, *rest;
+
+	/* the cheap test first: every form has "jag", "vi" or "gången" */
+	if (has_question_mark(s) || count_words(s) > 30 ||
+	    (strchr("jJvVmM", *s) == NULL && ci_find(s, "första gången") == NULL) ||
+	    sentence_asks(s) > 0)
+		return false;
+	if (contains_any(s, first_time))
+		return true;
+	for (const char *const *l = named; *l != NULL; l++)
+		if ((r = ci_word_prefix(s, *l)) != NULL) {
+			if (name_run(skip_blanks(r), &rest) == 0)
+				return false;
+			return says_only_who(rest, false);
+		}
+	for (const char *const *l = capacity; *l != NULL; l++)
+		if ((r = ci_word_prefix(s, *l)) != NULL)
+			return says_only_who(r, false);
+	for (const char *const *l = on_behalf; *l != NULL; l++) {
+		/* "för FUB", "å föreningens vägnar", "för styrelsens räkning";
+		 * "för att ..." is a reason */
+		if ((r = ci_word_prefix(s, *l)) == NULL || ci_word_prefix(skip_blanks(r), "att"))
+			continue;
+		r = skip_blanks(r);
+		if (strcmp(*l, "jag skriver på uppdrag av") != 0 &&
+		    ci_find(r, "vägnar") == NULL && ci_find(r, "räkning") == NULL &&
+		    !contains_word_any(r, association_words))
+			return false;
+		return says_only_who(r, true);
+	}
+	if ((r = ci_word_prefix(s, "jag är")) != NULL && starts_any(skip_blanks(r), places))
+		return says_only_who(r, false);
+	/* "Jag sitter i RSMH Exempelstads styrelse och skriver för föreningens
+	 * räkning.": a seat on a board, not in a wheelchair */
+	if ((r = ci_word_prefix(s, "jag sitter i")) != NULL ||
+	    (r = ci_word_prefix(s, "jag sitter med i")) != NULL) {
+		r = skip_blanks(r);
+		if (ci_find(r, "styrelse") == NULL && ci_find(r, "valberedning") == NULL)
+			return false;
+		return says_only_who(r, true);
+	}
+	return false;
+}
+
+/* "Vi har inga frågor den här gången.", "Inget att ta upp från oss." */
+bool is_no_questions(const char *s)
+{
+	/* "Handläggaren har inga ärenden kvar" is about someone else */
+	static const char *const others[] = { "kommunen", "förvaltningen", "regionen", "nämnden",
+					      "handläggare", "handläggaren", "handläggarna",
+					      "personalen", "hon", "han", "hen", "de", "det är",
+					      NULL };
+	static const char *const none[] = {
+		"inga frågor", "inga nya frågor", "inga egna frågor", "inga särskilda frågor",
+		"inga andra frågor", "inga fler frågor", "inga ytterligare frågor",
+		"inga övriga frågor",
+		"inte några frågor", "inte någon fråga", "ingen fråga", "inga punkter",
+		"inga ärenden", "inga synpunkter", "inget att ta upp", "inget att lyfta",
+		"inget särskilt att ta upp", "inget nytt att ta upp", "inget från oss",
+		/* "Vi har inget mer att lägga till.": a reply with nothing to add */
+		"inget mer att lägga till", "inget att lägga till", "inget att tillägga",
+		"inget mer att tillägga", "inget ytterligare att tillägga",
+		"inget mer att ta upp", "inget mer från oss", "inga fler synpunkter",
+		"inga frågor från oss", "avstår från att ställa", NULL
+	};
+
+	return sentence_asks(s) == 0 && count_words(s) <= 14 && !starts_any(s, others) &&
+	       contains_any(s, none);
+}
+
+/* A request about the council's mailing list ("Var snäll och ta bort mig
+ * från er sändlista", "Jag vill inte längre få utskicken"): for the
+ * secretary, not the agenda. */
+bool is_list_request(const char *s)
+{
+	static const char *const lists[] = { "sändlista", "utskickslista", "e-postlista",
+					     "mejllista", "maillista", "mailinglista",
+					     "distributionslista", "avregistrera", "vill inte längre få",
+					     NULL };
+
+	/* a notice of new contact details, said as a statement */
+	static const char *const contacts[] = { "nya kontaktuppgifter", "ny e-postadress",
+						"nya e-postadress", "byter e-postadress", NULL };
+
+	return count_words(s) <= 30 &&
+	       (contains_any(s, lists) || (!has_question_mark(s) && contains_any(s, contacts)));
+}
+
+/* "En rättelse: under punkt 5 står det att ...", "Två små rättelser: jag
+ * heter Lindholm": a correction of the minutes, for the secretary, not a
+ * question for the agenda. What follows it in its paragraph goes with it. */
+bool is_correction(const char *s)
+{
+	static const char *const starts[] = { "rättelse", "en rättelse", "en liten rättelse",
+					      "en kort rättelse", "två rättelser", "två små rättelser",
+					      "några rättelser", "några små rättelser", "korrigering",
+					      "en korrigering", "en liten korrigering",
+					      "en synpunkt på anteckningarna",
+					      "en synpunkt på minnesanteckningarna",
+					      "en synpunkt på protokollet", NULL };
+
+	return !has_question_mark(s) && starts_any(s, starts);
+}
+
+/* "fråga 1", "fråga nr 2", "punkt 3" in s: a question by its number. */
+static bool numbered_question(const char *s)
+{
+	static const char *const items[] = { "fråga", "frågan", "punkt", "punkten", NULL };
+	static const char *const nr[] = { "nr", "nr.", "nummer", NULL };
+	const char *w, *e, *next, *n;
+
+	while ((next = next_word(s, &w, &e)) != NULL) {
+		s = next;
+		if (!word_in(w, e, items) || (n = next_word(next, &w, &e)) == NULL)
+			continue;
+		if (word_in(w, e, nr) && next_word(n, &w, &e) == NULL)
+			continue;
+		if (*w >= '0' && *w <= '9')
+			return true;
+	}
+	return false;
+}
+
+/* "Vi stryker vår fråga om skolskjutsen, den har löst sig.", "Kan ni ta
+ * bort vår fråga om hissen?", "Frågan behöver inte tas upp på mötet.": the
+ * writer withdraws a question sent before, which is for the secretary and
+ * never a question itself, even when asked as one. */
+bool is_withdrawal(const char *s)
+{
+	static const char *const verbs[] = { "stryker", "stryka", "stryk", "strykas", "stryks",
+					     "drar tillbaka", "dra tillbaka", "drar vi tillbaka",
+					     "tar tillbaka", "ta tillbaka", "återkallar",
+					     "återkalla", "tar bort", "ta bort", "tas bort",
+					     "plockar bort", "plocka bort", "plockas bort",
+					     "kan utgå", "får utgå", "ska utgå", "utgår", NULL };
+	/* the writer's own question, named as such */
+	static const char *const own[] = { "vår fråga", "min fråga", "våra frågor",
+					   "mina frågor", "vår punkt", "våra punkter",
+					   "vår andra fråga", "vår första fråga",
+					   "vår tidigare fråga", "vår förra fråga", "vårt ärende",
+					   NULL };
+	static const char *const item[] = { "frågan", "frågorna", "punkten", "den frågan",
+					    "denna fråga", "den här frågan", NULL };
+	static const char *const writers[] = { "vi", "jag", "föreningen", NULL };
+	static const char *const passive[] = { "kan strykas", "får strykas", "ska strykas",
+					       "kan utgå", "får utgå", "ska utgå", "kan tas bort",
+					       "kan plockas bort", NULL };
+	static const char *const needless[] = { "behöver inte tas upp",
+						"behöver inte längre tas upp",
+						"behöver inte lyftas", "behöver inte längre lyftas",
+						"behöver inte tas med", "behöver inte vara med",
+						"behöver inte stå med", "behöver inte stå kvar",
+						"måste inte tas upp", NULL };
+	/* asked of the secretary: "Kan ni stryka vår fråga om hissen?" */
+	static const char *const asking[] = { "kan ni", "kan du", "skulle ni", "skulle du",
+					      "går det att", "vill ni", NULL };
+
+	/* the cheap test first: every form names a question or an item */
+	if ((ci_find(s, "fråg") == NULL && ci_find(s, "punkt") == NULL &&
+	     ci_find(s, "ärende") == NULL && ci_find(s, "behöver inte") == NULL) ||
+	    count_words(s) > 35)
+		return false;
+	if (has_question_mark(s) && !starts_any(s, asking))
+		return false;
+	/* "Vi drar tillbaka fråga 1 om skolskjutsen.": the question by its
+	 * number in the acknowledgement */
+	if (starts_any(s, writers) && contains_word_any(s, verbs) && numbered_question(s))
+		return true;
+	if (contains_word_any(s, verbs) && contains_word_any(s, own))
+		return true;
+	if (starts_any(s, writers) && contains_word_any(s, verbs) &&
+	    contains_word_any(s, item))
+		return true;
+	if (contains_word_any(s, passive) && contains_stem_any(s, item))
+		return true;
+	return !has_question_mark(s) && contains_any(s, needless) &&
+	       (contains_word_any(s, item) || contains_word_any(s, own) ||
+		contains_word(s, "den") || contains_word(s, "det"));
+}
+
+/* "Frågan om hissen på Kulturhuset står kvar.": where the writer's earlier
+ * question stands, beside a withdrawal or alone, asks nothing new. */
+bool is_question_status(const char *s)
+{
+	static const char *const starts[] = { "frågan", "frågorna", "vår fråga", "våra frågor",
+					      "min fråga", "vår andra fråga", "vår första fråga",
+					      "den andra frågan", "den första frågan",
+					      "de andra frågorna", "övriga frågor", NULL };
+	static const char *const standing[] = { "står kvar", "kvarstår", "gäller fortfarande",
+						"ligger kvar", "finns kvar", NULL };
+
+	/* "Fråga 2 om fritidsaktiviteterna står kvar." */
+	return !has_question_mark(s) && count_words(s) <= 20 &&
+	       (starts_any(s, starts) || (numbered_question(s) && ci_word_prefix(s, "fråga"))) &&
+	       contains_word_any(s, standing) && sentence_asks(s) == 0;
+}
+
+/* "Jag skrev tyvärr fel gruppbostad i min fråga.", "Vi skrev fel datum i
+ * mejlet.": the writer corrects their own earlier mail, which, with what
+ * follows until a question ("Det gäller Lärkan, inte Lönnen."), is for the
+ * secretary; "Jag skrev fel på blanketten och fick avslag" is a story. */
+bool is_own_mistake(const char *s)
+{
+	static const char *const persons[] = { "jag", "vi", NULL };
+	static const char *const writing[] = { "skrev", "skrivit", "skriva", "blev", NULL };
+	static const char *const own[] = { "min fråga", "vår fråga", "frågan", "mitt mejl",
+					   "vårt mejl", "mejlet", "mitt mail", "vårt mail",
+					   "mailet", "meddelandet", "förra mejlet", NULL };
+
+	/* the cheap tests first */
+	if (strchr("jJvV", *s) == NULL || ci_find(s, "fel") == NULL || has_question_mark(s) ||
+	    count_words(s) > 20)
+		return false;
+	return starts_any(s, persons) && contains_word(s, "fel") &&
+	       contains_word_any(s, writing) && contains_word_any(s, own) &&
+	       sentence_asks(s) == 0;
+}
