@@ -198,6 +198,8 @@ static json_t *message_json(const struct store_message *m)
 	json_object_set_new(o, "reason", str_or_null(m->reason));
 	json_object_set_new(o, "association", str_or_null(m->association));
 	json_object_set_new(o, "questions", json_integer(m->n_questions));
+	/* what the writer said for the secretary rather than the agenda */
+	json_object_set_new(o, "notes", str_or_null(m->notes));
 	json_object_set_new(o, "size", json_integer((json_int_t)m->size));
 	return o;
 }
@@ -482,11 +484,14 @@ static int cmd_messages(struct ctl *ctl, int argc, char **argv)
 			json_array_append_new(array, message_json(&ms[i]));
 		print_json(array);
 	} else {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			printf("%5lld  %-14s  %-32s  %s%s%s\n", (long long)ms[i].id, ms[i].status,
 			       ms[i].from_addr ? ms[i].from_addr : "?",
 			       ms[i].subject ? ms[i].subject : "",
 			       ms[i].reason ? "  — " : "", ms[i].reason ? ms[i].reason : "");
+			if (ms[i].notes != NULL)
+				printf("       Till sekreteraren: %s\n", ms[i].notes);
+		}
 		if (n == 0)
 			printf("Inga meddelanden.\n");
 	}

@@ -414,6 +414,14 @@ print(json.dumps({sys.argv[1]: ["17:00", "19:00", "Stadshuset, sal Ljusnan"],
 	snapshot "$mode" 2
 	check_intake "$mode" 2 "$EXAMPLES" "$T_DIR/$mode/new"
 	check_acks "$mode" 2 "$EXAMPLES" "$T_DIR/$mode/new"
+	pycheck "$mode" "$T_DIR/log/$mode-messages-2.out" <<'EOF'
+mode, path = sys.argv[1:3]
+fresh = [m for m in load(path) if "Korttidstillsyn" in (m.get("subject") or "")]
+ok(len(fresh) == 1 and "teckentolk" in (fresh[0].get("notes") or ""),
+   "%s: agendactl messages --json shows the new mail's note for the secretary" % mode)
+ok(all(m.get("notes") is None or m["notes"] for m in load(path)),
+   "%s: messages --json has notes as text or null" % mode)
+EOF
 	n_after=$(mail_count)
 	if [ "$n_after" = $((n_before + 1)) ]; then
 		pass "$mode: one more mail sent: the new acknowledgement"
