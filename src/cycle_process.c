@@ -551,9 +551,11 @@ static int process_message(struct cycle *c, struct analysis *a, struct error *er
 		out.n_questions = n_pq;
 		/* what the writer said for the secretary; a robot says nothing */
 		out.notes = ex->notes;
-		if (n_pq == 0 && tr.verdict == TRIAGE_QUESTION) {
-			out.reason = "inga frågor hittades i meddelandet";
-		}
+		/* a mail that only says who attends or what they need has
+		 * nothing wrong with it: the secretary reads its notes */
+		if (n_pq == 0 && tr.verdict == TRIAGE_QUESTION)
+			out.reason = ex->notes != NULL ? "inga frågor, bara upplysningar till sekreteraren"
+						       : "inga frågor hittades i meddelandet";
 	}
 	out.acknowledge = cfg->council.acknowledge && tr.verdict == TRIAGE_QUESTION &&
 			  tr.may_acknowledge && n_pq > 0 &&
