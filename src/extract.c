@@ -120,6 +120,7 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 	ctx->thanked = ctx->thanked || f.thanked;
 	ctx->kept = ctx->kept || f.kept;
 	ctx->adds = ctx->adds || f.adds;
+	ctx->withdraws = ctx->withdraws || f.withdraws;
 	b->announces = f.announces;
 	b->another = f.another;
 	b->attendance = f.attendance;
@@ -746,6 +747,15 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 			  (ctx.questions.n == 1 && ctx.adds &&
 			   subject_prefix_kind(subject.data) == PREFIX_REPLY &&
 			   !subject_in_text(ex->clean_subject, ctx.questions.v[0]));
+	/* "SV: Personal på korttids Linden" (the acknowledgement of that
+	 * question) over "Vi stryker frågan om personalen på Linden ... I
+	 * stället vill vi ta upp en annan fråga: ...": the Subject names the
+	 * question withdrawn, which the notes hold, not the one added, even
+	 * where the two share a stem ("Personal", "kontaktperson") */
+	subject_replied = subject_replied ||
+			  (ctx.questions.n == 1 && ctx.withdraws && ex->notes != NULL &&
+			   subject_prefix_kind(subject.data) == PREFIX_REPLY &&
+			   subject_in_text(ex->clean_subject, ex->notes));
 	ex->n_questions = ctx.questions.n;
 	ex->questions = xcalloc(ex->n_questions ? ex->n_questions : 1, sizeof(*ex->questions));
 	for (size_t i = 0; i < ctx.questions.n; i++) {

@@ -167,19 +167,29 @@ static bool names_attend(const char *s, const char *const *not_attendance)
 
 /* "Jag kommer själv på mötet", "Vi kommer båda till LSS-samverkan", "Från
  * DHR kommer vi tre personer till mötet", "Jag kommer tillsammans med min
- * ledsagare": the writer comes to this meeting, with the adverbs and counts
- * that the fixed phrases of presence leave out. Read from the start only. */
+ * ledsagare", "Jag kommer ensam den här gången", "Vi kommer på torsdag": the
+ * writer comes to this meeting, with the adverbs and counts that the fixed
+ * phrases of presence leave out. Read from the start only. */
 static bool writer_comes(const char *s)
 {
 	static const char *const who[] = { "jag", "vi", NULL };
 	static const char *const verbs[] = { "kommer", "deltar", NULL };
 	static const char *const adverbs[] = { "själv", "själva", "gärna", "också", "även",
 					       "båda", "bägge", "två", "tre", "fyra", "fem",
-					       "personer", "personligen", "nog", NULL };
+					       "personer", "personligen", "nog", "ensam",
+					       "ensamma", NULL };
 	static const char *const place[] = { "till", "på", "vid", NULL };
+	/* a reply to the agenda names the meeting by its weekday ("Jag kommer
+	 * på torsdag") */
 	static const char *const meeting[] = { "mötet", "samverkansmötet", "sammanträdet",
 					       "träffen", "lss-samverkan", "samverkan",
-					       "samrådet", "nästa", NULL };
+					       "samrådet", "nästa", "måndag", "tisdag", "onsdag",
+					       "torsdag", "fredag", NULL };
+	/* the meeting as a time, after which the sentence may go on to what
+	 * the writer needs there ("Jag kommer ensam den här gången och behöver
+	 * parkera nära entrén") */
+	static const char *const this_time[] = { "den här gången", "denna gång",
+						 "denna gången", "nästa gång", NULL };
 	const char *w, *e, *next = s;
 	int k;
 
@@ -206,6 +216,8 @@ static bool writer_comes(const char *s)
 			continue;
 		if (ci_prefix(w, "tillsammans") == e)
 			return ci_word_prefix(skip_blanks(next), "med") != NULL;
+		if (starts_any(w, this_time))
+			return true;
 		return word_in(w, e, place) && next_word(next, &w, &e) != NULL &&
 		       word_in(w, e, meeting);
 	}
@@ -283,7 +295,8 @@ static const char *const meeting_needs[] = {
 	"mikrofon", "mikrofonen", "ramp", "rampen", "rullstol", "rullstolen", "ledsagare",
 	"specialkost", "allergi", "allergier", "glutenfri", "laktosfri", "vegetarisk",
 	"vegansk", "fika", "fikat", "parkering", "parkeringen", "handikapparkering",
-	"handikapparkeringen", "parkeringsplats", "parkeringsplatsen",
+	"handikapparkeringen", "parkeringsplats", "parkeringsplatsen", "handikapplats",
+	"handikapplatsen", "parkera",
 	/* "Jag äter vegetariskt.": what the attendee eats */
 	"vegetariskt", "veganskt", "glutenfritt", "laktosfritt", "specialkosten", NULL
 };
@@ -345,17 +358,125 @@ bool is_attendance_detail(const char *s)
 	 * under mötet.": the attendee at this meeting, not a matter for it */
 	static const char *const at_meeting[] = { "under mötet", "på mötet", "till mötet",
 						  "vid mötet", NULL };
+	/* "Vi behöver någon som möter oss vid entrén.", "Jag behöver också
+	 * sitta nära dörren.": right after saying they come, what the writer
+	 * needs there */
+	static const char *const needing[] = { "vi behöver", "jag behöver", "vi skulle behöva",
+					       "jag skulle behöva", "vi kommer att behöva",
+					       "jag kommer att behöva", "vi kommer behöva",
+					       "jag kommer behöva", NULL };
+	/* what a need of the services says that one of the meeting does not:
+	 * more of something, an answer, a talk, help with a matter ("Vi
+	 * behöver fler platser på korttids.", "Vi behöver få svar om
+	 * skolskjutsen.", "Vi behöver hjälp med att förstå de nya reglerna.") */
+	static const char *const demand[] = { "mer", "mera", "fler", "flera", "bättre", "större",
+					      "längre", "svar", "besked", "veta", "prata",
+					      "diskutera", "personal", "hjälp med", "förstå",
+					      "information", "stöd", "regler", "reglerna",
+					      "beslut", NULL };
+	/* "Förra gången var den trasig.", "Sist vi var där fick vi vänta i
+	 * entrén.": how the room or the help worked last time, why the need
+	 * just named matters; "Förra mötet lovade kommunen ..." names a matter
+	 * and stays */
+	static const char *const last_time[] = { "förra gången", "förra mötet", "förra träffen",
+						 "förra sammanträdet", "senaste gången",
+						 "senaste mötet", "sista gången", "sist vi",
+						 "senast vi", NULL };
+	/* a matter raised last time: "Förra mötet tog vi upp boendestödet
+	 * och fick inget svar." */
+	static const char *const followed_up[] = { "tog upp", "tog vi upp", "tog jag upp",
+						   "lyfte", "lyftes", "svar", "svaret",
+						   "besked", "lovades", NULL };
 	static const char *const matter[] = { "fråga", "frågan", "frågor", "frågorna", "ta upp",
-					      "tas upp", "lyfta", "dagordningen", "kommunen",
-					      "nämnden", "förvaltningen", NULL };
+					      "tas upp", "tog upp", "lyfta", "dagordningen",
+					      "kommunen", "nämnden", "förvaltningen", "lovade",
+					      NULL };
+	size_t words;
 
 	if (is_practical_remark(s) || is_needs_question(s))
 		return true;
-	if (sentence_asks(s) > 0 || count_words(s) > 30)
+	if (sentence_asks(s) > 0 || (words = count_words(s)) > 30)
 		return false;
-	if (count_words(s) <= 25 && contains_any(s, at_meeting) && !contains_word_any(s, matter))
+	if (words <= 25 && contains_any(s, at_meeting) && !contains_word_any(s, matter))
 		return true;
-	return starts_any(s, attendee) || (count_words(s) <= 20 && contains_any(s, stand_in));
+	if (starts_any(s, attendee) || (words <= 20 && contains_any(s, stand_in)))
+		return true;
+	if (words <= 20 && starts_any(s, needing) && !contains_word_any(s, matter) &&
+	    !contains_word_any(s, demand))
+		return true;
+	return words <= 12 && contains_word_any(s, last_time) && !contains_word_any(s, matter) &&
+	       !contains_word_any(s, followed_up);
+}
+
+/* "Från SRF kommer jag och Birgitta Ahl. Birgitta har ledarhund med sig.",
+ * "Till mötet kommer jag och Johan Ek. Johan behöver sitta nära dörren.":
+ * after a notice of who attends, a sentence whose subject is someone it
+ * named, by first name, and that says what that attendee brings, uses or
+ * needs. The name must stand in the notice past its first word and be no
+ * association ("Från FUB kommer Eva. FUB har länge ..."). The attendee's
+ * story ("Per har en dotter på Björken där personalen har slutat.") is the
+ * background of a question, and a matter ("Eva har sett att kommunen ...")
+ * is one: both stay. */
+bool is_attendee_detail(const char *s, const char *attendance)
+{
+	static const char *const matter[] = { "fråga", "frågan", "frågor", "frågorna", "ta upp",
+					      "tas upp", "lyfta", "dagordningen", "kommunen",
+					      "kommunens", "nämnden", "förvaltningen", "varför",
+					      "dotter", "son", "barn", "bor", "beslut", "ansökan",
+					      NULL };
+	/* what a person brings to a meeting, or needs or uses there */
+	static const char *const needs[] = { "behöver", "behöva", "med sig", "använder",
+					     "sitter i", "kör", "går med", "kommer med",
+					     "rullstol", "elrullstol", "permobil", "rollator",
+					     "ledarhund", "assistanshund", "allergisk", "äter",
+					     "hör dåligt", "ser dåligt", "hör inte", "ser inte",
+					     "döv", "blind", "teckenspråk", NULL };
+	const char *w, *e, *aw, *ae, *next;
+	size_t n, len;
+
+	/* the cheap tests first: a capital and a lowercase letter */
+	if (attendance == NULL || next_word(s, &w, &e) == NULL || e - w < 3 ||
+	    !cp_is_upper(ex_u8_next(w, &n)) || !cp_is_lower(ex_u8_next(w + n, &n)))
+		return false;
+	len = (size_t)(e - w);
+	/* the name in the notice, case and all, past its first word */
+	next = next_word(attendance, &aw, &ae);
+	do {
+		if (next == NULL || (next = next_word(next, &aw, &ae)) == NULL)
+			return false;
+	} while ((size_t)(ae - aw) != len || memcmp(aw, w, len) != 0);
+	return !word_in(w, e, association_words) && sentence_asks(s) == 0 &&
+	       count_words(s) <= 30 &&
+	       (contains_word_any(s, needs) || contains_word_any(s, meeting_needs)) &&
+	       !contains_word_any(s, matter);
+}
+
+/* "Jag kommer ensam den här gången och behöver parkera nära entrén, går
+ * det att reservera en handikapplats?", "Vi kommer två, finns det hiss?":
+ * who attends and, after a comma, a short question on what the meeting
+ * offers, written as one sentence, whose '?' hides the notice from
+ * is_attendance(). A notice that goes on to a matter ("Jag kommer på
+ * mötet, men varför har kommunen ...?") fails is_needs_question(). */
+bool is_attendance_need(const char *s)
+{
+	const char *comma = s;
+	bool hit = false;
+
+	/* the cheap tests first: every notice the writer gives of themselves
+	 * or their association starts "jag", "vi" or "från" */
+	if (strchr("jJvVfF", *s) == NULL || strstr(s, ", ") == NULL || !has_question_mark(s))
+		return false;
+	for (int k = 0; k < 4 && !hit && (comma = strstr(comma, ", ")) != NULL; k++) {
+		char *lead;
+
+		comma += 2;
+		if (!is_needs_question(comma) && !is_back_request(comma))
+			continue;
+		lead = xstrndup(s, (size_t)(comma - 2 - s));
+		hit = is_attendance(lead);
+		free(lead);
+	}
+	return hit;
 }
 
 /* "Börjar mötet kl. 13.00 eller 13.30?", "Var hålls mötet?", "Finns det en
@@ -466,7 +587,8 @@ bool is_attendance_question(const char *s)
 }
 
 /* "Kan ni beställa det, eller ska vi göra det själva?": a short question
- * that points back at what the writer just said they need. */
+ * that points back at what the writer just said they need or corrected;
+ * "Vilket gäller?", "Stämmer det?" in a few words point back too. */
 bool is_back_request(const char *s)
 {
 	static const char *const starts[] = { "kan ni", "kan du", "skulle ni", "skulle du",
@@ -474,9 +596,12 @@ bool is_back_request(const char *s)
 	static const char *const back[] = { "det", "den", "dem", "detta", NULL };
 	static const char *const matter[] = { "varför", "kommunen", "kommunens", "förvaltningen",
 					      "nämnden", NULL };
+	size_t words;
 
-	return has_question_mark(s) && count_words(s) <= 15 && starts_any(s, starts) &&
-	       contains_word_any(s, back) && !contains_word_any(s, matter);
+	if (!has_question_mark(s) || (words = count_words(s)) > 15 ||
+	    contains_word_any(s, matter))
+		return false;
+	return words <= 3 || (starts_any(s, starts) && contains_word_any(s, back));
 }
 
 /* "Punkt 4.3 och punkt 4.4 hänger ihop.", "Kanske kan de tas upp efter
@@ -656,9 +781,65 @@ bool is_list_request(const char *s)
 	       (contains_any(s, lists) || (!has_question_mark(s) && contains_any(s, contacts)));
 }
 
+/* "I dagordningen står det att vår fråga kommer från Grannby, men det är vi
+ * i Exempelstad som har skickat den.", "I punkt 4.3 står det 1 juli, det ska
+ * vara 1 augusti.": what the council's own papers say, and that it is
+ * wrong, without the word "rättelse". What the minutes say the
+ * municipality was to do and did not ("I protokollet står det att kommunen
+ * skulle återkomma, men vi har inte fått något svar.") is a question, and
+ * so is what a decision says ("I beslutet står det fel antal timmar"),
+ * which is no paper of the council's. */
+static bool papers_wrong(const char *s)
+{
+	static const char *const papers[] = { "dagordningen", "anteckningarna",
+					      "minnesanteckningarna", "mötesanteckningarna",
+					      "protokollet", "kallelsen", "bekräftelsen",
+					      "utskicket", "punkt", "punkten", NULL };
+	static const char *const saying[] = { "står det", "det står", "står att", "har det blivit",
+					      "har ni skrivit", "har du skrivit", "är det skrivet",
+					      NULL };
+	static const char *const wrong[] = { "fel", "felaktigt", "felaktig", "ska vara",
+					     "skall vara", "ska stå", "skall stå", "borde stå",
+					     "stämmer inte", "inte stämmer", "inte rätt",
+					     "egentligen", NULL };
+	/* "..., men den gäller Eken.", "..., men det var FUB som ställde
+	 * den.": a contrast corrects what the papers say of the writer or an
+	 * association; "..., men problemen finns kvar" follows up a matter */
+	static const char *const whose[] = { "vi", "oss", "jag", "mig", "vår", "vårt", "våra",
+					     "min", "mitt", "mina", NULL };
+	/* what the papers say was to be done, followed up: "... att
+	 * handläggarna ska gå en utbildning, men ingen har gått den" */
+	static const char *const matter[] = { "kommunen", "kommunens", "förvaltningen",
+					      "nämnden", "svar", "svaret", "besvaras",
+					      "återkomma", "återkommer", "lovade", "utlovade",
+					      "skulle", "utreda", "utredas", "hört", "hänt",
+					      "ännu", "fortfarande", "ingen", "inget", "inga",
+					      "aldrig", NULL };
+	static const char *const to_be[] = { "ska vara", "skall vara", "ska stå", "skall stå",
+					     NULL };
+
+	/* the cheap test first, on bytes, as it runs on every sentence: every
+	 * form has "står", "skriv" or "blivit", capitalised or not */
+	if (strstr(s, "tår") == NULL && strstr(s, "kriv") == NULL && strstr(s, "blivit") == NULL)
+		return false;
+	if (has_question_mark(s) || count_words(s) > 40 || !contains_word_any(s, papers) ||
+	    !contains_any(s, saying) || contains_word_any(s, matter))
+		return false;
+	if (!contains_word_any(s, wrong) &&
+	    !(contains_word(s, "men") &&
+	      (contains_word_any(s, whose) || contains_word_any(s, association_words))))
+		return false;
+	/* "ska" plans, unless it says what the text should be */
+	if ((contains_word(s, "ska") || contains_word(s, "skall")) &&
+	    !contains_word_any(s, to_be))
+		return false;
+	return sentence_asks(s) == 0;
+}
+
 /* "En rättelse: under punkt 5 står det att ...", "Två små rättelser: jag
- * heter Lindholm": a correction of the minutes, for the secretary, not a
- * question for the agenda. What follows it in its paragraph goes with it. */
+ * heter Lindholm": a correction of the minutes or the agenda, for the
+ * secretary, not a question for the agenda. What follows it in its
+ * paragraph goes with it. */
 bool is_correction(const char *s)
 {
 	static const char *const starts[] = { "rättelse", "en rättelse", "en liten rättelse",
@@ -669,7 +850,7 @@ bool is_correction(const char *s)
 					      "en synpunkt på minnesanteckningarna",
 					      "en synpunkt på protokollet", NULL };
 
-	return !has_question_mark(s) && starts_any(s, starts);
+	return !has_question_mark(s) && (starts_any(s, starts) || papers_wrong(s));
 }
 
 /* "fråga 1", "fråga nr 2", "punkt 3" in s: a question by its number. */

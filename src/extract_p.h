@@ -91,6 +91,9 @@ struct extract_ctx {
 	 * en fråga:", "Vi har en fråga som vi vill få med:", "En sak till:"):
 	 * in a reply, beside the mail the Subject names */
 	bool adds;
+	/* the writer withdraws a question sent before ("Vi stryker frågan om
+	 * personalen på Linden"): in a reply, the one the Subject names */
+	bool withdraws;
 	/* the forwarding note being split is itself a forwarded mail: two
 	 * member mails attached side by side come out as a forward in a
 	 * forward, and the first keeps its own background */
@@ -118,6 +121,7 @@ struct filtered {
 	bool another;
 	bool adds; /* see struct extract_ctx */
 	bool attendance; /* a sentence says who attends */
+	bool withdraws; /* see struct extract_ctx */
 	/* what is left only remarks on the meeting's practicalities ("Vi utgår
 	 * från att hörslingan fungerar."), which beside an attendance notice
 	 * are for the secretary */
@@ -297,6 +301,12 @@ bool is_attendance(const char *s);
 /* what the writer adds after who attends, in the same paragraph: needs,
  * the meeting's practicalities, who comes instead */
 bool is_attendance_detail(const char *s);
+/* what the writer adds of an attendee the notice attendance named
+ * ("Birgitta har ledarhund med sig.") */
+bool is_attendee_detail(const char *s, const char *attendance);
+/* who attends and a question on what the meeting offers, in one sentence
+ * ("Vi kommer två, finns det hiss?") */
+bool is_attendance_need(const char *s);
 /* a remark on what the meeting offers that asks nothing ("Vi utgår från
  * att hörslingan fungerar som vanligt.") */
 bool is_practical_remark(const char *s);
@@ -326,7 +336,8 @@ bool is_self_intro(const char *s);
 bool is_no_questions(const char *s);
 /* about the council's mailing list or the writer's contact details */
 bool is_list_request(const char *s);
-/* a correction of the minutes ("En rättelse: under punkt 5 står ...") */
+/* a correction of the minutes or the agenda ("En rättelse: under punkt 5
+ * står ...", "I dagordningen står det fel datum.") */
 bool is_correction(const char *s);
 /* a question sent before withdrawn ("Vi stryker vår fråga om ...") */
 bool is_withdrawal(const char *s);

@@ -999,6 +999,9 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	struct buf out = { 0 };
 	struct buf noted = { 0 };
 	struct buf one = { 0 };
+	/* the last notice of who attends, whose names is_attendee_detail()
+	 * looks for in the sentences after it */
+	struct buf notice = { 0 };
 	int asks = 0;
 	bool after_label = false, after_attendance = false, file_ref = false;
 	bool correction = false; /* the paragraph corrects the minutes */
@@ -1017,6 +1020,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	f->adds = f->another;
 	f->attendance = false;
 	f->practical_only = false;
+	f->withdraws = false;
 	/* "PS. Kan vi ...? DS.": a paragraph framed as a postscript, whose
 	 * closing "DS" goes (elsewhere "barn med DS" is Down's syndrome) */
 	bool postscript = n > 0 && ps_rest(text + sv[0].start) != NULL;
@@ -1040,13 +1044,19 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			s = rest;
 		}
 		attendance = is_attendance(s) ||
-			     ((rest = after_short_label(s)) != NULL && is_attendance(rest));
+			     ((rest = after_short_label(s)) != NULL && is_attendance(rest)) ||
+			     is_attendance_need(s);
 		correction = correction || is_correction(s);
-		if (correction && !has_question_mark(s))
-			kinds[i] = SENT_DROP; /* "En rättelse: under punkt 5 står det ..." */
+		if (correction && (!has_question_mark(s) || is_back_request(s))) {
+			/* "En rättelse: under punkt 5 står det ...", and "Kan du
+			 * ändra det?" after it */
+			kinds[i] = SENT_DROP;
+			notes[i] = true;
+		}
 		else if (is_withdrawal(s) || is_question_status(s) || is_own_mistake(s) ||
 			 (withdrawn && sentence_asks(s) == 0 && !announces_another(s) &&
 			  !announces_questions(s))) {
+			f->withdraws = f->withdraws || is_withdrawal(s);
 			/* with why, until the writer asks something new */
 			notes[i] = !withdrawn || !is_pleasantry(s);
 			withdrawn = true;
@@ -1065,7 +1075,8 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
 			notes[i] = true;
 		}
-		else if (after_attendance && is_attendance_detail(s)) {
+		else if (after_attendance &&
+			 (is_attendance_detail(s) || is_attendee_detail(s, notice.data))) {
 			kinds[i] = SENT_DROP;
 			notes[i] = true;
 		}
@@ -1113,10 +1124,13 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		/* an intro went: is_intro() only for what went */
 		if (!f->adds && ((kinds[i] == SENT_DROP && is_intro(s)) || new_matter_rest(s) != NULL))
 			f->adds = true;
-		/* the cheap flags first; is_no_questions() only for what went */
+		/* the cheap flags first; is_no_questions() only for what went. A
+		 * correction of the council's papers asks nothing either: the
+		 * Subject of a reply that only corrects the minutes ("SV:
+		 * Minnesanteckningar 3 juni") names them, not a question */
 		if (kinds[i] == SENT_DROP && !f->said)
-			f->said = attendance || practical || withdrawn || is_no_questions(s) ||
-				  is_afterword(s);
+			f->said = attendance || practical || withdrawn || correction ||
+				  is_no_questions(s) || is_afterword(s);
 		f->attendance = f->attendance || attendance;
 		/* only for what went, which is seldom more than a line */
 		if (kinds[i] == SENT_DROP && !f->thanked)
@@ -1130,6 +1144,10 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			f->file_questions = f->file_questions || contains_any(s, asked);
 		}
 		after_label = last_char(s) == ':' && attendance;
+		if (attendance) {
+			buf_reset(&notice);
+			buf_append_str(&notice, s);
+		}
 		after_attendance = attendance || (after_attendance && kinds[i] == SENT_DROP);
 	}
 	/* a paragraph that asks only to leave the mailing list tells only why
@@ -1213,6 +1231,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	buf_free(&noted);
 	free(notes);
 	buf_free(&one);
+	buf_free(&notice);
 	free(kinds);
 	free(sv);
 }

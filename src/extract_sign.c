@@ -108,7 +108,8 @@ const char *greeting_rest(const char *t)
 				    (*stop == '.' && stop[1] == '\0' && greets_name(r)))) {
 		const char *bang = strpbrk(r, "!,:");
 
-		if (bang == NULL || skip_blanks(bang + 1)[0] == '\0')
+		/* "hej karin!!", "Hej alla!,": a run of marks ends it */
+		if (bang == NULL || skip_blanks(bang + strspn(bang, "!,:"))[0] == '\0')
 			return "";
 	}
 	/* "hej kommer ledsagarservicen att ...": a greeting written without
@@ -125,7 +126,7 @@ const char *greeting_rest(const char *t)
 	/* "Hej Karin, här kommer ..." / "Hej! Kan ni ..." */
 	for (const char *s = r; *s != '\0' && s - r < 48; s++) {
 		if (*s == ',' || *s == '!' || *s == ':') {
-			const char *rest = skip_blanks(s + 1);
+			const char *rest = skip_blanks(s + strspn(s, "!,:"));
 
 			if (count_words(r) - count_words(s + 1) > 3)
 				return NULL;

@@ -49,10 +49,11 @@ struct extraction {
 	/* what the writer said for the secretary rather than the agenda, and
 	 * which is therefore no question: who attends and what they need at
 	 * the meeting ("Per behöver skrivtolk"), the meeting's practicalities,
-	 * a question withdrawn or standing, the mailing list or new contact
-	 * details. The sentences as written (cleaned, without quotes or
-	 * signature), a paragraph a line; NULL when there are none. Greetings,
-	 * thanks and see-you are not notes. */
+	 * a question withdrawn or standing, a correction of the agenda or the
+	 * minutes, the mailing list or new contact details. The sentences as
+	 * written (cleaned, without quotes or signature), a paragraph a line;
+	 * NULL when there are none. Greetings, thanks and see-you are not
+	 * notes. */
 	char *notes;
 };
 

@@ -986,6 +986,14 @@ static const struct inline_case inline_cases[] = {
 	  { "Hur säkerställer förvaltningen att personalen på Solrosen har utbildning om autism? "
 	    "Vår son var på Solrosen i helgen och personalen visste inte vad de skulle göra." },
 	  false, "jonas.berg@autism-exempelstad.se" },
+	/* greeting_rest(): a run of marks after the name is the greeting's */
+	{ "a greeting with two exclamation marks leaves none of them",
+	  "stöd i skolan",
+	  "hej karin!!\nvi har fått många samtal från föräldrar. när kommer det en ny "
+	  "specialpedagog till norrskolan\n\nmvh\nJenny",
+	  NULL, NULL,
+	  { "Vi har fått många samtal från föräldrar. när kommer det en ny specialpedagog till "
+	    "norrskolan" }, false, NULL },
 	{ "thanks run into the last sentence without punctuation go",
 	  "Ledsagning",
 	  "Hej!\n\nKan kommunen ordna ledsagare till simhallen på helgerna tack så mycket "
@@ -1185,6 +1193,107 @@ static void test_notes(void **state)
 		  "Hej Karin,\n\nTack för ett bra möte i går! Det ser bra ut. Vi ses i december.\n\n"
 		  "Hälsningar\nEva",
 		  0, NULL, NULL },
+		/* is_attendance_detail(): how the room worked last time, and the
+		 * writer's own need, after a need of the meeting */
+		{ "last time's trouble and the writer's need beside attendance",
+		  "Ramp och närvaro",
+		  "Hej!\n\nFrån DHR kommer jag och Lars Berg. Finns det ramp vid entrén till "
+		  "sal Björken? Sist vi var där fick vi vänta ute i regnet. Vi behöver någon som "
+		  "hämtar oss vid busshållplatsen.\n\nVarför har färdtjänsten blivit dyrare i "
+		  "år?\n\nMvh\nEva",
+		  1,
+		  "Från DHR kommer jag och Lars Berg. Finns det ramp vid entrén till sal Björken? "
+		  "Sist vi var där fick vi vänta ute i regnet. Vi behöver någon som hämtar oss vid "
+		  "busshållplatsen.",
+		  NULL },
+		{ "what the municipality promised at the last meeting stays the question",
+		  "Skolskjuts",
+		  "Hej,\n\nFrån FUB kommer Lena Holm. Förra mötet lovade kommunen att återkomma om "
+		  "skolskjutsen. Varför har ingenting hänt?\n\nMvh\nEva",
+		  1, "Från FUB kommer Lena Holm.", "lovade" },
+		{ "a need of the services after attendance stays the question",
+		  "Korttidstillsyn",
+		  "Hej,\n\nFrån Attention kommer Maria Sandberg. Vi behöver fler platser i "
+		  "korttidstillsynen för tonåringar. Hur ska det lösas?\n\nMvh\nEva",
+		  1, "Från Attention kommer Maria Sandberg.", "platser" },
+		{ "help with a matter after attendance stays the question's background",
+		  "Ledsagning",
+		  "Hej,\n\nFrån FUB kommer Lena Holm. Vi behöver hjälp med att förstå de nya "
+		  "reglerna för ledsagarservice. Kan någon från förvaltningen förklara dem på "
+		  "mötet?\n\nMvh\nEva",
+		  1, "Från FUB kommer Lena Holm.", "reglerna" },
+		{ "a matter raised at the last meeting stays the question",
+		  "Boendestöd",
+		  "Hej,\n\nVi kommer två från RSMH. Förra mötet tog vi upp boendestödet och fick "
+		  "inget svar.\n\nMvh\nOve",
+		  1, "Vi kommer två från RSMH.", "boendestödet" },
+		/* is_attendee_detail() */
+		{ "an attendee named in the notice brings a guide dog",
+		  "Närvaro 4 maj",
+		  "Hej Karin!\n\nFrån SRF kommer jag och Gunnar Berg på mötet den 4 maj. Gunnar "
+		  "har sin ledarhund med sig.\n\nHälsningar\nMats",
+		  0,
+		  "Från SRF kommer jag och Gunnar Berg på mötet den 4 maj. Gunnar har sin "
+		  "ledarhund med sig.",
+		  NULL },
+		{ "an attendee named in the notice on a matter stays the question",
+		  "Ledsagning",
+		  "Hej,\n\nFrån FUB kommer jag och Eva Holm. Eva har sett att kommunen har slutat "
+		  "med ledsagning på kvällarna. Hur ska medlemmarna ta sig till "
+		  "föreningen?\n\nMvh\nPer",
+		  1, "Från FUB kommer jag och Eva Holm.", "ledsagning" },
+		{ "an attendee's story after the notice stays the question's background",
+		  "Björken",
+		  "Hej,\n\nFrån FUB kommer Lena Holm och Per Ek. Per har en dotter på Björken där "
+		  "nästan all personal har slutat. Hur säkerställer ni kontinuiteten?\n\nMvh\nEva",
+		  1, "Från FUB kommer Lena Holm och Per Ek.", "dotter" },
+		/* is_attendance_need() */
+		{ "who attends and a need of the meeting asked in one sentence",
+		  "SV: Dagordning 12 maj",
+		  "Tack för dagordningen! Jag kommer själv på torsdag, finns det hiss upp till sal "
+		  "Eken?\n\n/Anna",
+		  0, "Jag kommer själv på torsdag, finns det hiss upp till sal Eken?", NULL },
+		{ "the writer comes alone this time",
+		  "SV: Dagordning",
+		  "Hej!\n\nJag kommer ensam den här gången.\n\n/Sofia",
+		  0, "Jag kommer ensam den här gången.", NULL },
+		{ "who attends and a matter asked in one sentence stays the question",
+		  "Parkering",
+		  "Hej,\n\nJag kommer på mötet, men varför har kommunen tagit bort "
+		  "handikapparkeringen vid stadshuset?\n\nMvh\nAnna",
+		  1, NULL, NULL },
+		/* is_correction(): the council's papers say something wrong */
+		{ "what the minutes say is wrong, and a request to change it",
+		  "SV: Minnesanteckningar 3 juni",
+		  "Hej Karin!\n\nI minnesanteckningarna står det att frågan om ledsagning kom från "
+		  "RBU, men det var FUB som ställde den. Kan du rätta det?\n\nMvh\nEva",
+		  0,
+		  "I minnesanteckningarna står det att frågan om ledsagning kom från RBU, men det "
+		  "var FUB som ställde den. Kan du rätta det?",
+		  NULL },
+		{ "a correction of the agenda's date, then a new question",
+		  "SV: Dagordning",
+		  "Hej,\n\nEn rättelse: i punkt 4 står det 1 juli. Det ska vara 1 augusti.\n\n"
+		  "Varför har avgiften för trygghetslarm höjts?\n\nMvh\nGöran",
+		  1, "En rättelse: i punkt 4 står det 1 juli. Det ska vara 1 augusti.", NULL },
+		{ "a correction that asks which of two is right",
+		  "SV: Dagordning",
+		  "Hej,\n\nEn rättelse: i punkt 4 står det 1 juli, men i kallelsen 1 augusti. "
+		  "Vilket gäller?\n\nMvh\nGöran",
+		  0,
+		  "En rättelse: i punkt 4 står det 1 juli, men i kallelsen 1 augusti. Vilket "
+		  "gäller?",
+		  NULL },
+		{ "what the minutes call settled, followed up, stays the question",
+		  "SV: Minnesanteckningar 3 juni",
+		  "Hej,\n\nI anteckningarna står det att frågan om skolskjutsen är avslutad, men "
+		  "problemen finns kvar. Vi vill att den tas upp igen.\n\nMvh\nEva",
+		  1, NULL, NULL },
+		{ "what the minutes say the municipality was to do stays the question",
+		  "SV: Minnesanteckningar 3 juni",
+		  "Hej,\n\nI protokollet står det att kommunen skulle återkomma om skolskjutsen, "
+		  "men vi har inte fått något svar. Vad händer nu?\n\nMvh\nEva",
+		  1, NULL, NULL },
 	};
 
 	(void)state;
@@ -1588,6 +1697,19 @@ static const struct {
 	  "Apropå lovskolan: förvaltningen skulle undersöka saken. Kan ni återkomma med "
 	  "besked om det?",
 	  { "Minnesanteckningar 13 mars" } },
+	/* a reply that withdraws the question its Subject names and asks
+	 * another: the Subject is the withdrawn one's, though the two share
+	 * "Kulturhuset" */
+	{ "SV: Hissen på Kulturhuset",
+	  "Vi stryker frågan om hissen på Kulturhuset, den är lagad nu.\n\nI stället vill vi ta "
+	  "upp en annan fråga. Kulturhuset har inga ledsagare på kvällarna. Varför får inte "
+	  "synskadade ledsagare till föreställningarna?",
+	  { "Varför får inte synskadade ledsagare till föreställningarna" } },
+	/* one that withdraws another question keeps the Subject of its own */
+	{ "SV: Skolskjuts till Ekbacken",
+	  "Vi stryker vår fråga om hissen, den är lagad.\n\nOm skolskjutsen: varför kommer "
+	  "bilen ofta en halvtimme för sent?",
+	  { "Skolskjuts till Ekbacken" } },
 	/* a newsletter's subject names the letter, not a matter */
 	{ "Nyhetsbrev från FUB Exempelstad",
 	  "Hur går det med bygget av den nya gruppbostaden på Ekvägen?",
