@@ -241,8 +241,12 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 	for (size_t i = 0; i < bs->n; i++)
 		if (bs->v[i].strength == 2 && has_question_mark(bs->v[i].text))
 			need = 2;
+	/* "Det andra är personalens kunskap om autism. Vi vill veta hur många
+	 * ...": a paragraph that opens the next of the writer's matters and
+	 * asks in words is its own question among those with a '?' */
 	for (size_t i = 0; i < bs->n; i++) {
-		bs->v[i].asks = bs->v[i].strength >= need;
+		bs->v[i].asks = bs->v[i].strength >= need ||
+				(bs->v[i].strength > 0 && bs->v[i].another);
 		if (bs->v[i].asks)
 			asking++;
 	}

@@ -296,34 +296,121 @@ static bool is_table_row(const struct line *l)
 	return !line_blank(l) && strchr(l->t, '|') != NULL && strstr(l->t, " | ") != NULL;
 }
 
+/* The cell of row t at column col (counted from 0), or NULL; *len_r is its
+ * length. */
+static const char *table_cell(const char *t, size_t col, size_t *len_r)
+{
+	const char *bar;
+
+	for (; col > 0; col--) {
+		if ((bar = strstr(t, " | ")) == NULL)
+			return NULL;
+		t = bar + 3;
+	}
+	bar = strstr(t, " | ");
+	*len_r = bar != NULL ? (size_t)(bar - t) : strlen(t);
+	return t;
+}
+
+#define TABLE_MAX_COLUMNS 8
+
+enum table_column {
+	COLUMN_OTHER,
+	COLUMN_QUESTION,
+	COLUMN_BACKGROUND,
+};
+
+/* A header row that names the question's column ("Nr | Fråga | Bakgrund",
+ * "Vår fråga | Motivering", "Frågeställning | Beskrivning | Svar"): every
+ * cell a short label that neither asks nor ends a sentence, one of them a
+ * question's; the columns it names go in columns_r. */
+static bool table_header(const char *t, enum table_column *columns_r)
+{
+	static const char *const question[] = { "fråga", "frågan", "frågor", "frågeställning",
+						"frågeställningar", "vår fråga", "våra frågor",
+						"fråga till kommunen", "fråga till mötet",
+						"fråga/önskemål", "fråga / önskemål", NULL };
+	static const char *const background[] = { "bakgrund", "bakgrunden", "bakgrund/motivering",
+						  "motivering", "beskrivning", "förklaring",
+						  "kommentar", "kommentarer", "varför",
+						  "varför vi frågar", "exempel", "situation",
+						  "problem", "problemet", "problembeskrivning",
+						  NULL };
+	struct buf cell = { 0 };
+	bool named = false, label = true;
+	size_t len, col;
+	const char *c;
+
+	for (col = 0; label && (c = table_cell(t, col, &len)) != NULL; col++) {
+		if (col == TABLE_MAX_COLUMNS)
+			label = false;
+		buf_reset(&cell);
+		buf_append(&cell, c, len);
+		trim_buf(&cell);
+		if (!label || count_words(cell.data) > 4 || strchr(cell.data, '?') != NULL ||
+		    last_char(cell.data) == '.') {
+			label = false;
+			break;
+		}
+		/* "Fråga:", "*Bakgrund*": the label without its marks */
+		while (cell.len > 0 && strchr(":*_", cell.data[cell.len - 1]) != NULL)
+			cell.data[--cell.len] = '\0';
+		c = cell.data;
+		while (*c == '*' || *c == '_')
+			c++;
+		columns_r[col] = equals_any(c, question)     ? COLUMN_QUESTION :
+				 equals_any(c, background) ? COLUMN_BACKGROUND :
+							     COLUMN_OTHER;
+		named = named || columns_r[col] == COLUMN_QUESTION;
+	}
+	buf_free(&cell);
+	for (; col < TABLE_MAX_COLUMNS; col++)
+		columns_r[col] = COLUMN_OTHER;
+	return label && named;
+}
+
 /* A table pasted from Word reaches us as rows of "cell | cell | cell"
  * (mime.c's HTML conversion). When a cell asks, each row is a question: the
- * cells with a question mark, or the row's longest cell; a header row ("Nr |
- * Fråga | Svar") is none. Returns false when the rows ask nothing, so that
- * they are read as text. */
+ * cells with a question mark, else the cell that asks in words ("Vi undrar
+ * om ..."), else the row's longest cell; a header row ("Nr | Fråga | Svar")
+ * is none. A header that names the question's column ("Nr | Fråga |
+ * Bakgrund") says it for every row, asked or not. The background column
+ * goes, as the other cells of a row always have: joined to the question it
+ * would move the classifier off the question's own words (a cost the raw
+ * mail makes up for; the way up is a background field of its own). Returns
+ * false when the rows ask nothing, so that they are read as text. */
 static bool table_blocks(const struct line *v, size_t from, size_t to, int section,
 			 struct blocks *bs)
 {
-	bool asks = false;
+	enum table_column columns[TABLE_MAX_COLUMNS];
+	bool asks = false, header = from < to && table_header(v[from].t, columns);
 
 	for (size_t i = from; i < to && !asks; i++)
 		asks = strchr(v[i].t, '?') != NULL;
-	if (!asks)
+	if (!asks && !header)
 		return false;
-	for (size_t i = from; i < to; i++) {
-		struct buf q = { 0 }, longest = { 0 }, cell = { 0 };
+	for (size_t i = header ? from + 1 : from; i < to; i++) {
+		struct buf q = { 0 }, longest = { 0 }, cell = { 0 }, asking = { 0 };
 		const char *s = v[i].t;
 		size_t longest_words = 0;
 
-		for (;;) {
+		for (size_t col = 0;; col++) {
 			const char *bar = strstr(s, " | ");
 			size_t len = bar != NULL ? (size_t)(bar - s) : strlen(s);
+			enum table_column kind = header && col < TABLE_MAX_COLUMNS ? columns[col] :
+										   COLUMN_OTHER;
 
 			buf_reset(&cell);
 			buf_append(&cell, s, len);
-			if (cell.len > 0 && strchr(cell.data, '?') != NULL) {
+			if (cell.len == 0 || (header && kind != COLUMN_QUESTION)) {
+				/* the number, the background, the answer */
+			} else if (kind == COLUMN_QUESTION) {
 				append_words(&q, cell.data);
-			} else if (cell.len > 0 && count_words(cell.data) > longest_words) {
+			} else if (strchr(cell.data, '?') != NULL) {
+				append_words(&q, cell.data);
+			} else if (asking.len == 0 && sentence_asks(cell.data) > 0) {
+				append_words(&asking, cell.data);
+			} else if (count_words(cell.data) > longest_words) {
 				longest_words = count_words(cell.data);
 				buf_reset(&longest);
 				append_words(&longest, cell.data);
@@ -332,7 +419,9 @@ static bool table_blocks(const struct line *v, size_t from, size_t to, int secti
 				break;
 			s = bar + 3;
 		}
-		if (q.len == 0 && longest_words >= 4)
+		if (q.len == 0 && asking.len > 0)
+			append_words(&q, asking.data);
+		else if (q.len == 0 && longest_words >= 4)
 			append_words(&q, longest.data);
 		trim_buf(&q);
 		if (q.len > 0) {
@@ -343,6 +432,7 @@ static bool table_blocks(const struct line *v, size_t from, size_t to, int secti
 		}
 		buf_free(&q);
 		buf_free(&longest);
+		buf_free(&asking);
 		buf_free(&cell);
 	}
 	return true;
@@ -399,7 +489,19 @@ static bool cell_table_blocks(const struct line *v, size_t i, size_t n, int sect
 	for (k = i; k != one; k = next_cell(v, k, n, spaced))
 		if (count_words(v[k].t) > 5 || strchr(".?!", last_char(v[k].t)) != NULL)
 			return false;
-	rows = xcalloc(n - one, sizeof(*rows));
+	rows = xcalloc(n - one + 1, sizeof(*rows));
+	/* the header's labels over the cells (not the one over the numbers),
+	 * for table_blocks() to read which column asks */
+	if (header > 0) {
+		struct buf row = { 0 };
+
+		for (k = next_cell(v, i, n, spaced); k != one; k = next_cell(v, k, n, spaced)) {
+			if (row.len > 0)
+				buf_append_str(&row, " | ");
+			buf_append_str(&row, v[k].t);
+		}
+		rows[n_rows++].t = buf_steal(&row);
+	}
 	k = one;
 	while (k < n && is_bare_number(v[k].t, &num) && num == expect) {
 		struct buf row = { 0 };
@@ -420,7 +522,7 @@ static bool cell_table_blocks(const struct line *v, size_t i, size_t n, int sect
 		rows[n_rows++].t = buf_steal(&row);
 		expect++;
 	}
-	made = n_rows >= 2 && table_blocks(rows, 0, n_rows, section, bs);
+	made = n_rows >= (header > 0 ? 3 : 2) && table_blocks(rows, 0, n_rows, section, bs);
 	for (size_t r = 0; r < n_rows; r++)
 		free((char *)(uintptr_t)rows[r].t);
 	free(rows);

@@ -336,6 +336,36 @@ bool is_needs_question(const char *s)
 	return contains_word_any(s, meeting_needs) && !contains_word_any(s, matter);
 }
 
+static bool is_arranging_request(const char *s);
+
+/* "En vattenskål vore bra.", "Det vore fint med en plats nära dörren.",
+ * "Gärna en stol med armstöd.", "Vi skulle uppskatta en plats längst
+ * fram.": a short wish, said as a statement, for a thing at the meeting.
+ * Read only after a notice of who attends; a wish of the services ("Mer
+ * personal vore bra.", "Det vore bra om kommunen svarade.") names more of
+ * something, an answer or the municipality. */
+static bool is_small_wish(const char *s, const char *const *demand, const char *const *matter)
+{
+	static const char *const wishing[] = { "vore bra", "vore fint", "vore skönt",
+					       "vore toppen", "vore perfekt", "vore snällt",
+					       "vore tacksam", "vore tacksamma", "vore uppskattat",
+					       "vore välkommet", "vore jättebra", "vore praktiskt",
+					       "skulle vara bra", "skulle vara skönt",
+					       "skulle vara fint", "skulle uppskattas",
+					       "skulle uppskatta", "uppskattas", NULL };
+	static const char *const gladly[] = { "gärna", "helst", NULL };
+
+	/* the cheap test first: every form has "vore", "skulle", "uppskatt",
+	 * "gärna" or "helst" */
+	if (ci_find(s, "vore") == NULL && ci_find(s, "skulle") == NULL &&
+	    ci_find(s, "uppskatt") == NULL && !starts_any(s, gladly))
+		return false;
+	if (count_words(s) > 14 || ci_find(s, " om ") != NULL)
+		return false;
+	return (contains_any(s, wishing) || starts_any(s, gladly)) &&
+	       !contains_word_any(s, demand) && !contains_word_any(s, matter);
+}
+
 /* What a writer adds after saying who attends, in the same paragraph: the
  * attendee's needs and the meeting's practicalities ("Hon har rullstol, så
  * det vore bra om lokalen har hiss."), who comes instead or that another
@@ -391,12 +421,21 @@ bool is_attendance_detail(const char *s)
 					      "tas upp", "tog upp", "lyfta", "dagordningen",
 					      "kommunen", "nämnden", "förvaltningen", "lovade",
 					      NULL };
+	/* "Jag sitter i rullstol och kommer inte in på badhuset.": kept out of
+	 * a place of the services is a story, not the meeting's room */
+	static const char *const kept_out[] = { "kommer inte in", "kommer inte fram",
+						"kan inte ta mig", "kan inte ta oss", "avslag",
+						"nekad", "nekades", NULL };
 	size_t words;
 
-	if (is_practical_remark(s) || is_needs_question(s))
+	if (contains_any(s, kept_out))
+		return false;
+	if (is_practical_remark(s) || is_needs_question(s) || is_arranging_request(s))
 		return true;
 	if (sentence_asks(s) > 0 || (words = count_words(s)) > 30)
 		return false;
+	if (is_small_wish(s, demand, matter))
+		return true;
 	if (words <= 25 && contains_any(s, at_meeting) && !contains_word_any(s, matter))
 		return true;
 	if (starts_any(s, attendee) || (words <= 20 && contains_any(s, stand_in)))
@@ -406,6 +445,40 @@ bool is_attendance_detail(const char *s)
 		return true;
 	return words <= 12 && contains_word_any(s, last_time) && !contains_word_any(s, matter) &&
 	       !contains_word_any(s, followed_up);
+}
+
+/* "Till mötet kommer jag och Lars Öberg. Jag kör elrullstol och har med mig
+ * min personliga assistent Emma.", "Vi kommer båda. Vi har ledarhund med
+ * oss.", "Jag kommer på mötet. Min ledsagare sitter bredvid mig.": after a
+ * notice in which the writer comes, what the writer (or their companion)
+ * brings, uses or needs there. The writer's story ("Jag sitter i rullstol
+ * och kommer inte in på badhuset.", "Jag kör elrullstol och har fått avslag
+ * på färdtjänst.") is the background of a question and stays. */
+static bool is_writer_detail(const char *s, const char *attendance,
+			     const char *const *needs, const char *const *matter)
+{
+	static const char *const writer[] = { "jag", "vi", "mig", "oss", NULL };
+	static const char *const subject[] = { "jag", "vi", "min ledsagare", "vår ledsagare",
+					       "min assistent", "min personliga assistent",
+					       "vår assistent", "min stödperson", "min tolk",
+					       "min hund", "min ledarhund", NULL };
+	/* what the writer brings along, beside needs[] */
+	static const char *const along[] = { "med mig", "med oss", "assistent", "stödperson",
+					     "ledsagare", "hörapparat", "hörapparater", "käpp",
+					     "vit käpp", NULL };
+	/* a hindrance or a decision tells a story */
+	static const char *const story[] = { "kommer inte", "kan inte", "kunnat", "får inte",
+					     "fick inte", "avslag", "nekad", "nekades", "svårt",
+					     "hemma", "skolan", "jobbet", "arbetet", NULL };
+
+	/* the cheap tests first: "jag", "vi", "min", "vår" */
+	if (strchr("jJvVmM", *s) == NULL || !starts_any(s, subject) ||
+	    !contains_word_any(attendance, writer))
+		return false;
+	return count_words(s) <= 25 && sentence_asks(s) == 0 &&
+	       (contains_word_any(s, needs) || contains_word_any(s, along) ||
+		contains_word_any(s, meeting_needs)) &&
+	       !contains_word_any(s, matter) && !contains_word_any(s, story);
 }
 
 /* "Från SRF kommer jag och Birgitta Ahl. Birgitta har ledarhund med sig.",
@@ -434,6 +507,8 @@ bool is_attendee_detail(const char *s, const char *attendance)
 	const char *w, *e, *aw, *ae, *next;
 	size_t n, len;
 
+	if (attendance != NULL && is_writer_detail(s, attendance, needs, matter))
+		return true;
 	/* the cheap tests first: a capital and a lowercase letter */
 	if (attendance == NULL || next_word(s, &w, &e) == NULL || e - w < 3 ||
 	    !cp_is_upper(ex_u8_next(w, &n)) || !cp_is_lower(ex_u8_next(w + n, &n)))
@@ -586,9 +661,39 @@ bool is_attendance_question(const char *s)
 	       !contains_word_any(s, matter);
 }
 
+/* "Jag har inte beställt någon själv, kan du boka via tolkcentralen som
+ * förra gången?", "Kan ni ordna en plats nära dörren?", "Skulle du kunna
+ * reservera en handikapparkering åt oss?": the secretary asked to arrange
+ * what the writer just said they need at the meeting. Read only beside such
+ * a need; a matter ("Kan kommunen ordna tolk vid LSS-handläggningen?",
+ * "Kan ni ordna så att fler får plats?") names the services or asks for
+ * more. */
+static bool is_arranging_request(const char *s)
+{
+	static const char *const asking[] = { "kan du", "kan ni", "skulle du", "skulle ni",
+					      "vill du", "vill ni", "hinner du", "hinner ni",
+					      "går det att", "är det möjligt att", NULL };
+	static const char *const arranging[] = { "boka", "bokar", "beställa", "beställer",
+						 "ordna", "ordnar", "fixa", "fixar", "reservera",
+						 "reserverar", "ställa fram", "ta fram", "se till",
+						 "sätta fram", "hålla en plats", "ta med", NULL };
+	static const char *const matter[] = { "varför", "kommunen", "kommunens", "förvaltningen",
+					      "nämnden", "regionen", "handläggare", "handläggaren",
+					      "handläggningen", "möte med", "tid hos", "ta upp",
+					      "tas upp", "fråga", "frågan", "frågor", "fler", "mer",
+					      "alltid", "framöver", "i fortsättningen", NULL };
+
+	/* the cheap tests first */
+	if (!has_question_mark(s) || count_words(s) > 25)
+		return false;
+	return contains_word_any(s, asking) && contains_word_any(s, arranging) &&
+	       !contains_word_any(s, matter);
+}
+
 /* "Kan ni beställa det, eller ska vi göra det själva?": a short question
  * that points back at what the writer just said they need or corrected;
- * "Vilket gäller?", "Stämmer det?" in a few words point back too. */
+ * "Vilket gäller?", "Stämmer det?" in a few words point back too, and so
+ * does a request to arrange it (is_arranging_request()). */
 bool is_back_request(const char *s)
 {
 	static const char *const starts[] = { "kan ni", "kan du", "skulle ni", "skulle du",
@@ -598,8 +703,11 @@ bool is_back_request(const char *s)
 					      "nämnden", NULL };
 	size_t words;
 
-	if (!has_question_mark(s) || (words = count_words(s)) > 15 ||
-	    contains_word_any(s, matter))
+	if (!has_question_mark(s))
+		return false;
+	if (is_arranging_request(s))
+		return true;
+	if ((words = count_words(s)) > 15 || contains_word_any(s, matter))
 		return false;
 	return words <= 3 || (starts_any(s, starts) && contains_word_any(s, back));
 }
@@ -629,19 +737,92 @@ bool is_agenda_arrangement(const char *s)
 	return contains_word_any(s, items) && contains_word_any(s, arranging);
 }
 
+/* "Jag fick den här adressen av en bekant som är med i FUB.", "Min
+ * handläggare tipsade mig om att skriva hit.", "Jag hittade er adress på
+ * kommunens hemsida.", "Jag blev hänvisad till er av kundtjänst.": how the
+ * writer came to write to the council, which tells the secretary nothing
+ * the From line does not. The address of a service ("Jag hittade inte
+ * adressen till korttidshemmet") names no mailbox of the council's, and a
+ * story ("..., men sedan fick vi avslag") goes on to the matter. */
+static bool is_how_found(const char *s)
+{
+	static const char *const council[] = {
+		"den här adressen", "denna adress", "den här e-postadressen",
+		"den här mejladressen", "den här mailadressen", "er adress", "er e-postadress",
+		"er mejladress", "er mailadress", "adressen hit", "adressen till er",
+		"adressen till lss-samverkan", "skriva hit", "mejla hit", "maila hit",
+		"skicka hit", "höra av mig hit", "höra av mig till er", "vända mig hit",
+		"vända mig till er", "vända oss till er", "skriva till er", "mejla er",
+		"maila er", "hänvisad hit", "hänvisad till er", "hänvisade mig hit",
+		"hänvisade mig till er", "skicka frågor hit", "skicka min fråga hit", NULL
+	};
+	static const char *const learning[] = { "fick", "fått", "hittade", "hittat", "tipsade",
+						"tipsat", "tips", "tipset", "rekommenderade",
+						"rekommenderat", "rekommenderad", "sa", "sade",
+						"berättade", "hänvisade", "hänvisat", "hänvisad",
+						"föreslog", "uppmanade", "såg", "läste", "kunde",
+						"kan", NULL };
+	static const char *const story[] = { "men", "eftersom", "därför", "varför", "beslut",
+					     "avslag", "dotter", "son", "barn", "inte", NULL };
+
+	/* the cheap test first, on bytes, as it runs on every sentence: every
+	 * form has "adress", "hit" or "er" after a verb */
+	if (strstr(s, "adress") == NULL && strstr(s, " hit") == NULL &&
+	    strstr(s, "till er") == NULL && strstr(s, "la er") == NULL)
+		return false;
+	return contains_any(s, council) && contains_word_any(s, learning) &&
+	       !contains_word_any(s, story) && sentence_asks(s) == 0;
+}
+
+/* "Jag är inte med i någon förening själv men hoppas att ni kan ta upp min
+ * fråga ändå.", "Vi tillhör ingen förening.": the writer writes as no
+ * association's, which triage decides from the sender; a story beside it
+ * ("..., men vår son har fått avslag") stays. */
+static bool is_no_member(const char *s)
+{
+	static const char *const persons[] = { "jag", "vi", NULL };
+	static const char *const none[] = { "inte med i någon förening", "inte medlem i någon",
+					    "inte medlemmar i någon", "inte med i föreningen",
+					    "inte medlem i föreningen", "inte ansluten till någon",
+					    "tillhör ingen förening", "inte med i något förbund",
+					    "inte organiserad", "inte organiserade", NULL };
+	static const char *const story[] = { "dotter", "son", "barn", "beslut", "avslag",
+					     "varför", NULL };
+
+	/* the cheap tests first, on bytes */
+	if (strchr("jJvV", *s) == NULL ||
+	    (strstr(s, "förening") == NULL && strstr(s, "förbund") == NULL &&
+	     strstr(s, "organiserad") == NULL && strstr(s, "medlem") == NULL))
+		return false;
+	return starts_any(s, persons) && contains_any(s, none) &&
+	       !contains_word_any(s, story);
+}
+
 /* In what capacity the writer writes, not the matter: "Jag är medlem i FUB
  * men skriver privat, jag har pratat med Anna om det.", "Jag skriver å egna
- * vägnar." Triage decides about the sender; the agenda needs none of it. */
+ * vägnar.", how they came to write (is_how_found()), that they write for no
+ * association (is_no_member()). Triage decides about the sender; the agenda
+ * needs none of it. */
 bool is_capacity(const char *s)
 {
 	static const char *const capacity[] = { "privat", "som privatperson", "egna vägnar",
 						"eget namn", "egen räkning", "egen del", NULL };
 
-	/* the cheap test first: most sentences say nothing of writing */
-	if (ci_find(s, "skriv") == NULL || has_question_mark(s) || count_words(s) > 25)
+	bool skriv = ci_find(s, "skriv") != NULL;
+
+	/* the cheap tests first: most sentences say nothing of writing, an
+	 * address or an association */
+	if (!skriv && strstr(s, "adress") == NULL && strstr(s, " hit") == NULL &&
+	    strstr(s, "till er") == NULL && strstr(s, "la er") == NULL &&
+	    strstr(s, "förening") == NULL && strstr(s, "förbund") == NULL &&
+	    strstr(s, "organiserad") == NULL && strstr(s, "medlem") == NULL)
 		return false;
-	return (contains_word(s, "skriver") || contains_word(s, "skrivit")) &&
-	       contains_word_any(s, capacity);
+	if (has_question_mark(s) || count_words(s) > 25)
+		return false;
+	if (skriv && (contains_word(s, "skriver") || contains_word(s, "skrivit")) &&
+	    contains_word_any(s, capacity))
+		return true;
+	return is_how_found(s) || is_no_member(s);
 }
 
 /* What follows the lead of a self-introduction says only who the writer is

@@ -327,7 +327,8 @@ bool is_attendance_question(const char *s);
 bool is_back_request(const char *s);
 /* how the agenda's items are arranged ("Punkt 4.3 och 4.4 hänger ihop.") */
 bool is_agenda_arrangement(const char *s);
-/* in what capacity the writer writes ("Jag skriver å egna vägnar.") */
+/* in what capacity the writer writes ("Jag skriver å egna vägnar.", "Jag
+ * fick den här adressen av en bekant.", "Jag är inte med i någon förening.") */
 bool is_capacity(const char *s);
 /* the writer introducing themselves ("Jag heter Nadia Karimi och är ny i
  * styrelsen.") */

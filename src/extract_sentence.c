@@ -34,7 +34,13 @@ static const char *const ask_phrases[] = {
 	"skulle också vilja veta", "skulle gärna vilja veta", "vill också fråga",
 	"vill även fråga", "vill höra", "vill gärna höra", "vill också höra",
 	"skulle vilja höra", "skulle gärna höra", "skulle också gärna höra",
-	"skulle också vilja höra", "vill få svar", "vill också ha svar", NULL
+	"skulle också vilja höra", "vill få svar", "vill också ha svar",
+	/* the verb before its subject after a fronted word: "För det andra
+	 * vill vi veta ...", "Därför vill jag fråga ...", "Nu skulle vi vilja
+	 * veta ..." */
+	"vill vi veta", "vill jag veta", "vill vi gärna veta", "vill jag gärna veta",
+	"skulle vi vilja veta", "skulle jag vilja veta", "vill vi fråga", "vill jag fråga",
+	"vill vi ha svar", "vill jag ha svar", "vill vi få veta", "vill jag få veta", NULL
 };
 
 bool is_meta(const char *s)
@@ -234,21 +240,32 @@ const char *new_matter_rest(const char *s)
 }
 
 /* "Den andra gäller samarbetet med regionen.", "Den tredje handlar om
- * skolskjutsen.": the next of the matters the writer announced ("Vi har
- * två saker ..."), by its ordinal alone. */
+ * skolskjutsen.", "Det andra är personalens kunskap om autism.", "Den
+ * andra saken gäller ...", "För det tredje vill vi veta ...": the next of
+ * the matters the writer announced ("Vi har två saker ..."), by its ordinal
+ * alone. "Den andra gruppbostaden har ..." names a place, not a matter. */
 static bool is_ordinal_matter(const char *s)
 {
 	static const char *const the[] = { "den", "det", NULL };
 	static const char *const ordinals[] = { "andra", "tredje", "fjärde", "femte", "sista",
 						NULL };
-	static const char *const about[] = { "gäller", "handlar", "rör", NULL };
-	const char *w, *e, *next;
+	static const char *const about[] = { "gäller", "handlar", "rör", "är", "berör", "avser",
+					     NULL };
+	/* what the writer calls a matter between the ordinal and its verb */
+	static const char *const matters[] = { "saken", "frågan", "punkten", "ärendet",
+					       "ämnet", "området", "problemet", NULL };
+	const char *w, *e, *next, *r;
 
+	/* "För det andra, ...": a matter in the writer's own count */
+	if ((r = ci_word_prefix(s, "för det")) != NULL)
+		return next_word(r, &w, &e) != NULL && word_in(w, e, ordinals);
 	if ((next = next_word(s, &w, &e)) == NULL || !word_in(w, e, the) ||
 	    (next = next_word(next, &w, &e)) == NULL || !word_in(w, e, ordinals) || e != next ||
 	    (next = next_word(next, &w, &e)) == NULL)
 		return false;
-	return word_in(w, e, about);
+	if (word_in(w, e, matters) && e == next)
+		next = next_word(next, &w, &e);
+	return next != NULL && word_in(w, e, about);
 }
 
 /* "Vi har också en fråga om sommaren: ...", "En annan fråga gäller
@@ -279,10 +296,10 @@ bool announces_another(const char *s)
 	bool adds = false, asked = false;
 	size_t k = 0;
 
-	if ((next = next_word(s, &w, &e)) == NULL || !word_in(w, e, openers))
-		return false;
 	if (is_ordinal_matter(s))
 		return true;
+	if ((next = next_word(s, &w, &e)) == NULL || !word_in(w, e, openers))
+		return false;
 	for (; next != NULL && k < 8; k++) {
 		adds = adds || word_in(w, e, adding);
 		if (word_in(w, e, nouns) && pw != NULL && word_in(pw, pe, determiners))
@@ -985,6 +1002,41 @@ enum sentence_kind {
 /* the questions or points of the mail itself */
 static const char *const questions_words[] = { "fråg", "punkt", NULL };
 
+/* "Vi glömde en sak när vi skickade frågan.", "Jag kom på en sak till.",
+ * "Vi missade att ta med en fråga.", "Tack för bekräftelsen.": the writer
+ * adds to what they sent before, or answers the council's acknowledgement
+ * of it, whose Subject then names that earlier question and not what the
+ * writer asks now. "Kommunen glömde att skicka beslutet." is a story. */
+static bool adds_to_earlier(const char *s)
+{
+	static const char *const persons[] = { "vi", "jag", "förlåt", "ursäkta", "oj", "en sak",
+					       NULL };
+	static const char *const forgot[] = { "glömde", "glömt", "missade", "missat",
+					      "kom på", "kommit på", "kom att tänka på", NULL };
+	static const char *const thing[] = { "en sak", "något", "en fråga", "en till",
+					     "en grej", "en punkt", "att fråga", "att ta med",
+					     "att skriva", "att nämna", "att lägga till",
+					     "att ta upp", NULL };
+	static const char *const receipt[] = { "tack för bekräftelsen", "tack för kvittensen",
+					       "tack för er bekräftelse",
+					       "tack för din bekräftelse",
+					       "tack för bekräftelse", "fått bekräftelsen",
+					       "fick bekräftelsen", NULL };
+
+	/* the cheap test first, on bytes, as it runs on every sentence: each
+	 * form has its verb or noun after the first word */
+	if (strstr(s, "glöm") == NULL && strstr(s, "miss") == NULL &&
+	    strstr(s, "kom på") == NULL && strstr(s, "kommit på") == NULL &&
+	    strstr(s, "kom att") == NULL && strstr(s, "bekräft") == NULL &&
+	    strstr(s, "kvitt") == NULL)
+		return false;
+	if (has_question_mark(s) || count_words(s) > 20)
+		return false;
+	if (contains_any(s, receipt))
+		return true;
+	return starts_any(s, persons) && contains_any(s, forgot) && contains_any(s, thing);
+}
+
 /* Drops intros, thanks, attendance and attachment notes from a paragraph. A
  * meta request ("Kan ni ta upp detta?") goes when something else in the
  * paragraph asks or when drop_meta is set (a forwarding note); otherwise it
@@ -1122,7 +1174,8 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		else
 			kinds[i] = SENT_TEXT;
 		/* an intro went: is_intro() only for what went */
-		if (!f->adds && ((kinds[i] == SENT_DROP && is_intro(s)) || new_matter_rest(s) != NULL))
+		if (!f->adds && ((kinds[i] == SENT_DROP && is_intro(s)) ||
+				 new_matter_rest(s) != NULL || adds_to_earlier(s)))
 			f->adds = true;
 		/* the cheap flags first; is_no_questions() only for what went. A
 		 * correction of the council's papers asks nothing either: the

@@ -994,6 +994,80 @@ static const struct inline_case inline_cases[] = {
 	  NULL, NULL,
 	  { "Vi har fått många samtal från föräldrar. när kommer det en ny specialpedagog till "
 	    "norrskolan" }, false, NULL },
+	/* is_capacity(): how the writer came to write, that they write for no
+	 * association */
+	{ "how the writer found the address goes",
+	  "Korttids",
+	  "Hej!\n\nJag fick den här adressen av en bekant som är med i FUB. Jag är inte med i "
+	  "någon förening själv.\n\nVarför flyttas barnen från Solrosen?\n\nLinda",
+	  NULL, NULL,
+	  { "Varför flyttas barnen från Solrosen?" }, false, NULL },
+	{ "a tip to write here goes from the question's paragraph",
+	  "Avgifter",
+	  "Hej!\n\nMin handläggare tipsade mig om att skriva hit. Vi tillhör ingen förening. "
+	  "Varför har avgiften för korttids höjts?\n\nBo",
+	  NULL, NULL,
+	  { "Varför har avgiften för korttids höjts?" }, false, NULL },
+	{ "the address of a service is the question's background",
+	  "Korttidshemmet",
+	  "Hej!\n\nJag hittade inte adressen till korttidshemmet på kommunens hemsida. Varför "
+	  "finns den inte där?\n\nBo",
+	  NULL, NULL,
+	  { "Jag hittade inte adressen till korttidshemmet på kommunens hemsida. Varför finns den "
+	    "inte där?" }, false, NULL },
+	{ "no member but a son's refusal is the question's background",
+	  "Korttids",
+	  "Hej!\n\nJag är inte medlem i någon förening men min son har fått avslag på "
+	  "korttids. Varför fick han avslag?\n\nBo",
+	  NULL, NULL,
+	  { "Jag är inte medlem i någon förening men min son har fått avslag på korttids. Varför "
+	    "fick han avslag?" }, false, NULL },
+	/* is_ordinal_matter(): the next announced matter, asked in words */
+	{ "the second matter stated in words is a question of its own",
+	  "Frågor till mötet",
+	  "Hej,\n\nDet första gäller skolskjutsen till Ekbacken. Varför kommer bussen ofta "
+	  "sent?\n\nDet andra är personalens kunskap om autism på gruppbostäderna. Vi vill "
+	  "veta hur många av de anställda som har gått en utbildning.\n\nTill sist undrar vi "
+	  "över fritiden. Finns det planer på en fritidsklubb?\n\nJohanna",
+	  NULL, NULL,
+	  { "Det första gäller skolskjutsen till Ekbacken. Varför kommer bussen ofta sent?",
+	    "Det andra är personalens kunskap om autism på gruppbostäderna. Vi vill veta hur "
+	    "många av de anställda som har gått en utbildning.",
+	    "Till sist undrar vi över fritiden. Finns det planer på en fritidsklubb?" },
+	  false, NULL },
+	{ "the writer's own count opens a matter asked in words",
+	  "Frågor till mötet",
+	  "Hej,\n\nVarför kommer skolskjutsen ofta sent?\n\nFör det andra vill vi veta hur "
+	  "många som väntar på korttidsplats.\n\nJohanna",
+	  NULL, NULL,
+	  { "Varför kommer skolskjutsen ofta sent?",
+	    "För det andra vill vi veta hur många som väntar på korttidsplats." }, false, NULL },
+	{ "another group home asked about in words is background",
+	  "Avgifter",
+	  "Hej,\n\nVarför har avgiften på Björken höjts?\n\nDen andra gruppbostaden har samma "
+	  "avgift och vi vill veta varför.\n\nJohanna",
+	  NULL, NULL,
+	  { "Varför har avgiften på Björken höjts? Den andra gruppbostaden har samma avgift och "
+	    "vi vill veta varför." }, false, NULL },
+	/* table_blocks(): a header that names the question's column */
+	{ "a table's question column asks even without a question mark",
+	  "Frågor från DHR",
+	  "Hej!\n\nNr | Fråga | Bakgrund\n1 | Vem ansvarar för snöröjningen vid "
+	  "hållplatserna? | Flera medlemmar kommer inte fram till bussen.\n2 | Vi undrar om "
+	  "kommunen kan prioritera bostadsanpassning. | En medlem har väntat sedan oktober på "
+	  "att få en tröskel borttagen i sitt badrum.\n\nLars",
+	  NULL, NULL,
+	  { "Vem ansvarar för snöröjningen vid hållplatserna?",
+	    "Vi undrar om kommunen kan prioritera bostadsanpassning." }, false, NULL },
+	{ "a table without a header: the cell that asks in words before the longest",
+	  "Frågor från DHR",
+	  "Hej!\n\n1 | Vem ansvarar för snöröjningen vid hållplatserna? | Flera medlemmar "
+	  "kommer inte fram.\n2 | Vi undrar om kommunen kan prioritera bostadsanpassning. | "
+	  "En medlem har väntat sedan oktober på att få en tröskel borttagen i sitt "
+	  "badrum.\n\nLars",
+	  NULL, NULL,
+	  { "Vem ansvarar för snöröjningen vid hållplatserna?",
+	    "Vi undrar om kommunen kan prioritera bostadsanpassning." }, false, NULL },
 	{ "thanks run into the last sentence without punctuation go",
 	  "Ledsagning",
 	  "Hej!\n\nKan kommunen ordna ledsagare till simhallen på helgerna tack så mycket "
@@ -1227,6 +1301,88 @@ static void test_notes(void **state)
 		  "Hej,\n\nVi kommer två från RSMH. Förra mötet tog vi upp boendestödet och fick "
 		  "inget svar.\n\nMvh\nOve",
 		  1, "Vi kommer två från RSMH.", "boendestödet" },
+		/* is_attendee_detail(): the writer who comes, their aids and
+		 * companions */
+		{ "the writer's wheelchair, assistant and parking beside attendance",
+		  "SV: Dagordning",
+		  "Hej Karin,\n\nTill mötet kommer jag och Lars Öberg. Jag kör elrullstol och har "
+		  "med mig min personliga assistent Emma. Finns det parkering för rörelsehindrade "
+		  "nära entrén till Stadshuset? Lars äter glutenfritt om det blir fika.\n\nFatima",
+		  0,
+		  "Till mötet kommer jag och Lars Öberg. Jag kör elrullstol och har med mig min "
+		  "personliga assistent Emma. Finns det parkering för rörelsehindrade nära entrén "
+		  "till Stadshuset? Lars äter glutenfritt om det blir fika.",
+		  NULL },
+		{ "the writers bring a guide dog",
+		  "SV: Dagordning",
+		  "Hej!\n\nVi kommer båda till mötet. Vi har ledarhund med oss.\n\nMats",
+		  0, "Vi kommer båda till mötet. Vi har ledarhund med oss.", NULL },
+		{ "the writer's walker and seat",
+		  "SV: Dagordning",
+		  "Hej!\n\nJag kommer på mötet. Jag använder rollator och behöver sitta nära "
+		  "dörren.\n\nMats",
+		  0, "Jag kommer på mötet. Jag använder rollator och behöver sitta nära dörren.",
+		  NULL },
+		{ "the writer's wheelchair in a story stays the question's background",
+		  "Badhuset",
+		  "Hej!\n\nFrån DHR kommer jag och Lars Berg. Jag sitter i rullstol och kommer "
+		  "inte in på badhuset. Varför har badhuset ingen ramp?\n\nMats",
+		  1, "Från DHR kommer jag och Lars Berg.", "badhuset" },
+		{ "the writer's refusal stays the question's background",
+		  "Färdtjänst",
+		  "Hej!\n\nJag kommer på mötet. Jag kör elrullstol och har fått avslag på "
+		  "färdtjänst. Hur ska jag ta mig till jobbet?\n\nMats",
+		  1, "Jag kommer på mötet.", "avslag" },
+		{ "parking as a matter after attendance stays the question",
+		  "Parkering",
+		  "Hej!\n\nJag kommer på mötet. Varför finns det ingen parkering för "
+		  "rörelsehindrade vid Kulturhuset?\n\nMats",
+		  1, "Jag kommer på mötet.", "Kulturhuset" },
+		/* is_small_wish() */
+		{ "a water bowl beside a guide dog",
+		  "SV: Dagordning",
+		  "Hej!\n\nJag kommer på mötet och har med mig min ledarhund. En vattenskål vore "
+		  "bra.\n\nBirgitta",
+		  0, "Jag kommer på mötet och har med mig min ledarhund. En vattenskål vore bra.",
+		  NULL },
+		{ "a seat near the door, gladly",
+		  "SV: Dagordning",
+		  "Hej!\n\nVi kommer två till mötet. Gärna en plats nära dörren. Det vore fint med "
+		  "en stol med armstöd.\n\nBirgitta",
+		  0,
+		  "Vi kommer två till mötet. Gärna en plats nära dörren. Det vore fint med en stol "
+		  "med armstöd.",
+		  NULL },
+		{ "more staff would be good is a matter",
+		  "Korttids",
+		  "Hej!\n\nVi kommer två till mötet. Mer personal på korttids vore bra. Hur ska "
+		  "det lösas?\n\nBirgitta",
+		  1, "Vi kommer två till mötet.", "personal" },
+		/* is_arranging_request() */
+		{ "the secretary asked to book the interpreter named",
+		  "SV: Dagordning",
+		  "Hej Karin!\n\nVi behöver skrivtolk under hela mötet. Jag har inte beställt "
+		  "någon själv, kan du boka via tolkcentralen som förra gången?\n\nGunilla",
+		  0,
+		  "Vi behöver skrivtolk under hela mötet. Jag har inte beställt någon själv, kan "
+		  "du boka via tolkcentralen som förra gången?",
+		  NULL },
+		{ "the secretary asked to reserve a seat beside attendance",
+		  "SV: Dagordning",
+		  "Hej!\n\nVi kommer två till mötet. Kan ni reservera en plats nära skärmen åt "
+		  "oss?\n\nGunilla",
+		  0, "Vi kommer två till mötet. Kan ni reservera en plats nära skärmen åt oss?",
+		  NULL },
+		{ "an interpreter from the municipality is a matter",
+		  "Tolk",
+		  "Hej!\n\nVi kommer två till mötet. Kan kommunen ordna tolk vid "
+		  "LSS-handläggningen?\n\nGunilla",
+		  1, "Vi kommer två till mötet.", "tolk" },
+		{ "more places asked of the council is a matter",
+		  "Korttids",
+		  "Hej!\n\nVi kommer två till mötet. Kan ni ordna så att fler får "
+		  "korttidsplats?\n\nGunilla",
+		  1, "Vi kommer två till mötet.", "korttidsplats" },
 		/* is_attendee_detail() */
 		{ "an attendee named in the notice brings a guide dog",
 		  "Närvaro 4 maj",
@@ -1709,6 +1865,24 @@ static const struct {
 	{ "SV: Skolskjuts till Ekbacken",
 	  "Vi stryker vår fråga om hissen, den är lagad.\n\nOm skolskjutsen: varför kommer "
 	  "bilen ofta en halvtimme för sent?",
+	  { "Skolskjuts till Ekbacken" } },
+	/* a reply to the acknowledgement of an earlier question (its thanks,
+	 * "we forgot one thing") asks something new: the Subject is the
+	 * earlier question's */
+	{ "SV: Personligt ombud",
+	  "Tack för bekräftelsen. Vi glömde en sak när vi skickade frågan. Hur ska de som har "
+	  "svårt att prata kunna larma med de nya trygghetslarmen?",
+	  { "Hur ska de som har svårt" } },
+	{ "SV: Ledsagning på kvällarna",
+	  "Jag kom på en sak till. Varför har taxan för färdtjänst höjts?",
+	  { "Varför har taxan för färdtjänst höjts" } },
+	/* a follow-up on the matter the Subject names keeps it */
+	{ "SV: Färdtjänst",
+	  "Tack för bekräftelsen. Hur lång tid tar det att få beslut om färdtjänst?",
+	  { "Färdtjänst" } },
+	/* what the council forgot is a story, not one more question */
+	{ "SV: Skolskjuts till Ekbacken",
+	  "Kommunen glömde att skicka beslutet. Varför dröjer det?",
 	  { "Skolskjuts till Ekbacken" } },
 	/* a newsletter's subject names the letter, not a matter */
 	{ "Nyhetsbrev från FUB Exempelstad",
