@@ -115,6 +115,7 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 	filter_sentences(b->text, forwarding_note || ctx->note_question > 0, ctx->attachments,
 			 &f);
 	ctx->file_questions = ctx->file_questions || f.file_questions;
+	ctx->file_remarks = ctx->file_remarks || f.file_remarks;
 	ctx->subject_ref = ctx->subject_ref || f.subject_ref;
 	ctx->said = ctx->said || f.said;
 	ctx->thanked = ctx->thanked || f.thanked;
@@ -276,7 +277,8 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 		/* the questions are in the file: what the text says beside
 		 * that ("Vi har samlat dem från våra medlemsföreningar.") is
 		 * about the file */
-		if (forwarding_note || (ctx->file_questions && ctx->attachments))
+		if (forwarding_note ||
+		    ((ctx->file_questions || ctx->file_remarks) && ctx->attachments))
 			return;
 		/* nothing asks: the whole text is the question, or the
 		 * background of the question of the note that forwarded it */
@@ -704,7 +706,8 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		bool thanks_reply = ctx.thanked && !ctx.kept && !ctx.attachments &&
 				    subject_prefix_kind(subject.data) == PREFIX_REPLY;
 
-		if (!generic && (!ctx.said || ctx.file_questions) && !thanks_reply) {
+		if (!generic && (!ctx.said || ctx.file_questions || ctx.file_remarks) &&
+		    !thanks_reply) {
 			strlist_add(&ctx.questions, ex->clean_subject);
 			strlist_add(&ctx.headings, "");
 			strlist_add(&ctx.own_texts, "");

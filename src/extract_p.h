@@ -77,6 +77,10 @@ struct extract_ctx {
 	bool from_html; /* line breaks are the writer's paragraphs, not a wrap */
 	bool attachments; /* the mail has a file worth opening */
 	bool file_questions; /* the text says questions are in the file */
+	/* the text says the file holds the writer's comments ("Vi har lämnat
+	 * synpunkter på planen, se bifogad fil."): the questions are in the
+	 * file only when the text asks none of its own */
+	bool file_remarks;
 	bool subject_ref; /* the text points at the Subject as a question */
 	/* the writer said something of their own that asks nothing (who
 	 * attends, "inga frågor", when the meeting starts): the Subject is then
@@ -110,6 +114,7 @@ struct filtered {
 	char *text; /* owned; "" when nothing is left */
 	int asks; /* the strongest sentence_asks() of a sentence that is no meta request */
 	bool file_questions; /* "Se bifogad fil med våra frågor." */
+	bool file_remarks; /* "Våra synpunkter finns i bilagan." */
 	bool subject_ref; /* "Frågan i ämnesraden ...": the Subject asks too */
 	bool said; /* a sentence of the writer's own that asks nothing went */
 	bool thanked; /* a sentence that went thanks, and every sentence went */

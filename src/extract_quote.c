@@ -391,13 +391,27 @@ static bool block_is_forward(const struct extract_ctx *ctx, const char *subject,
 	return nested ? *subject != '\0' : !ctx->in_reply_to;
 }
 
+/* A block below the writer's own text that is taken for a forward only
+ * because the mail is no reply (see block_is_forward()), while the block is
+ * itself a reply ("Ämne: SV: Tillgänglighet ..."): an earlier exchange pasted
+ * under a new mail as its background ("se nedan"). It may still be a member's
+ * answer carrying questions, so it is read as a forward only when the
+ * writer's own text asks nothing. */
+static bool pasted_exchange(const struct extract_ctx *ctx, const char *subject, bool content,
+			    bool nested, const struct header_block *hb)
+{
+	return !nested && content && !ctx->in_reply_to && hb->subject != NULL &&
+	       subject_prefix_kind(subject) == PREFIX_NONE &&
+	       subject_prefix_kind(hb->subject) == PREFIX_REPLY;
+}
+
 void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const char *subject,
 		     bool nested, int depth)
 {
 	struct lines own = { 0 }, answers = { 0 };
 	size_t fwd = n; /* where a forwarded message starts; n: none */
 	size_t thread = n, end = n; /* where the quoted thread starts, and ends */
-	bool content = false;
+	bool content = false, pasted = false;
 
 	for (size_t i = 0; i < n; i++) {
 		struct line *l = &v[i];
@@ -416,8 +430,14 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 		if (is_original_marker(l->t) ||
 		    (is_rule_line(l->t) && (k = next_nonblank(v, i + 1, n)) < n &&
 		     header_block_at(v, k, n, &hb))) {
-			if (block_is_forward(ctx, subject, content, nested))
+			if (block_is_forward(ctx, subject, content, nested)) {
 				fwd = i + 1;
+				if ((k = next_nonblank(v, i + 1, n)) < n) {
+					collect_headers(v, k, n, &hb);
+					pasted = pasted_exchange(ctx, subject, content, nested,
+								 &hb);
+				}
+			}
 			else
 				thread = n = i; /* the quoted thread: drop the rest */
 			break;
@@ -436,10 +456,12 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 				i = hb.end - 1;
 				continue;
 			}
-			if (block_is_forward(ctx, subject, content, nested))
+			if (block_is_forward(ctx, subject, content, nested)) {
 				fwd = i;
-			else
+				pasted = pasted_exchange(ctx, subject, content, nested, &hb);
+			} else {
 				thread = i;
+			}
 			break;
 		}
 		if ((k = attribution_at(v, i, n, &strong)) > 0) {
@@ -468,6 +490,8 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 	if (answers.n > 0)
 		clean_and_split(ctx, &answers, false);
 	free(answers.v);
+	if (pasted && ctx->questions.n > before)
+		return; /* the exchange under the questions is their background */
 	if (fwd < n && depth < MAX_FORWARD_DEPTH) {
 		ctx->note_question = ctx->questions.n > before ? ctx->questions.n : 0;
 		process_forward(ctx, v + fwd, n - fwd, depth + 1);

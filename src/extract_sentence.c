@@ -1063,6 +1063,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	bool kept = false; /* a sentence is in out */
 
 	f->file_questions = false;
+	f->file_remarks = false;
 	f->subject_ref = false;
 	f->said = false;
 	f->thanked = false;
@@ -1191,10 +1192,16 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		if (kinds[i] == SENT_ASK && sentence_asks(s) > asks)
 			asks = sentence_asks(s);
 		if (is_attachment_ref(s)) {
-			static const char *const asked[] = { "fråg", "punkt", "synpunkt", NULL };
+			static const char *const asked[] = { "fråg", NULL };
+			/* a word of its own: "synpunkter" holds "punkt" */
+			static const char *const items[] = { "punkt", "dagordningspunkt",
+							     "diskussionspunkt", NULL };
+			static const char *const remarks[] = { "synpunkt", NULL };
 
 			file_ref = true;
-			f->file_questions = f->file_questions || contains_any(s, asked);
+			f->file_questions = f->file_questions || contains_any(s, asked) ||
+					    contains_stem_any(s, items);
+			f->file_remarks = f->file_remarks || contains_any(s, remarks);
 		}
 		after_label = last_char(s) == ':' && attendance;
 		if (attendance) {

@@ -132,8 +132,26 @@ static const char *const generic_subject_words[] = {
 	"har", "att", "ställa", "anmälan", "inför", "önskemål", "underlag",
 	/* a newsletter's subject names the letter, not a matter */
 	"månadsbrev", "nyhetsbrev", "medlemsbrev", "veckobrev", "infobrev", "informationsbrev",
-	NULL
+	/* which meeting: "Frågor inför vårens möte", "... till årets sista träff" */
+	"våren", "vårens", "hösten", "höstens", "sommaren", "sommarens", "årets", "sammanträde",
+	"sammanträdet", "träff", "träffen", NULL
 };
+
+/* The tail of a compound that names a meeting, not a matter: "junimötet",
+ * "vårmötet", "rådsmötet", "höstsammanträdet", "majträffen". */
+static const char *const meeting_tails[] = { "mötet", "möte", "möten", "mötena", "sammanträdet",
+					     "sammanträde", "träffen", NULL };
+
+static bool meeting_compound(const char *word, size_t n)
+{
+	for (const char *const *t = meeting_tails; *t != NULL; t++) {
+		size_t len = strlen(*t);
+
+		if (n > len + 1 && str_eq_ci(word + n - len, *t))
+			return true;
+	}
+	return false;
+}
 
 /* A subject that names nothing ("Frågor", "Frågor till mötet", "FUB -
  * frågor till nästa möte") cannot stand for a question. What is left after
@@ -183,7 +201,7 @@ bool subject_is_generic(const char *subject)
 				break;
 			}
 		}
-		if (stop)
+		if (stop || meeting_compound(word, n))
 			continue;
 		/* "LSS-boenden" is a common noun, "Autism-" and "Exempelstad" names */
 		const char *hyphen = strrchr(word, '-');

@@ -1068,6 +1068,82 @@ static const struct inline_case inline_cases[] = {
 	  NULL, NULL,
 	  { "Vem ansvarar för snöröjningen vid hållplatserna?",
 	    "Vi undrar om kommunen kan prioritera bostadsanpassning." }, false, NULL },
+	/* an earlier exchange pasted under a new mail's own questions: the
+	 * block is a reply (SV:, RE:), so it is background, not a forward */
+	{ "an Outlook block of an earlier reply under a new mail's question",
+	  "Frågor om ledsagning",
+	  "Hej!\n\nVarför har ledsagartimmarna sänkts för våra medlemmar?\n\nMvh Kjell\n\n"
+	  "________________________________\nFrån: Anna Virtanen <anna.virtanen@exempelstad.se>\n"
+	  "Skickat: den 3 maj 2027 11:02\nTill: SRF <srf@example.se>\nÄmne: SV: Ledsagning\n\n"
+	  "Tack för ditt mejl. Timmarna har setts över enligt riktlinjerna.\n\nAnna",
+	  NULL, NULL,
+	  { "Varför har ledsagartimmarna sänkts för våra medlemmar?" }, false, NULL },
+	{ "an original-message block of an earlier RE: under a new mail's question",
+	  "Ledsagning",
+	  "Hej,\n\nVi undrar när kommunen svarar på vår skrivelse om ledsagning?\n\n"
+	  "-----Ursprungligt meddelande-----\nFrom: Anna <anna@exempelstad.se>\n"
+	  "Sent: den 3 maj 2027 11:02\nTo: SRF <srf@example.se>\nSubject: RE: Skrivelse\n\n"
+	  "Vi återkommer efter sommaren med ett svar på era synpunkter.\n\nAnna",
+	  NULL, NULL,
+	  { "Vi undrar när kommunen svarar på vår skrivelse om ledsagning?" }, false, NULL },
+	/* a note that asks nothing forwards the member's reply, which asks */
+	{ "an edited forward of a member's reply that asks stays a forward",
+	  "Medlemsfråga",
+	  "Hej,\n\nVi skickar vidare en fråga från en medlem, se nedan.\n\nPer\n\n"
+	  "Från: Eva Dahl <eva.dahl@example.se>\nSkickat: den 3 maj 2027 11:02\n"
+	  "Till: FUB <fub@example.se>\nÄmne: SV: Frågor till LSS-samverkan\n\n"
+	  "Varför stänger korttidshemmet Linden i juli?\n\nEva",
+	  NULL, NULL,
+	  { "Varför stänger korttidshemmet Linden i juli?" }, false, "eva.dahl@example.se" },
+	/* a Subject naming only which meeting, with the questions in the file */
+	{ "a Subject naming a meeting by a compound is generic",
+	  "Frågor från DHR inför junimötet",
+	  "Hej!\n\nHär kommer våra frågor till mötet, se bifogat Word-dokument.\n\nLena",
+	  "Frågor.docx",
+	  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	  { NULL }, true, NULL },
+	{ "a Subject naming the season's meeting is generic",
+	  "RBU:s frågor till vårens sammanträde",
+	  "Hej!\n\nSe bifogad fil.\n\nPer",
+	  "Frågor.pdf", "application/pdf",
+	  { NULL }, true, NULL },
+	{ "a Subject naming the autumn council meeting is generic",
+	  "Frågor till höstsammanträdet",
+	  "Hej!\n\nSe bifogad fil.\n\nPer",
+	  "Frågor.pdf", "application/pdf",
+	  { NULL }, true, NULL },
+	{ "a Subject about how staff meet people names a matter",
+	  "Frågor om bemötandet på korttids",
+	  "Hej!\n\nSe bifogad fil.\n\nPer",
+	  "Frågor.pdf", "application/pdf",
+	  { "Frågor om bemötandet på korttids" }, true, NULL },
+	/* a file of comments beside questions asked in the text */
+	{ "a file of comments beside a question in the text",
+	  "Funktionshinderplanen",
+	  "Hej!\n\nVi har lämnat synpunkter på förslaget till ny plan, se bifogad fil. Vi vill "
+	  "veta hur förvaltningen kommer att återkoppla till föreningarna?\n\nAhmed",
+	  "Synpunkter.pdf", "application/pdf",
+	  { "Vi vill veta hur förvaltningen kommer att återkoppla till föreningarna?" }, false,
+	  NULL },
+	{ "a file of more questions beside a question in the text",
+	  "Funktionshinderplanen",
+	  "Hej!\n\nFler frågor finns i bifogad fil. Vi vill veta hur förvaltningen kommer "
+	  "att återkoppla till föreningarna?\n\nAhmed",
+	  "Frågor.pdf", "application/pdf",
+	  { "Vi vill veta hur förvaltningen kommer att återkoppla till föreningarna?" }, true,
+	  NULL },
+	{ "a file of agenda items beside a question in the text",
+	  "Funktionshinderplanen",
+	  "Hej!\n\nVåra punkter till dagordningen finns i bifogad fil. Vi vill veta hur "
+	  "förvaltningen kommer att återkoppla till föreningarna?\n\nAhmed",
+	  "Punkter.pdf", "application/pdf",
+	  { "Vi vill veta hur förvaltningen kommer att återkoppla till föreningarna?" }, true,
+	  NULL },
+	{ "comments only in the file: the file holds what the mail asks",
+	  "Frågor från FUB",
+	  "Hej!\n\nVåra synpunkter finns i bifogad fil.\n\nAhmed",
+	  "Synpunkter.pdf", "application/pdf",
+	  { NULL }, true, NULL },
 	{ "thanks run into the last sentence without punctuation go",
 	  "Ledsagning",
 	  "Hej!\n\nKan kommunen ordna ledsagare till simhallen på helgerna tack så mycket "
