@@ -591,21 +591,15 @@ static void chunk_clear(struct chunk *k)
  * fewer when their raw bytes reach CHUNK_BYTES (but at least one). */
 static int chunk_read(struct cycle *c, int64_t *last, struct chunk *k, struct error *error_r)
 {
-	size_t bytes = 0;
-
-	while (k->n < PROCESS_BATCH && bytes < CHUNK_BYTES) {
-		bool found;
-
-		if (store_next_new(c->store, *last, &k->msgs[k->n], &found, error_r) != 0)
-			return -1;
-		if (!found)
-			break;
-		*last = k->msgs[k->n]->id;
-		bytes += k->msgs[k->n]->raw_size;
-		memset(&k->a[k->n], 0, sizeof(k->a[k->n]));
-		k->a[k->n].msg = k->msgs[k->n];
-		k->n++;
+	if (store_next_new_chunk(c->store, *last, PROCESS_BATCH, CHUNK_BYTES, k->msgs, &k->n,
+				 error_r) != 0)
+		return -1;
+	for (size_t i = 0; i < k->n; i++) {
+		memset(&k->a[i], 0, sizeof(k->a[i]));
+		k->a[i].msg = k->msgs[i];
 	}
+	if (k->n > 0)
+		*last = k->msgs[k->n - 1]->id;
 	return 0;
 }
 

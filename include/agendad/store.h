@@ -21,7 +21,7 @@
 struct store;
 
 /* PRAGMA user_version of a database this program made or migrated. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* ---- opening ------------------------------------------------------------ */
 
@@ -127,6 +127,13 @@ void store_messages_free(struct store_message *messages, size_t n);
  * bytes; *found_r false when there is none. */
 int store_next_new(struct store *store, int64_t after_id, struct store_message **message_r,
 		   bool *found_r, struct error *error_r);
+/* The oldest messages with status "new" and id > after_id, with their raw
+ * bytes, in id order into messages_r[0 .. *n_r) (an array of max_n that the
+ * caller provides; the messages are the caller's): max_n of them, or fewer
+ * once their raw bytes reach max_bytes (at least one); *n_r is 0 when there
+ * is none. One statement for them all. */
+int store_next_new_chunk(struct store *store, int64_t after_id, size_t max_n, size_t max_bytes,
+			 struct store_message **messages_r, size_t *n_r, struct error *error_r);
 /* One message with its raw bytes; ERR_MESSAGE when there is no such id. */
 int store_message_load(struct store *store, int64_t id, struct store_message **message_r,
 		       struct error *error_r);

@@ -134,7 +134,7 @@ sqlite3 "$DB" "DROP TABLE model_cache; DROP TABLE message_raw; ALTER TABLE messa
 	VALUES ('INBOX', 1, 1, '-', 5, 0, 0, X'68656A0D0A')" || fatal "making a v1 database"
 classify v1
 same_answers v1 "schema version 1"
-[ "$(sqlite3 "$DB" "PRAGMA user_version")" = 4 ] && pass "migrated to schema version 4" ||
+[ "$(sqlite3 "$DB" "PRAGMA user_version")" = 5 ] && pass "migrated to schema version 5" ||
 	fail "schema version $(sqlite3 "$DB" "PRAGMA user_version") after the migration"
 [ "$(sqlite3 "$DB" "SELECT value FROM state WHERE key = 'probe'")" = kvar ] &&
 	pass "the migration keeps the data" || fail "the migration lost the state row"

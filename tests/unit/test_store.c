@@ -418,6 +418,215 @@ static void test_open_refused(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* ---- schema version 5: CHECK constraints without IN ----------------------------- */
+
+/* What each CHECK constraint lets through and refuses, before and after the
+ * migration that rewrites it (the same test, another form). */
+static const struct {
+	const char *table;
+	const char *column;
+	const char *allowed; /* space-separated */
+	const char *refused;
+	/* the constraint as version 1 wrote it, which a database of version 4 has */
+	const char *v1_text;
+} check_cases[] = {
+    {"messages", "status", "new processed unknown-sender auto-reply bounce unparseable duplicate",
+     "sent Processed new- held",
+     "CHECK (status IN ('new', 'processed',    'unknown-sender', 'auto-reply', 'bounce',"
+     " 'unparseable', 'duplicate'))"},
+    {"messages", "ack", "none pending queued skipped", "sent None pending-",
+     "CHECK (ack IN ('none', 'pending', 'queued', 'skipped'))"},
+    {"items", "status", "open deferred closed", "queued Open",
+     "CHECK (status IN ('open', 'deferred', 'closed'))"},
+    {"questions", "status", "queued held duplicate", "open Queued new",
+     "CHECK (status IN ('queued', 'held', 'duplicate'))"},
+    {"outbox", "status", "queued sending sent failed", "held Sent",
+     "CHECK (status IN ('queued', 'sending', 'sent', 'failed'))"},
+};
+
+/* Each allowed value can be written to the first row of its table and each
+ * refused one fails the CHECK; nothing is kept. */
+static int check_constraints(struct fx *f, const char *when)
+{
+	int failures = 0;
+
+	for (size_t c = 0; c < N_ELEMENTS(check_cases); c++) {
+		char *sql =
+		    xasprintf("UPDATE %s SET %s = ?1 WHERE rowid = (SELECT min(rowid) FROM"
+			      " %s)",
+			      check_cases[c].table, check_cases[c].column, check_cases[c].table);
+		for (int refused = 0; refused < 2; refused++) {
+			char *values =
+			    xstrdup(refused ? check_cases[c].refused : check_cases[c].allowed);
+			char *save = NULL;
+
+			for (char *v = strtok_r(values, " ", &save); v != NULL;
+			     v = strtok_r(NULL, " ", &save)) {
+				sqlite3_stmt *st;
+				int rc;
+
+				peek_exec(f, "SAVEPOINT probe");
+				st = peek_prepare(f, sql, v);
+				rc = sqlite3_step(st);
+				sqlite3_finalize(st);
+				peek_exec(f, "ROLLBACK TO probe; RELEASE probe");
+				CHECK(refused ? rc == SQLITE_CONSTRAINT : rc == SQLITE_DONE,
+				      "%s: %s.%s = '%s': %d", when, check_cases[c].table,
+				      check_cases[c].column, v, rc);
+			}
+			free(values);
+		}
+		free(sql);
+	}
+	return failures;
+}
+
+/* A row in every table with a CHECK: a message, a question on an item, a mail. */
+static void rows_for_checks(struct fx *f)
+{
+	struct store_new_question q = question("Kö till gruppbostad", "boende", DEC);
+	struct store_outgoing mail_out = {"agenda",
+					  "c1@agendad",
+					  "lss@exempelstad.se",
+					  "karin@exempelstad.se",
+					  "Dagordning",
+					  "x",
+					  1,
+					  DEC,
+					  0};
+	int64_t id = import_mail(f, 1, "kansli@fub.se", "Frågor");
+
+	OK(store_meeting_upsert(f->st, DEC, "17:00", NULL, NULL, &OKE));
+	record(f, id, "processed", "FUB", "kansli@fub.se", true, &q, 1);
+	OK(store_outbox_queue(f->st, &mail_out, 1, 0, NULL, false, &OKE));
+}
+
+static int64_t in_checks(struct fx *f)
+{
+	return peek_int(f,
+			"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND sql LIKE"
+			" '%CHECK (% IN (%'",
+			NULL);
+}
+
+/* The database as version 4 left it: the CHECK texts v1_texts (those of
+ * version 1, or others), no messages_unmarked; then opened again. */
+static void reopen_as_v4(struct fx *f, const char *const *v1_texts)
+{
+	long long cookie;
+	char *text;
+
+	store_close(&f->st);
+	peek_exec(f, "BEGIN IMMEDIATE; PRAGMA writable_schema = ON");
+	for (size_t c = 0; c < N_ELEMENTS(check_cases); c++) {
+		sqlite3_stmt *st;
+		char *like, *sql, *edited;
+		const char *start, *end;
+
+		/* the column's constraint as it is now: from "CHECK (col " to the
+		 * first "')", which ends it (the quote of its last value) */
+		sql = peek_text(f,
+				"SELECT sql FROM sqlite_master WHERE type = 'table' AND"
+				" name = ?1",
+				check_cases[c].table);
+		like = xasprintf("CHECK (%s ", check_cases[c].column);
+		start = strstr(sql, like);
+		assert_non_null(start);
+		end = strstr(start, "')");
+		assert_non_null(end);
+		edited = xasprintf("%.*s%s%s", (int)(start - sql), sql, v1_texts[c], end + 2);
+		st = peek_prepare(f,
+				  "UPDATE sqlite_master SET sql = ?2 WHERE type = 'table' AND"
+				  " name = ?1",
+				  check_cases[c].table);
+		sqlite3_bind_text(st, 2, edited, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		free(edited);
+		free(like);
+		free(sql);
+	}
+	cookie = peek_int(f, "PRAGMA schema_version", NULL);
+	{
+		char *sql =
+		    xasprintf("PRAGMA writable_schema = OFF; PRAGMA schema_version = %lld;"
+			      " DROP INDEX messages_unmarked; PRAGMA user_version = 4; COMMIT",
+			      cookie + 1);
+		peek_exec(f, sql);
+		free(sql);
+	}
+	for (size_t c = 0; c < N_ELEMENTS(check_cases); c++) {
+		char *sql = xasprintf("SELECT instr(sql, ?1) > 0 FROM sqlite_master WHERE"
+				      " type = 'table' AND name = '%s'",
+				      check_cases[c].table);
+		assert_int_equal(peek_int(f, sql, v1_texts[c]), 1);
+		free(sql);
+	}
+	text = peek_text(f, "PRAGMA integrity_check", NULL);
+	assert_string_equal(text, "ok");
+	free(text);
+	OK(store_open(f->db, &f->st, &OKE));
+}
+
+static void test_checks(void **state)
+{
+	struct fx *f = *state;
+	const char *v1_texts[N_ELEMENTS(check_cases)];
+	const char *hand_edited[N_ELEMENTS(check_cases)];
+	char *text;
+	int failures = 0;
+
+	rows_for_checks(f);
+	/* a new database */
+	CHECK(in_checks(f) == 0, "new: %lld CHECKs with IN", (long long)in_checks(f));
+	assert_int_equal(peek_int(f,
+				  "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
+				  " name = 'messages_unmarked'",
+				  NULL),
+			 1);
+	failures += check_constraints(f, "new");
+
+	/* version 4, as a database made before it: rewritten, the rows kept */
+	for (size_t c = 0; c < N_ELEMENTS(check_cases); c++)
+		v1_texts[c] = check_cases[c].v1_text;
+	reopen_as_v4(f, v1_texts);
+	assert_int_equal(peek_int(f, "PRAGMA user_version", NULL), STORE_SCHEMA_VERSION);
+	CHECK(in_checks(f) == 0, "migrated: %lld CHECKs with IN", (long long)in_checks(f));
+	assert_int_equal(peek_int(f,
+				  "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND"
+				  " name = 'messages_unmarked'",
+				  NULL),
+			 1);
+	text = peek_text(f, "PRAGMA integrity_check", NULL);
+	assert_string_equal(text, "ok");
+	free(text);
+	assert_int_equal(peek_int(f, "SELECT count(*) FROM messages", NULL), 1);
+	assert_int_equal(peek_int(f, "SELECT count(*) FROM questions", NULL), 1);
+	assert_int_equal(peek_int(f, "SELECT count(*) FROM outbox", NULL), 1);
+	failures += check_constraints(f, "migrated");
+	/* the store's own statements on the new text */
+	{
+		struct store_new_question q = question("Ny fråga", "korttid", DEC);
+		int64_t id = import_mail(f, 2, "kansli@fub.se", "Frågor");
+		record(f, id, "processed", "FUB", "kansli@fub.se", false, &q, 1);
+		assert_int_equal(peek_int(f, "SELECT count(*) FROM questions", NULL), 2);
+	}
+
+	/* a text edited by hand is left as it is, the others are rewritten */
+	for (size_t c = 0; c < N_ELEMENTS(check_cases); c++)
+		hand_edited[c] = check_cases[c].v1_text;
+	hand_edited[0] = "CHECK (status IN ('new', 'processed', 'unknown-sender', 'auto-reply',"
+			 " 'bounce', 'unparseable', 'duplicate'))";
+	reopen_as_v4(f, hand_edited);
+	assert_int_equal(peek_int(f, "PRAGMA user_version", NULL), STORE_SCHEMA_VERSION);
+	CHECK(in_checks(f) == 1, "hand-edited: %lld CHECKs with IN", (long long)in_checks(f));
+	CHECK(peek_int(f, "SELECT instr(sql, ?1) > 0 FROM sqlite_master WHERE name = 'messages'",
+		       hand_edited[0]) == 1,
+	      "hand-edited: the text changed");
+	failures += check_constraints(f, "hand-edited");
+	assert_int_equal(failures, 0);
+}
+
 /* ---- import ------------------------------------------------------------------ */
 
 /* The raw messages the batches below refer to by index. */
@@ -686,6 +895,88 @@ static void test_next_new(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* store_next_new_chunk over messages m0..m4 whose raw sizes are 300 bytes
+ * apart, m1 processed: which come back for a start and the two limits. */
+static const struct {
+	const char *what;
+	int after; /* index of the last message seen, -1: from the start */
+	size_t max_n;
+	/* max_bytes: the raw bytes of the new ones of m0..m(bytes_upto) plus
+	 * bytes_plus; bytes_upto -1: no limit */
+	int bytes_upto;
+	int bytes_plus;
+	const char *expect; /* indexes in order */
+} chunk_cases[] = {
+    {"all, in id order, without the processed one", -1, 50, -1, 0, "0 2 3 4"},
+    {"after an id", 2, 50, -1, 0, "3 4"},
+    {"after the processed one", 1, 50, -1, 0, "2 3 4"},
+    {"nothing after the last", 4, 50, -1, 0, ""},
+    {"max_n", -1, 2, -1, 0, "0 2"},
+    {"max_n of one", 2, 1, -1, 0, "3"},
+    {"the bytes: it stops once they are reached", -1, 50, 2, 0, "0 2"},
+    {"the bytes: one short of them, one more", -1, 50, 2, 1, "0 2 3"},
+    {"the bytes: below the first message's, that one", -1, 50, 0, -1, "0"},
+    {"the bytes: after an id, below its next one's", 0, 50, 0, -100, "2"},
+};
+
+static void test_next_new_chunk(void **state)
+{
+	struct fx *f = *state;
+	int64_t ids[5];
+	char *raws[5];
+	size_t sizes[5];
+	int failures = 0;
+
+	for (int i = 0; i < 5; i++) {
+		char *id = xasprintf("c%d@fub.se", i), *body = xcalloc(1, (size_t)i * 300 + 2);
+		memset(body, 'x', (size_t)i * 300 + 1);
+		raws[i] = mail(id, "kansli@fub.se", "Fråga", body);
+		sizes[i] = strlen(raws[i]);
+		ids[i] = import_one(f, (uint32_t)(20 + i), utc(2026, 11, 2, 8, 0), raws[i]);
+		free(body);
+		free(id);
+	}
+	record(f, ids[1], "processed", "FUB", "kansli@fub.se", false, NULL, 0);
+	for (size_t c = 0; c < N_ELEMENTS(chunk_cases); c++) {
+		struct store_message *got[50];
+		size_t n = 99, max_bytes = SIZE_MAX;
+		struct buf b = {0};
+
+		if (chunk_cases[c].bytes_upto >= 0) {
+			max_bytes = 0;
+			for (int i = 0; i <= chunk_cases[c].bytes_upto; i++)
+				max_bytes += i == 1 ? 0 : sizes[i]; /* m1 is not new */
+			if (chunk_cases[c].bytes_plus < 0)
+				max_bytes -= (size_t)-chunk_cases[c].bytes_plus;
+			else
+				max_bytes += (size_t)chunk_cases[c].bytes_plus;
+		}
+		OK(store_next_new_chunk(f->st,
+					chunk_cases[c].after < 0 ? 0 : ids[chunk_cases[c].after],
+					chunk_cases[c].max_n, max_bytes, got, &n, &OKE));
+		for (size_t i = 0; i < n; i++) {
+			int k = 0;
+			while (k < 5 && ids[k] != got[i]->id)
+				k++;
+			buf_printf(&b, "%s%d", i ? " " : "", k);
+			/* the row and its raw bytes */
+			CHECK(k < 5 && strcmp(got[i]->status, "new") == 0 &&
+				  got[i]->raw_size == sizes[k] &&
+				  memcmp(got[i]->raw, raws[k], sizes[k]) == 0 &&
+				  got[i]->raw[got[i]->raw_size] == '\0' && got[i]->n_questions == 0,
+			      "%s: message %d as read", chunk_cases[c].what, k);
+			store_message_free(&got[i]);
+		}
+		CHECK(strcmp(b.len ? b.data : "", chunk_cases[c].expect) == 0,
+		      "%s: '%s', expected '%s'", chunk_cases[c].what, b.len ? b.data : "",
+		      chunk_cases[c].expect);
+		free(b.data);
+	}
+	for (int i = 0; i < 5; i++)
+		free(raws[i]);
+	assert_int_equal(failures, 0);
+}
+
 /* ---- store_record_outcome ------------------------------------------------------- */
 
 struct q_in {
@@ -940,6 +1231,156 @@ static void test_record_outcome(void **state)
 		o.status = "processed";
 		assert_int_equal(store_record_outcome(f->st, &o, &error), -1);
 		assert_int_equal(error.kind, ERR_FATAL);
+	}
+	assert_int_equal(failures, 0);
+}
+
+/* Rule 8: every way back to "new" leaves a message without questions, so
+ * that recording its outcome again (which deletes earlier questions only of
+ * a message that was not "new") replaces them and never adds a second set.
+ * Each case records two questions, goes back to "new" (or not) one way,
+ * then records three. */
+enum back_to_new { NOT_NEW, RESET_MESSAGE, RESET_ALL, BATCH_ROLLED_BACK, SAME_BATCH };
+
+static const struct {
+	const char *what;
+	enum back_to_new how;
+	const char *status_between; /* the message's status before the second outcome */
+	int questions_between;
+} rerecord_cases[] = {
+    {"recorded twice: replaced", NOT_NEW, "processed", 2},
+    {"reset (approve, reprocess MSGID), then recorded", RESET_MESSAGE, "new", 0},
+    {"reset with every message (reprocess --all), then recorded", RESET_ALL, "new", 0},
+    {"a batch rolled back, then recorded", BATCH_ROLLED_BACK, "new", 0},
+    {"recorded twice in one batch", SAME_BATCH, "processed", 2},
+};
+
+static void test_rerecord(void **state)
+{
+	struct fx *f = *state;
+	struct store_new_question first[2] = {question("Första", "boende", DEC),
+					      question("Andra", "korttid", NULL)};
+	struct store_new_question second[3] = {question("Ett", "boende", DEC),
+					       question("Två", "korttid", DEC),
+					       question("Tre", "ovrigt", NULL)};
+	int failures = 0;
+
+	sync_categories(f, "boende,daglig-verksamhet,korttid,ovrigt");
+	OK(store_meeting_upsert(f->st, DEC, "17:00", NULL, NULL, &OKE));
+	for (size_t c = 0; c < N_ELEMENTS(rerecord_cases); c++) {
+		int64_t id = import_mail(f, (uint32_t)(100 + c), "kansli@fub.se", "Frågor");
+		char *sql =
+		    xasprintf("SELECT count(*) FROM questions WHERE message = %lld", (long long)id);
+		char *status_sql =
+		    xasprintf("SELECT status FROM messages WHERE id = %lld", (long long)id);
+		char *status;
+		int n;
+		bool batch = rerecord_cases[c].how == BATCH_ROLLED_BACK ||
+			     rerecord_cases[c].how == SAME_BATCH;
+
+		if (batch)
+			OK(store_batch_begin(f->st, &OKE));
+		record(f, id, "processed", "FUB", "kansli@fub.se", false, first, 2);
+		switch (rerecord_cases[c].how) {
+		case NOT_NEW:
+		case SAME_BATCH:
+			break;
+		case RESET_MESSAGE:
+			OK(store_reset_message(f->st, id, NULL, &OKE));
+			break;
+		case RESET_ALL:
+			OK(store_reset_all(f->st, NULL, &OKE));
+			break;
+		case BATCH_ROLLED_BACK:
+			OK(store_batch_end(f->st, false, &OKE));
+			break;
+		}
+		if (rerecord_cases[c].how != SAME_BATCH) {
+			status = peek_text(f, status_sql, NULL);
+			CHECK(status != NULL &&
+				  strcmp(status, rerecord_cases[c].status_between) == 0,
+			      "%s: status '%s' between, expected '%s'", rerecord_cases[c].what,
+			      status ? status : "(none)", rerecord_cases[c].status_between);
+			free(status);
+			n = (int)peek_int(f, sql, NULL);
+			CHECK(n == rerecord_cases[c].questions_between,
+			      "%s: %d questions between, expected %d", rerecord_cases[c].what, n,
+			      rerecord_cases[c].questions_between);
+		}
+		if (rerecord_cases[c].how == BATCH_ROLLED_BACK)
+			OK(store_batch_begin(f->st, &OKE));
+		record(f, id, "processed", "FUB", "kansli@fub.se", false, second, 3);
+		if (batch)
+			OK(store_batch_end(f->st, true, &OKE));
+		n = (int)peek_int(f, sql, NULL);
+		CHECK(n == 3, "%s: %d questions after, expected 3", rerecord_cases[c].what, n);
+		/* numbered 1..3 in the mail's order, none of the first outcome left */
+		CHECK(peek_int(f,
+			       "SELECT count(*) FROM questions WHERE title IN ('Första', 'Andra')",
+			       NULL) == 0,
+		      "%s: questions of the first outcome left", rerecord_cases[c].what);
+		free(sql);
+		free(status_sql);
+		/* the next case starts without these */
+		OK(store_reset_message(f->st, id, NULL, &OKE));
+		record(f, id, "auto-reply", NULL, "kansli@fub.se", false, NULL, 0);
+	}
+	/* rule 6 over it all: the items left are numbered 1..N */
+	CHECK(peek_int(f,
+		       "SELECT count(*) FROM (SELECT meeting, max(number) AS mx, count(*) AS n,"
+		       " min(number) AS mn FROM items GROUP BY meeting) WHERE mx <> n OR mn <> 1",
+		       NULL) == 0,
+	      "item numbers are not 1..N");
+	CHECK(peek_int(f,
+		       "SELECT count(*) FROM items WHERE NOT EXISTS (SELECT 1 FROM questions q"
+		       " WHERE q.item = items.id)",
+		       NULL) == 0,
+	      "an item without questions is left");
+	assert_int_equal(failures, 0);
+}
+
+/* The Message-ID an outcome brings (MIME's parse) against the one import
+ * found in the raw header: the outcome's wins; none keeps import's. */
+static const struct {
+	const char *imported; /* NULL: the mail has none */
+	const char *outcome;
+	const char *expect;
+} outcome_message_ids[] = {
+    {"a@fub.se", NULL, "a@fub.se"},
+    {"b@fub.se", "b@fub.se", "b@fub.se"},
+    {NULL, "c@fub.se", "c@fub.se"},
+    {NULL, NULL, NULL},
+    {"d@fub.se", "D-annan@fub.se", "D-annan@fub.se"},
+    /* the same letters in another case are another Message-ID */
+    {"e@fub.se", "E@fub.se", "E@fub.se"},
+};
+
+static void test_outcome_message_id(void **state)
+{
+	struct fx *f = *state;
+	int failures = 0;
+
+	for (size_t c = 0; c < N_ELEMENTS(outcome_message_ids); c++) {
+		char *raw = mail(outcome_message_ids[c].imported, "kansli@fub.se", "Fråga", "Hej");
+		int64_t id = import_one(f, (uint32_t)(200 + c), utc(2026, 11, 2, 8, 0), raw);
+		struct store_outcome o = {0};
+		char *sql =
+		    xasprintf("SELECT message_id FROM messages WHERE id = %lld", (long long)id);
+		char *got;
+
+		o.message = id;
+		o.status = "processed";
+		o.message_id = outcome_message_ids[c].outcome;
+		OK(store_record_outcome(f->st, &o, &OKE));
+		got = peek_text(f, sql, NULL);
+		CHECK((got == NULL && outcome_message_ids[c].expect == NULL) ||
+			  (got != NULL && outcome_message_ids[c].expect != NULL &&
+			   strcmp(got, outcome_message_ids[c].expect) == 0),
+		      "case %zu: '%s', expected '%s'", c, got ? got : "(null)",
+		      outcome_message_ids[c].expect ? outcome_message_ids[c].expect : "(null)");
+		free(got);
+		free(sql);
+		free(raw);
 	}
 	assert_int_equal(failures, 0);
 }
@@ -2091,7 +2532,8 @@ static void test_notes(void **state)
 	store_close(&f->st);
 	peek_exec(f, "ALTER TABLE messages DROP COLUMN notes");
 	peek_exec(f, "PRAGMA user_version = 3");
-	assert_int_equal(STORE_SCHEMA_VERSION, 4);
+	/* 3 -> 4 adds the notes; 5 touches no column */
+	assert_int_equal(STORE_SCHEMA_VERSION, 5);
 	/* opening it migrates: the data stays, the column is added */
 	OK(store_open(f->db, &f->st, &OKE));
 	assert_int_equal(peek_int(f, "PRAGMA user_version", NULL), STORE_SCHEMA_VERSION);
@@ -2697,11 +3139,15 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_open, setup_dir, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_refused, setup_dir, teardown),
+	    cmocka_unit_test_setup_teardown(test_checks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_model_cache, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sync_categories_reader, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_next_new, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_next_new_chunk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_record_outcome, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rerecord, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_outcome_message_id, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_questions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_place_waiting, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_corrections, setup, teardown),
