@@ -290,6 +290,10 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 		all.heading = bs->n == 1 ? bs->v[0].heading : NULL;
 		if (b.len == 0)
 			return;
+		if (ctx->note_question > 0 && ctx->exchange_below) {
+			buf_free(&b);
+			return;
+		}
 		if (ctx->note_question > 0) {
 			char **q = &ctx->questions.v[ctx->note_question - 1];
 			char *story = u8_capitalize(b.data);

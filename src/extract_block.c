@@ -556,6 +556,8 @@ static bool distinct_questions(const char *p, const char *q, bool in_words)
 	return common * 4 < (np < nq ? np : nq);
 }
 
+static bool opens_next_ask(const char *s);
+
 /* A sentence that asks, for split_independent(): with a '?' (also one left
  * out, asks_by_word_order()), or in words with a word that adds it to others
  * ("Vi undrar också om ..."). */
@@ -566,9 +568,27 @@ static bool is_further_question(const char *s)
 	if (has_question_mark(s) || asks_by_word_order(s))
 		return true;
 	/* the cheap test first: most sentences have none of these words */
-	return (ci_find(s, "också") != NULL || ci_find(s, "även") != NULL ||
-		ci_find(s, "dessutom") != NULL) &&
-	       contains_word_any(s, adding) && sentence_asks(s) > 0;
+	return (((ci_find(s, "också") != NULL || ci_find(s, "även") != NULL ||
+		  ci_find(s, "dessutom") != NULL) &&
+		 contains_word_any(s, adding)) ||
+		opens_next_ask(s)) &&
+	       sentence_asks(s) > 0;
+}
+
+/* The writer's own word that a sentence is one more ask, not a follow-up:
+ * it opens with a word of sequence ("Slutligen vill vi veta ...", "Till
+ * sist undrar vi ...", "Vidare ...", "Sedan undrar vi ...", "Avslutningsvis
+ * ..."), a lead-in naming another matter ("En annan sak: ...") or one more
+ * question announced ("Vi undrar också om ...", "En annan fråga är ..."). */
+static bool opens_next_ask(const char *s)
+{
+	static const char *const sequence[] = { "slutligen", "avslutningsvis", "till sist",
+						"till slut", "sist", "vidare", "därefter",
+						"sedan undrar", "sen undrar", "sedan vill",
+						"sen vill", "och sist", "och slutligen",
+						"dessutom", "ytterligare", "också", NULL };
+
+	return starts_any(s, sequence) || new_matter_rest(s) != NULL || announces_another(s);
 }
 
 /* "Hur många står i kö till bostad? Och när ska vikarierna på Solrosen få
@@ -604,14 +624,18 @@ static bool split_independent(const char *text, int indent, int section, struct 
 		 * practicalities is for the secretary and keeps the paragraph
 		 * whole, so that what follows it is read beside it */
 		asks[i] = in_words ? sentence_asks(q) > 0
-				   : is_further_question(q) && !is_meeting_practical(q);
+				   : is_further_question(q) && !is_meeting_practical(q) &&
+					     !asks_to_add(q);
 		if (asks[i]) {
 			if (count_words(q) < 5 || is_meta(q))
 				split = false;
 			else if (prev_q != SIZE_MAX) {
 				char *p = xstrndup(text + sv[prev_q].start, sv[prev_q].len);
 
-				split = distinct_questions(p, q, in_words);
+				/* the writer says it is one more ("Vi undrar också
+				 * om ...", "Slutligen vill vi veta ..."): a word of
+				 * the paragraph's topic in both is no follow-up */
+				split = distinct_questions(p, q, in_words || opens_next_ask(q));
 				free(p);
 			}
 			prev_q = i;

@@ -72,6 +72,11 @@ struct extract_ctx {
 	 * forward is read, else 0: a forwarded text that asks nothing is the
 	 * background of that question ("Vi undrar hur kommunen ser på detta?") */
 	size_t note_question;
+	/* the forward read is an earlier exchange (a reply, "Subject: SV: ...")
+	 * under a note that asks questions of its own: what it says without
+	 * asking is the answer the note was given, not the background of the
+	 * note's question */
+	bool exchange_below;
 	char *forwarded_from;
 	bool in_reply_to; /* the mail has In-Reply-To: a reply unless it says otherwise */
 	bool from_html; /* line breaks are the writer's paragraphs, not a wrap */
@@ -269,6 +274,9 @@ void clean_lines(struct lines *ls);
 
 /* asks to take something up or pass it on ("Kan ni ta upp detta?") */
 bool is_meta(const char *s);
+/* "Kan vi få lägga till en fråga?": leave asked to add a question not yet
+ * named; an intro of the question that follows */
+bool asks_to_add(const char *s);
 /* 2: a question mark or a request to the administration; 1: asks in words
  * ("Vi undrar"); 0: no. */
 int sentence_asks(const char *s);

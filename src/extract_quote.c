@@ -405,13 +405,26 @@ static bool pasted_exchange(const struct extract_ctx *ctx, const char *subject, 
 	       subject_prefix_kind(hb->subject) == PREFIX_REPLY;
 }
 
+/* A forward ("FW: SV: Funktionshinderplanen", "VB: Re: ...") under the
+ * writer's own text whose block is itself a reply: the writer passes on an
+ * earlier exchange, typically the answer they were given, below questions
+ * of their own. Questions in it still count (a member's answer forwarded);
+ * what it only tells is the answer, not the background of their question. */
+static bool earlier_exchange(const char *subject, bool content, bool nested,
+			     const struct header_block *hb)
+{
+	return !nested && content && hb->subject != NULL &&
+	       subject_prefix_kind(subject) == PREFIX_FORWARD &&
+	       subject_prefix_kind(hb->subject) == PREFIX_REPLY;
+}
+
 void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const char *subject,
 		     bool nested, int depth)
 {
 	struct lines own = { 0 }, answers = { 0 };
 	size_t fwd = n; /* where a forwarded message starts; n: none */
 	size_t thread = n, end = n; /* where the quoted thread starts, and ends */
-	bool content = false, pasted = false;
+	bool content = false, pasted = false, exchange = false;
 
 	for (size_t i = 0; i < n; i++) {
 		struct line *l = &v[i];
@@ -436,6 +449,7 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 					collect_headers(v, k, n, &hb);
 					pasted = pasted_exchange(ctx, subject, content, nested,
 								 &hb);
+					exchange = earlier_exchange(subject, content, nested, &hb);
 				}
 			}
 			else
@@ -459,6 +473,7 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 			if (block_is_forward(ctx, subject, content, nested)) {
 				fwd = i;
 				pasted = pasted_exchange(ctx, subject, content, nested, &hb);
+				exchange = earlier_exchange(subject, content, nested, &hb);
 			} else {
 				thread = i;
 			}
@@ -493,9 +508,13 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 	if (pasted && ctx->questions.n > before)
 		return; /* the exchange under the questions is their background */
 	if (fwd < n && depth < MAX_FORWARD_DEPTH) {
+		bool saved_exchange = ctx->exchange_below;
+
 		ctx->note_question = ctx->questions.n > before ? ctx->questions.n : 0;
+		ctx->exchange_below = exchange && ctx->note_question > 0;
 		process_forward(ctx, v + fwd, n - fwd, depth + 1);
 		ctx->note_question = saved;
+		ctx->exchange_below = saved_exchange;
 	}
 }
 

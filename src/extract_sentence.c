@@ -9,6 +9,7 @@
  * filter_sentences() drops both from a paragraph, keeping the latter as
  * notes. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -203,6 +204,22 @@ static const char *new_matter_end(const char *s, bool *punct_r)
 	return *r != '\0' ? r : NULL;
 }
 
+/* s is only a lead-in that opens a new matter ("En annan sak:", "Och en
+ * sak till.", "En sista fråga:"), with nothing after it. */
+static bool lead_in_alone(const char *s)
+{
+	const char *r;
+	bool punct = false;
+	char probe[80];
+
+	/* new_matter_end() wants a clause after the lead-in: give it one */
+	if (strlen(s) > 60 || ci_find_within(s, "en ", 24) == NULL)
+		return false;
+	snprintf(probe, sizeof(probe), "%s x", s);
+	r = new_matter_end(probe, &punct);
+	return r != NULL && punct && strcmp(r, "x") == 0;
+}
+
 /* The text after a lead-in that ends in a colon ("En sak till:", "Och en
  * annan sak som vi glömde:"), when a clause follows it; else NULL. */
 static const char *colon_lead_in_rest(const char *s)
@@ -280,11 +297,11 @@ bool announces_another(const char *s)
 	static const char *const openers[] = { "vi", "jag", "och", "sedan", "sen", "dessutom",
 					       "vidare", "slutligen", "därefter", "en", "ett",
 					       "ytterligare", "nästa", "vår", "min", "den", "så",
-					       NULL };
+					       "till", "avslutningsvis", NULL };
 	static const char *const adding[] = { "också", "även", "dessutom", "sedan", "sen",
 					      "vidare", "slutligen", "därefter", "ytterligare",
 					      "annan", "andra", "nästa", "sista", "ny", "fler",
-					      "ännu", NULL };
+					      "ännu", "sist", "avslutningsvis", NULL };
 	static const char *const nouns[] = { "fråga", "frågan", "frågor", "fundering",
 					     "funderingar", NULL };
 	/* what stands right before the noun when it is one more question */
@@ -293,7 +310,7 @@ bool announces_another(const char *s)
 						   "även", "dessutom", NULL };
 	static const char *const persons[] = { "vi", "jag", NULL };
 	const char *w, *e, *pw = NULL, *pe = NULL, *nw, *ne, *next;
-	bool adds = false, asked = false;
+	bool adds = false, asked = false, wants = false;
 	size_t k = 0;
 
 	if (is_ordinal_matter(s))
@@ -308,6 +325,11 @@ bool announces_another(const char *s)
 		if (ci_word_prefix(w, "undrar") == e &&
 		    ((pw != NULL && word_in(pw, pe, persons)) ||
 		     (next_word(next, &nw, &ne) != NULL && word_in(nw, ne, persons))))
+			asked = true;
+		/* "Slutligen vill vi veta ...", "Vi vill också veta ..." */
+		if (ci_word_prefix(w, "vill") == e)
+			wants = true;
+		else if (wants && ci_word_prefix(w, "veta") == e)
 			asked = true;
 		if (adds && asked)
 			return true;
@@ -518,6 +540,41 @@ static bool announces_things(const char *s)
 	return false;
 }
 
+/* "Kan vi få lägga till en fråga?", "Går det bra att ta upp en sak till?",
+ * "Får jag ställa en fråga?", "Hinner vi få med en punkt till på
+ * dagordningen?": asking leave to add a question it does not name yet; the
+ * question is what follows. One that says what about ("Kan vi ta upp en
+ * fråga om ledsagningen?") or what the council should add ("Kan kommunen
+ * lägga till en fråga i brukarenkäten?", no writer asking) is the question. */
+bool asks_to_add(const char *s)
+{
+	static const char *const adding[] = { "lägga till", "lägga in", "ta upp", "ställa", "få med",
+					      "ta med", "ha med", "lyfta", "skicka in", "lämna in",
+					      "komma med", "anmäla", "väcka", NULL };
+	static const char *const unnamed[] = {
+		"en fråga", "en till fråga", "ytterligare en fråga", "en ny fråga", "en extra fråga",
+		"en kort fråga", "en övrig fråga", "en sista fråga", "en punkt", "en sak",
+		"ytterligare en punkt", "ytterligare en sak", "en extra punkt", "ett ärende",
+		"några frågor", "fler frågor", "en fråga till", "en punkt till", "en sak till", NULL
+	};
+	static const char *const writer[] = { "vi", "jag", "föreningen", "det", NULL };
+	static const char *const about[] = { "om", "angående", "kring", "gällande", "rörande",
+					     "beträffande", "avseende", NULL };
+	size_t words;
+
+	/* the cheap tests first: a short question with "en " or "ett " */
+	if (!has_question_mark(s) || (words = count_words(s)) > 14 || words < 4 ||
+	    (strstr(s, "en ") == NULL && strstr(s, "ett ") == NULL && strstr(s, "frågor") == NULL))
+		return false;
+	if (!contains_word_any(s, unnamed) || !contains_word_any(s, adding) ||
+	    !contains_word_any(s, writer))
+		return false;
+	/* "... en fråga om ...", "... en punkt i brukarenkäten": it names the
+	 * matter, except the meeting's own places ("på dagordningen", "till
+	 * mötet") */
+	return !contains_word_any(s, about) && strchr(s, ':') == NULL;
+}
+
 /* "Här kommer våra frågor:", "Inför nästa möte vill FUB ställa följande
  * frågor:", "Vi har några frågor som vi vill ta upp:" */
 static bool is_intro(const char *s)
@@ -548,6 +605,8 @@ static bool is_intro(const char *s)
 						  "till dagordningen", NULL };
 	size_t words = count_words(s);
 
+	if (asks_to_add(s))
+		return true;
 	if (has_question_mark(s) || words > 30)
 		return false;
 	if (last_char(s) == ':' && contains_any(s, topics))
@@ -999,6 +1058,15 @@ enum sentence_kind {
 	SENT_DROP,
 };
 
+/* every sentence before i went ("Hej! En annan sak: ...") */
+static bool no_kept_before(const enum sentence_kind *kinds, size_t i)
+{
+	while (i-- > 0)
+		if (kinds[i] != SENT_DROP)
+			return false;
+	return true;
+}
+
 /* the questions or points of the mail itself */
 static const char *const questions_words[] = { "fråg", "punkt", NULL };
 
@@ -1174,6 +1242,13 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_ASK;
 		else
 			kinds[i] = SENT_TEXT;
+		/* "En annan sak: Elias väntade ...": a lead-in naming another
+		 * matter that went as a sentence of its own before anything was
+		 * kept opens this paragraph's matter, as colon_lead_in_rest()'s
+		 * does */
+		if (kinds[i] == SENT_DROP && !f->another && lead_in_alone(s) &&
+		    no_kept_before(kinds, i))
+			f->another = true;
 		/* an intro went: is_intro() only for what went */
 		if (!f->adds && ((kinds[i] == SENT_DROP && is_intro(s)) ||
 				 new_matter_rest(s) != NULL || adds_to_earlier(s)))

@@ -1144,6 +1144,118 @@ static const struct inline_case inline_cases[] = {
 	  "Hej!\n\nVåra synpunkter finns i bifogad fil.\n\nAhmed",
 	  "Synpunkter.pdf", "application/pdf",
 	  { NULL }, true, NULL },
+	/* round 18: an earlier exchange forwarded under questions of the
+	 * writer's own ("FW: SV: ...") is their background, not part of them;
+	 * a forwarded reply that asks still counts */
+	{ "an English Outlook exchange forwarded under the writer's questions",
+	  "FW: SV: Funktionshinderplanen",
+	  "Hej,\n\nJag skickar med Pers svar nedan.\n\nVi vill ha en redovisning av var arbetet "
+	  "med planen står.\n\nVi undrar också hur föreningarna ska vara med i arbetet?\n\n"
+	  "Mikael\n\nFrom: Per Olsson <per.olsson@exempelstad.se>\nSent: Thursday, August 26, "
+	  "2027 3:41 PM\nTo: Mikael <mikael@example.se>\nSubject: SV: Funktionshinderplanen\n\n"
+	  "Hej Mikael,\n\nPlanen är försenad, men vi skickar ut ett förslag på remiss i oktober. "
+	  "Föreningarna får sex veckor på sig att svara.\n\nPer",
+	  NULL, NULL,
+	  { "Vi vill ha en redovisning av var arbetet med planen står.",
+	    "Vi undrar också hur föreningarna ska vara med i arbetet?" }, false,
+	  "per.olsson@exempelstad.se" },
+	{ "a Swedish Outlook exchange forwarded under the writer's question",
+	  "VB: Re: Bostadskön",
+	  "Hej!\n\nVarför har kön till bostad med särskild service blivit längre i år?\n\n"
+	  "Lena\n\nFrån: Anna Berg <anna.berg@exempelstad.se>\nSkickat: den 3 maj 2027 11:02\n"
+	  "Till: Lena <lena@example.se>\nÄmne: Re: Bostadskön\n\nJust nu väntar trettio personer "
+	  "på en plats och det nya boendet öppnar i vår.\n\nAnna",
+	  NULL, NULL,
+	  { "Varför har kön till bostad med särskild service blivit längre i år?" }, false,
+	  "anna.berg@exempelstad.se" },
+	{ "a forwarded member's reply that asks stays a question under the note's own",
+	  "VB: SV: Frågor till LSS-samverkan",
+	  "Hej,\n\nHär är Evas fråga. Vi undrar också varför avgiften för korttids har höjts?\n\n"
+	  "Per\n\nFrån: Eva Dahl <eva.dahl@example.se>\nSkickat: den 3 maj 2027 11:02\n"
+	  "Till: FUB <fub@example.se>\nÄmne: SV: Frågor till LSS-samverkan\n\n"
+	  "Varför stänger korttidshemmet Linden i juli?\n\nEva",
+	  NULL, NULL,
+	  { "Här är Evas fråga. Vi undrar också varför avgiften för korttids har höjts?",
+	    "Varför stänger korttidshemmet Linden i juli?" }, false, "eva.dahl@example.se" },
+	/* a lead-in naming another matter, as a sentence of its own */
+	{ "a paragraph opened by 'En annan sak:' that asks in words is a question of its own",
+	  "Korttids och hjälpmedel",
+	  "Hej,\n\nVarför stänger korttidshemmet Solrosen över jul och nyår?\n\nEn annan sak: Elias "
+	  "väntade i sju månader på en ny rullstol. Vi vill veta varför det tar så lång tid att "
+	  "få hjälpmedel.\n\nSara",
+	  NULL, NULL,
+	  { "Varför stänger korttidshemmet Solrosen över jul och nyår?",
+	    "Elias väntade i sju månader på en ny rullstol. Vi vill veta varför det tar så lång "
+	    "tid att få hjälpmedel." }, false, NULL },
+	{ "a paragraph opened by 'Och en sak till.' that asks in words is a question of its own",
+	  "Korttids och hjälpmedel",
+	  "Hej,\n\nVarför stänger korttidshemmet Solrosen över jul och nyår?\n\nOch en sak till. "
+	  "Elias väntade i sju månader på en ny rullstol. Vi undrar varför det tar så lång tid "
+	  "att få hjälpmedel.\n\nSara",
+	  NULL, NULL,
+	  { "Varför stänger korttidshemmet Solrosen över jul och nyår?",
+	    "Elias väntade i sju månader på en ny rullstol. Vi undrar varför det tar så lång tid "
+	    "att få hjälpmedel." }, false, NULL },
+	{ "a wish in words after a question, with no lead-in, stays its background",
+	  "Korttids",
+	  "Hej,\n\nVarför stänger korttidshemmet Solrosen över jul och nyår?\n\nFamiljerna har "
+	  "ingen annan avlösning under helgerna. Vi vill gärna veta mer om hur det blir.\n\nSara",
+	  NULL, NULL,
+	  { "Varför stänger korttidshemmet Solrosen över jul och nyår? Familjerna har ingen annan "
+	    "avlösning under helgerna. Vi vill gärna veta mer om hur det blir." }, false, NULL },
+	/* one paragraph, several asks the writer marks as more */
+	{ "asks marked 'också' and 'Slutligen' in one paragraph are questions of their own",
+	  "Daglig verksamhet",
+	  "Hej,\n\nHur många platser finns det inom daglig verksamhet med inriktning mot autism? "
+	  "Vi undrar också om kommunen planerar att starta en ny verksamhet för unga vuxna. "
+	  "Slutligen vill vi veta hur personalen på daglig verksamhet får utbildning om autism."
+	  "\n\nJonas",
+	  NULL, NULL,
+	  { "Hur många platser finns det inom daglig verksamhet med inriktning mot autism?",
+	    "Vi undrar också om kommunen planerar att starta en ny verksamhet för unga vuxna.",
+	    "Slutligen vill vi veta hur personalen på daglig verksamhet får utbildning om autism." },
+	  false, NULL },
+	{ "an ask opened by 'Till sist' in a paragraph is a question of its own",
+	  "Färdtjänst",
+	  "Hej,\n\nVarför kommer färdtjänstbilarna så ofta för sent till daglig verksamhet? Till "
+	  "sist undrar vi när det nya avtalet med taxibolaget börjar gälla.\n\nLeif",
+	  NULL, NULL,
+	  { "Varför kommer färdtjänstbilarna så ofta för sent till daglig verksamhet?",
+	    "Till sist undrar vi när det nya avtalet med taxibolaget börjar gälla." }, false,
+	  NULL },
+	{ "a follow-up marked 'också' on the same matter stays with its question",
+	  "Bostadskön",
+	  "Hej,\n\nHur många väntar på bostad med särskild service? Vi undrar också hur länge "
+	  "de har väntat.\n\nEva",
+	  NULL, NULL,
+	  { "Hur många väntar på bostad med särskild service? Vi undrar också hur länge de har "
+	    "väntat." }, false, NULL },
+	/* leave asked to add a question is no question */
+	{ "asking leave to add a question introduces the question that follows",
+	  "SV: Dagordning",
+	  "Hej Karin\nTack för dagordningen. Kan vi få lägga till en fråga? Vid nya kulturhuset "
+	  "finns bara två parkeringsplatser för rörelsehindrade. Kommer kommunen att göra fler "
+	  "handikapparkeringar där?\nMvh Leif",
+	  NULL, NULL,
+	  { "Vid nya kulturhuset finns bara två parkeringsplatser för rörelsehindrade. Kommer "
+	    "kommunen att göra fler handikapparkeringar där?" }, false, NULL },
+	{ "asking leave to add a point in a paragraph of its own",
+	  "Frågor",
+	  "Hej!\n\nGår det bra att ta upp en sak till på dagordningen?\n\nVarför har "
+	  "ledsagartimmarna sänkts för våra medlemmar?\n\nMvh Eva",
+	  NULL, NULL,
+	  { "Varför har ledsagartimmarna sänkts för våra medlemmar?" }, false, NULL },
+	{ "asking to raise a question that names its matter is the question",
+	  "Ledsagning",
+	  "Hej!\n\nKan vi ta upp en fråga om ledsagningen till simhallen på mötet?\n\nMvh Eva",
+	  NULL, NULL,
+	  { "Kan vi ta upp en fråga om ledsagningen till simhallen på mötet?" }, false, NULL },
+	{ "asking the council to add a question to its survey is the question",
+	  "Brukarenkäten",
+	  "Hej!\n\nKan kommunen lägga till en fråga om tillgänglighet i brukarenkäten?\n\n"
+	  "Mvh Eva",
+	  NULL, NULL,
+	  { "Kan kommunen lägga till en fråga om tillgänglighet i brukarenkäten?" }, false, NULL },
 	{ "thanks run into the last sentence without punctuation go",
 	  "Ledsagning",
 	  "Hej!\n\nKan kommunen ordna ledsagare till simhallen på helgerna tack så mycket "
