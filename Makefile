@@ -241,6 +241,8 @@ eval: $(BUILD)/tests/eval_classify
 	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout5.tsv
 	@echo
 	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout6.tsv
+	@echo
+	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout7.tsv
 
 $(BUILD)/tests/eval_classify: tests/eval/eval_classify.c $(call mod_objs,base classify)
 	@mkdir -p $(dir $@)
