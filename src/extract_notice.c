@@ -1087,6 +1087,9 @@ bool is_withdrawal(const char *s)
 	static const char *const asking[] = { "kan ni", "kan du", "skulle ni", "skulle du",
 					      "går det att", "vill ni", NULL };
 
+	char *bare = NULL;
+	bool verb, hit;
+
 	/* the cheap test first: every form names a question or an item */
 	if ((ci_find(s, "fråg") == NULL && ci_find(s, "punkt") == NULL &&
 	     ci_find(s, "ärende") == NULL && ci_find(s, "behöver inte") == NULL) ||
@@ -1094,14 +1097,20 @@ bool is_withdrawal(const char *s)
 		return false;
 	if (has_question_mark(s) && !starts_any(s, asking))
 		return false;
+	/* "Vi tar därför tillbaka våra frågor", "Vi drar härmed tillbaka
+	 * fråga 2": an adverb inside the verb and its particle */
+	verb = contains_word_any(s, verbs);
+	if (!verb && (ci_find(s, "tillbaka") != NULL || ci_find(s, "bort") != NULL)) {
+		bare = without_adverbs(s);
+		verb = contains_word_any(bare, verbs);
+		free(bare);
+	}
 	/* "Vi drar tillbaka fråga 1 om skolskjutsen.": the question by its
 	 * number in the acknowledgement */
-	if (starts_any(s, writers) && contains_word_any(s, verbs) && numbered_question(s))
-		return true;
-	if (contains_word_any(s, verbs) && contains_word_any(s, own))
-		return true;
-	if (starts_any(s, writers) && contains_word_any(s, verbs) &&
-	    contains_word_any(s, item))
+	hit = verb && ((starts_any(s, writers) && numbered_question(s)) ||
+		       contains_word_any(s, own) ||
+		       (starts_any(s, writers) && contains_word_any(s, item)));
+	if (hit)
 		return true;
 	if (contains_word_any(s, passive) && contains_stem_any(s, item))
 		return true;

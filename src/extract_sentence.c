@@ -103,7 +103,7 @@ bool is_meta(const char *s)
 
 /* s without the adverbs that writers put inside a phrase that asks: "vill
  * också veta", "önskar vidare att förvaltningen", "ber därför förvaltningen". */
-static char *without_adverbs(const char *s)
+char *without_adverbs(const char *s)
 {
 	static const char *const adverbs[] = { "också", "även", "dessutom", "vidare", "därför",
 					       "alltså", "särskilt", "härmed", "nu", NULL };

@@ -1329,6 +1329,16 @@ static void test_notes(void **state)
 		  "hjälpen!\n\nHälsningar\nAnna\n\nDen 3 nov. 2026 skrev LSS-samverkan:\n> Tack för "
 		  "er fråga.\n> Från FUB kommer Eva.\n",
 		  0, "Vi stryker vår fråga om skolskjutsen, den har löst sig.", "Tack" },
+		{ "a withdrawal with an adverb inside its verb",
+		  "SV: Bassängen på Åsen",
+		  "Hej,\n\nVi drar härmed tillbaka vår fråga om bassängen på Åsen.\n\n"
+		  "Hälsningar\nSara",
+		  0, "Vi drar härmed tillbaka vår fråga om bassängen på Åsen.", NULL },
+		{ "the municipality taking something back is a matter",
+		  "Ledsagning",
+		  "Hej,\n\nVarför tar kommunen nu tillbaka besluten om ledsagning för våra "
+		  "medlemmar? Frågan gäller många.\n\nMvh\nSara",
+		  1, NULL, "Hälsningar" },
 		{ "a question that stands",
 		  "SV: Korttidsboendet",
 		  "Hej!\n\nFrågan om korttidsboendet står kvar.\n\n/Per", 0,
