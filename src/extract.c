@@ -206,6 +206,99 @@ static bool joins_previous(const struct block *bg, const struct block *prev,
 	return op > on;
 }
 
+/* the crude stems (see word_stems()) of the words every matter uses
+ * ("kommer", "medlemmar", "kommunen"), which name none */
+static const char *const common_stems[] = { "komme", "kommu", "medle", "många", "finns",
+					      "under", "eller", "efter", "andra", "annan",
+					      "något", "några", "också", "skull", "själv",
+					      "förva", "fören", "vilka", "vilke",
+					      "därfö", "varfö", "sedan", "mycke", "fråga",
+					      "frågo", "behöv", "genom", "allts", "gälle",
+					      "mötet", "kunna", "borde", "hände",
+					      "undra", "tycke", "längr", "redan", "gånge",
+					      "gärna", "finna", "exemp", NULL };
+
+static bool common_stem(const char *stem)
+{
+	for (const char *const *c = common_stems; *c != NULL; c++)
+		if (strcmp(stem, *c) == 0)
+			return true;
+	return false;
+}
+
+/* Whether a and b share a content word, by crude stem. */
+static bool shares_content(const char *a, const char *b)
+{
+	char sa[OVERLAP_MAX_WORDS][24], sb[OVERLAP_MAX_WORDS][24];
+	size_t na = word_stems(a, sa, OVERLAP_MAX_WORDS);
+	size_t nb = word_stems(b, sb, OVERLAP_MAX_WORDS);
+
+	for (size_t i = 0; i < na; i++) {
+		bool skip = common_stem(sa[i]);
+
+		for (size_t j = 0; j < nb && !skip; j++)
+			if (strcmp(sa[i], sb[j]) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* Whether a sentence of text that asks names a thing of its own, two
+ * content words ("om det kommer att finnas ledsagare under
+ * semesterveckorna"), rather than pointing back ("Vi vill gärna veta mer
+ * om hur det blir."). */
+static bool asks_named(const char *text)
+{
+	struct sentence *sv = NULL;
+	size_t n = split_sentences(text, &sv);
+	bool named = false;
+
+	for (size_t i = 0; i < n && !named; i++) {
+		char *s = xstrndup(text + sv[i].start, sv[i].len);
+
+		if (sentence_asks(s) > 0) {
+			char st[OVERLAP_MAX_WORDS][24];
+			size_t k = word_stems(s, st, OVERLAP_MAX_WORDS), content = 0;
+
+			for (size_t j = 0; j < k; j++)
+				content += !common_stem(st[j]);
+			named = content >= 2;
+		}
+		free(s);
+	}
+	free(sv);
+	return named;
+}
+
+/* "Vi undrar över X. [...] När kommer e-tjänsten att fungera?\n\nMånga
+ * medlemmar har fått höra att ledsagarservicen går på sparlåga. Vi vill
+ * veta om det kommer att finnas ledsagare i juli.": among paragraphs that
+ * ask with a '?', one that asks in words after a question, shares no
+ * content word with the question before it nor the one after it and does
+ * not point back at them ("Vi vill veta detta eftersom ...") is a matter of
+ * its own, not their background. */
+static bool asks_apart(const struct blocks *bs, size_t i)
+{
+	static const char *const back[] = { "detta", "det här", "dessa", "denna", "samma",
+					    "svaret", "svar", "ovan", "ovanstående", NULL };
+	const struct block *b = &bs->v[i], *prev = NULL, *next = NULL;
+
+	/* a matter of its own names its thing and why ("ledsagare under
+	 * semesterveckorna", what members were told); a short aside that
+	 * says who else wonders ("Jag frågar för föreningens räkning också,
+	 * vi är flera som undrar.") names none */
+	if (b->asks || b->strength != 1 || b->words < 15 || contains_word_any(b->text, back))
+		return false;
+	for (size_t k = i; k-- > 0 && bs->v[k].section == b->section && prev == NULL;)
+		if (bs->v[k].asks)
+			prev = &bs->v[k];
+	for (size_t k = i + 1; k < bs->n && bs->v[k].section == b->section && next == NULL; k++)
+		if (bs->v[k].asks)
+			next = &bs->v[k];
+	return prev != NULL && !shares_content(b->text, prev->text) &&
+	       (next == NULL || !shares_content(b->text, next->text)) && asks_named(b->text);
+}
+
 /* "och en sak till: ...", "Vi har också en fråga om sommaren: ...": b
  * opens a matter of its own after what the writer asked before */
 static bool opens_matter(const struct block *b)
@@ -251,6 +344,11 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 		if (bs->v[i].asks)
 			asking++;
 	}
+	for (size_t i = 1; need == 2 && i < bs->n; i++)
+		if (asks_apart(bs, i)) {
+			bs->v[i].asks = true;
+			asking++;
+		}
 	/* "min dotter [...] finns det jobbcoacher i kommunen\n\noch en sak
 	 * till när kommer protokollet": a lead-in that opens a new matter
 	 * closes the one before it, which is a question of its own even where
@@ -420,18 +518,65 @@ static bool is_notice_item(const struct block *b)
 	return b->item && !b->qmark && b->strength == 0 && starts_any(b->text, labels);
 }
 
+/* "Det skapar stor oro i familjerna – vad händer den dag mamma och pappa
+ * inte orkar längre?" over a list of the real questions: a story that
+ * ends in a question asked of nobody, a cry rather than a matter. It must
+ * tell first (two sentences or more), ask only at its end, address no one
+ * who answers ("ni", "kommunen") and open as such questions do ("Vad
+ * händer", "Hur länge ska", "Vem tar ansvar", "Är det rimligt"); "När
+ * öppnar Lärkan?" or "Hur många väntar?" over a list stays a question. */
+static bool is_story_cry(const char *text)
+{
+	static const char *const heads[] = {
+		"vad händer", "vad ska", "vad gör", "vem ska", "vem tar", "vem bär", "vart ska",
+		"vart tar", "hur länge ska", "hur länge orkar", "hur länge kan", "hur ska",
+		"hur kan det", "hur kan man", "är det rimligt", "är det rätt", "är det värdigt",
+		"är det meningen", "är det så", "ska det", "ska vi", "ska de", "måste det",
+		"var finns", NULL
+	};
+	static const char *const addressees[] = { "ni", "er", "era", "ert", "kommunen",
+						  "kommunens", "förvaltningen", "nämnden",
+						  "socialtjänsten", "regionen", "politikerna", NULL };
+	struct sentence *sv = NULL;
+	size_t n = split_sentences(text, &sv);
+	bool cry = false;
+
+	if (n >= 3) {
+		const char *q = text + sv[n - 1].start, *dash;
+		char *last = xstrndup(q, sv[n - 1].len);
+		const char *clause = last;
+
+		/* "... i familjerna – vad händer ...?", "Frågan är: vem ska ...?" */
+		if ((dash = strstr(last, " – ")) != NULL)
+			clause = skip_blanks(dash + strlen(" – "));
+		else if ((dash = strstr(last, " - ")) != NULL)
+			clause = skip_blanks(dash + 3);
+		else if ((dash = strstr(last, ": ")) != NULL)
+			clause = skip_blanks(dash + 2);
+		cry = has_question_mark(last) && starts_any(clause, heads) &&
+		      !contains_word_any(last, addressees);
+		for (size_t i = 0; i + 1 < n && cry; i++)
+			cry = memchr(text + sv[i].start, '?', sv[i].len) == NULL;
+		free(last);
+	}
+	free(sv);
+	return cry;
+}
+
 static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
 {
 	size_t first = bs->n, last = 0;
 	struct block *prev_item = NULL;
 	bool notice = false; /* the items are under a notice heading */
 	bool prose_questions = false;
+	size_t asking_items = 0;
 
 	for (size_t i = 0; i < bs->n; i++)
 		if (bs->v[i].item) {
 			if (first == bs->n)
 				first = i;
 			last = i;
+			asking_items += bs->v[i].qmark;
 		} else if (bs->v[i].qmark) {
 			prose_questions = true;
 		}
@@ -468,6 +613,9 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 		}
 		block_filter(ctx, b, forwarding_note);
 		if (b->text[0] == '\0')
+			continue;
+		/* a story's cry just above a list of questions is background */
+		if (i < first && i + 1 == first && asking_items >= 2 && is_story_cry(b->text))
 			continue;
 		if (b->strength == 2 && !(between && b->indented)) {
 			b->used = false;

@@ -649,6 +649,19 @@ bool is_attendance_question(const char *s)
 		"får närvara vid mötet", "får vara med på mötet", "kan komma på mötet",
 		"kan komma till mötet", "kan delta på mötet", "kan delta i mötet", NULL
 	};
+	/* "Kan vi få komma på mötet i juni?", "Vi vill vara med på mötet och
+	 * berätta själva.", "Går det bra att vi kommer till mötet?": the
+	 * writer wishing or asking to attend, in whatever modal; the verb and
+	 * the meeting, then a modal or a question anywhere in the sentence */
+	static const char *const attend[] = {
+		"komma på mötet", "komma till mötet", "komma med på mötet", "vara med på mötet",
+		"vara med vid mötet", "vara med i mötet", "delta på mötet", "delta i mötet",
+		"delta vid mötet", "närvara på mötet", "närvara vid mötet", "sitta med på mötet",
+		"kommer på mötet", "kommer till mötet", "är med på mötet", "deltar på mötet",
+		"deltar i mötet", NULL
+	};
+	static const char *const modal[] = { "få", "får", "kan", "vill", "vilja", "önskar",
+					     "gärna", "går det", "möjligt", "hoppas", NULL };
 	static const char *const writer[] = { "jag", "vi", "man", NULL };
 	static const char *const matter[] = { "varför", "kommunen", "nämnden", "förvaltningen",
 					      "brukare", "brukarna", "ta upp", "tas upp", "fråga",
@@ -657,8 +670,10 @@ bool is_attendance_question(const char *s)
 	/* the cheap test first: every form names the meeting */
 	if (ci_find(s, "mötet") == NULL || count_words(s) > 30)
 		return false;
-	return contains_any(s, may_attend) && contains_word_any(s, writer) &&
-	       !contains_word_any(s, matter);
+	if (!contains_word_any(s, writer) || contains_word_any(s, matter))
+		return false;
+	return contains_any(s, may_attend) ||
+	       (contains_any(s, attend) && contains_word_any(s, modal));
 }
 
 /* "Jag har inte beställt någon själv, kan du boka via tolkcentralen som
@@ -958,8 +973,32 @@ bool is_list_request(const char *s)
 	static const char *const contacts[] = { "nya kontaktuppgifter", "ny e-postadress",
 						"nya e-postadress", "byter e-postadress", NULL };
 
-	return count_words(s) <= 30 &&
-	       (contains_any(s, lists) || (!has_question_mark(s) && contains_any(s, contacts)));
+	/* "Vi skulle gärna vilja vara med i LSS-samverkan framöver, så hör
+	 * gärna av er.", "Kan vår förening få ingå i rådet?": the writer's
+	 * own association joining the council, which the secretary answers;
+	 * "Varför får inte RSMH vara med i rådet?" is a matter for it */
+	static const char *const joining[] = { "vara med i", "bli medlem i", "bli medlemmar i",
+					       "ingå i", "gå med i", "komma med i", "bli en del av",
+					       "få plats i", "delta i", NULL };
+	static const char *const councils[] = { "samverkan", "rådet", "samrådet",
+						"funktionshinderrådet", "samverkansgruppen",
+						"samverkansmötena", "lss-samverkan", NULL };
+	static const char *const wish[] = { "vill", "vilja", "önskar", "hoppas", "gärna", "få",
+					    "får", "intresserade", "intresse", NULL };
+	static const char *const own[] = { "vi", "jag", "oss", "vår förening", "föreningen",
+					   NULL };
+	static const char *const matter[] = { "varför", "inte", "kommunen", "brukare",
+					      "brukarna", NULL };
+
+	if (count_words(s) > 30)
+		return false;
+	if (contains_any(s, lists) || (!has_question_mark(s) && contains_any(s, contacts)))
+		return true;
+	/* the cheap test first: every form names joining */
+	return (ci_find(s, "samverk") != NULL || ci_find(s, "råd") != NULL) &&
+	       contains_any(s, joining) && contains_stem_any(s, councils) &&
+	       contains_word_any(s, wish) && contains_word_any(s, own) &&
+	       !contains_word_any(s, matter);
 }
 
 /* "I dagordningen står det att vår fråga kommer från Grannby, men det är vi
@@ -1148,11 +1187,31 @@ bool is_own_mistake(const char *s)
 					   "vårt mejl", "mejlet", "mitt mail", "vårt mail",
 					   "mailet", "meddelandet", "förra mejlet", NULL };
 
+	/* "Vi vill rätta en uppgift i vår fråga från den 11 maj.", "Jag
+	 * behöver korrigera min fråga.", "Vi måste ändra en sak i det vi
+	 * skrev": the writer mending what they sent; only their own sending
+	 * ("vår fråga", never "frågan"), since "Vi vill att kommunen rättar
+	 * felen i besluten" asks the council */
+	static const char *const mending[] = { "rätta", "rättar", "korrigera", "korrigerar",
+					       "ändra", "ändrar", "justera", "justerar",
+					       "göra en rättelse", "en rättelse", NULL };
+	static const char *const sent[] = { "min fråga", "vår fråga", "mina frågor",
+					    "våra frågor", "mitt mejl", "vårt mejl", "mitt mail",
+					    "vårt mail", "mitt meddelande", "vårt meddelande",
+					    "det vi skrev", "det jag skrev", "det vi skickade",
+					    "det jag skickade", "frågan vi skickade",
+					    "frågan jag skickade", "frågan som vi skickade",
+					    "frågan som jag skickade", NULL };
+	static const char *const council[] = { "kommunen", "ni", "nämnden", "förvaltningen",
+					       NULL };
+
 	/* the cheap tests first */
-	if (strchr("jJvV", *s) == NULL || ci_find(s, "fel") == NULL || has_question_mark(s) ||
-	    count_words(s) > 20)
+	if (strchr("jJvV", *s) == NULL || has_question_mark(s) || count_words(s) > 20 ||
+	    !starts_any(s, persons))
 		return false;
-	return starts_any(s, persons) && contains_word(s, "fel") &&
-	       contains_word_any(s, writing) && contains_word_any(s, own) &&
-	       sentence_asks(s) == 0;
+	if (contains_word(s, "fel"))
+		return contains_word_any(s, writing) && contains_word_any(s, own) &&
+		       sentence_asks(s) == 0;
+	return contains_word_any(s, mending) && contains_any(s, sent) &&
+	       !contains_word_any(s, council) && sentence_asks(s) == 0;
 }

@@ -856,6 +856,22 @@ static bool is_afterword(const char *s)
 					      "vad bra att", "så bra att", "roligt att",
 					      "vad roligt", "så roligt", "härligt att",
 					      "vad härligt", NULL };
+	/* "Bra att färdtjänsten kommer upp på mötet, det är det som ...",
+	 * "Fint att ni tar upp vår fråga.": approval of what the council did
+	 * with the writer's matter, which a reply to the acknowledgement says
+	 * without asking; only where it names that doing, since "Bra att
+	 * kommunen har infört X" may open the background of a question */
+	static const char *const approval[] = { "bra att", "det är bra att", "det var bra att",
+						"det känns bra att", "fint att", "vad fint att",
+						"det är fint att", "positivt att", "det är positivt att",
+						"vi är glada att", "jag är glad att", "glad att",
+						"glada att", "vi är tacksamma att", "tacksam att",
+						"tacksamma att", "det gläder oss att", NULL };
+	static const char *const handled[] = { "mötet", "dagordningen", "tas upp", "tar upp",
+					       "tog upp", "tagit upp", "kommer upp", "finns med",
+					       "kom med", "kommit med", "får plats", "er bekräftelse",
+					       "ert svar", "snabbt svar", "svaret", "återkopplingen",
+					       NULL };
 	static const char *const see_you[] = { "vi ses", "ses", "vi hörs", "hörs",
 					       "på återseende", "välkomna", "då ses vi",
 					       "så ses vi", "då hörs vi", "då träffas vi",
@@ -879,7 +895,9 @@ static bool is_afterword(const char *s)
 	    (starts_any(s, fine) ||
 	     (starts_any(s, sent) && contains_word_any(s, fine_anywhere))))
 		return true;
-	return starts_any(s, relief) && count_words(s) <= 30 && !contains_word(s, "men");
+	if (count_words(s) > 30 || contains_word(s, "men"))
+		return false;
+	return starts_any(s, relief) || (starts_any(s, approval) && contains_any(s, handled));
 }
 
 bool is_pleasantry(const char *s)

@@ -1262,6 +1262,61 @@ static const struct inline_case inline_cases[] = {
 	  "Sara",
 	  NULL, NULL,
 	  { "Kan kommunen ordna ledsagare till simhallen på helgerna" }, false, NULL },
+	/* two paragraphs on unrelated matters, the second asking in words:
+	 * two questions; the same matter, or a wish that points back or names
+	 * nothing, stays background (see "a wish in words after a question") */
+	{ "a second matter asked in words after a question is its own",
+	  "Två saker",
+	  "Hej,\n\nDen nya e-tjänsten för bostadsanpassning fungerar inte med skärmläsare. "
+	  "När blir den tillgänglig?\n\nFlera medlemmar har fått besked om att färdtjänsten "
+	  "inte kör på midsommarafton. Vi undrar hur man då ska ta sig till släkten i Norrtälje "
+	  "under helgen.\n\nMvh Eva",
+	  NULL, NULL,
+	  { "Den nya e-tjänsten för bostadsanpassning fungerar inte med skärmläsare. När blir den "
+	    "tillgänglig?",
+	    "Flera medlemmar har fått besked om att färdtjänsten inte kör på midsommarafton. Vi "
+	    "undrar hur man då ska ta sig till släkten i Norrtälje under helgen." },
+	  false, NULL },
+	{ "a wish in words on the same matter after a question stays its background",
+	  "Solrosen",
+	  "Hej,\n\nVarför stänger korttidshemmet Solrosen i juli?\n\nFlera familjer har ingen "
+	  "annan avlösning på sommaren. Vi vill veta vart familjerna ska vända sig när Solrosen "
+	  "är stängd i juli.\n\nSara",
+	  NULL, NULL,
+	  { "Varför stänger korttidshemmet Solrosen i juli? Flera familjer har ingen annan "
+	    "avlösning på sommaren. Vi vill veta vart familjerna ska vända sig när Solrosen är "
+	    "stängd i juli." },
+	  false, NULL },
+	{ "who else wonders, after a question, stays its background",
+	  "Lovtillsyn",
+	  "Hej,\n\nVad finns det för tillsyn under sommarlovet för barn över 12 år?\n\nJag "
+	  "frågar för föreningens räkning också, vi är flera föräldrar som undrar.\n\nMaria",
+	  NULL, NULL,
+	  { "Vad finns det för tillsyn under sommarlovet för barn över 12 år? Jag frågar för "
+	    "föreningens räkning också, vi är flera föräldrar som undrar." },
+	  false, NULL },
+	/* a story's cry above a list of the real questions is background; a
+	 * question to the council in the same place is one */
+	{ "a story ending in a cry above a list of questions is background",
+	  "Korttids",
+	  "Hej,\n\nVi har pratat med många familjer. Flera har väntat på korttidsvistelse i "
+	  "över ett år. Hur länge ska de orka?\n\n1. Hur många barn väntar på "
+	  "korttidsvistelse?\n2. När öppnar det nya korttidshemmet på Ekvägen?\n\nMvh Eva",
+	  NULL, NULL,
+	  { "Hur många barn väntar på korttidsvistelse?",
+	    "När öppnar det nya korttidshemmet på Ekvägen?" },
+	  false, NULL },
+	{ "a question to the council above a list of questions stays one",
+	  "Korttids",
+	  "Hej,\n\nVi har pratat med många familjer. Flera har väntat på korttidsvistelse i "
+	  "över ett år. Hur länge ska kommunen låta dem vänta?\n\n1. Hur många barn väntar på "
+	  "korttidsvistelse?\n2. När öppnar det nya korttidshemmet på Ekvägen?\n\nMvh Eva",
+	  NULL, NULL,
+	  { "Vi har pratat med många familjer. Flera har väntat på korttidsvistelse i över ett "
+	    "år. Hur länge ska kommunen låta dem vänta?",
+	    "Hur många barn väntar på korttidsvistelse?",
+	    "När öppnar det nya korttidshemmet på Ekvägen?" },
+	  false, NULL },
 };
 
 static void test_inline_cases(void **state)
@@ -1647,6 +1702,53 @@ static void test_notes(void **state)
 		  "SV: Minnesanteckningar 3 juni",
 		  "Hej,\n\nI protokollet står det att kommunen skulle återkomma om skolskjutsen, "
 		  "men vi har inte fått något svar. Vad händer nu?\n\nMvh\nEva",
+		  1, NULL, NULL },
+		/* approval of what the council did with the matter, attending,
+		 * correcting one's own question, joining the council: for the
+		 * secretary; the same words as a matter for the council stay */
+		{ "approval of the agenda in a reply asks nothing",
+		  "SV: Färdtjänst på morgonen",
+		  "Tack för svaret! Fint att frågan finns med på dagordningen, det är det som "
+		  "medlemmarna pratar om. Vi ses i juni.\n\nHälsningar Hasse",
+		  0, NULL, NULL },
+		{ "approval of a municipal change before a question stays background",
+		  "E-tjänsten",
+		  "Hej,\n\nBra att kommunen har infört en ny e-tjänst. Varför fungerar den inte med "
+		  "skärmläsare?\n\nMvh Birgitta",
+		  1, NULL, NULL },
+		{ "asking to come to the meeting is a note",
+		  "Egenmaktsgruppen",
+		  "Hej!\n\nVarför har lunchen blivit dyrare?\n\nVi vill gärna komma till mötet och "
+		  "berätta själva. Kan vi få vara med på mötet i juni?\n\nHälsningar",
+		  1,
+		  "Vi vill gärna komma till mötet och berätta själva. Kan vi få vara med på mötet i "
+		  "juni?",
+		  NULL },
+		{ "parents at another meeting stay a question",
+		  "Möten med handläggaren",
+		  "Hej,\n\nFår föräldrar vara med på mötet med handläggaren när beslutet om "
+		  "assistans ska fattas?\n\nMvh Anna",
+		  1, NULL, NULL },
+		{ "correcting one's own question is a note",
+		  "SV: Korttids",
+		  "Hej,\n\nJag behöver korrigera min fråga från i måndags.\n\nHur många barn väntar "
+		  "på korttidsvistelse i Exempelstad?\n\nMvh Eva",
+		  1, "Jag behöver korrigera min fråga från i måndags.", NULL },
+		{ "asking the council to correct decisions stays a question",
+		  "Assistansbeslut",
+		  "Hej,\n\nVi vill att kommunen rättar felen i besluten om assistans. Hur många "
+		  "beslut har ändrats?\n\nMvh Eva",
+		  1, NULL, NULL },
+		{ "a wish to join the council is for the secretary",
+		  "Epilepsi och personalens utbildning",
+		  "Hej,\n\nVilken utbildning om epilepsi får personalen på gruppbostäderna?\n\n"
+		  "Vi skulle gärna vilja vara med i samverkan framöver, så hör gärna av er.\n\n"
+		  "Mvh Camilla",
+		  1, "Vi skulle gärna vilja vara med i samverkan framöver, så hör gärna av er.",
+		  NULL },
+		{ "why an association may not join the council stays a question",
+		  "Rådet",
+		  "Hej,\n\nVarför får inte RSMH vara med i funktionshinderrådet?\n\nMvh Bosse",
 		  1, NULL, NULL },
 	};
 
