@@ -270,6 +270,46 @@ static bool asks_named(const char *text)
 	return named;
 }
 
+/* "Vi undrar därför hur kommunen har planerat korttidsvistelsen under
+ * sportlovet, och om det finns plats för alla på Vitsippan.": a paragraph
+ * that is nothing but the writer's ask, opened by the asking words
+ * themselves, with no story beside it. Background that asks in passing
+ * ("Vi har fått avslag. Vi vill gärna veta mer.") tells something first. */
+static bool whole_ask(const char *text)
+{
+	static const char *const opening[] = {
+		"vi undrar", "jag undrar", "vi vill veta", "jag vill veta", "vi vill gärna veta",
+		"jag vill gärna veta", "vi skulle vilja veta", "jag skulle vilja veta",
+		"vi vill fråga", "jag vill fråga", "därför undrar vi", "därför undrar jag",
+		"så vi undrar", "så jag undrar", NULL
+	};
+	static const char *const adverbs[] = { "därför", "också", "även", "nu", "gärna", "då",
+					       "alltså", NULL };
+	/* what is asked follows at once: "Jag frågar för föreningens räkning
+	 * också, vi är flera som undrar." says who asks, not what */
+	static const char *const interrogative[] = { "hur", "om", "när", "var", "varför",
+						     "vad", "vilka", "vilken", "vilket", "vem",
+						     "vart", "huruvida", NULL };
+	struct sentence *sv = NULL;
+	const char *r = NULL, *w, *e, *next;
+	size_t n;
+	bool whole;
+
+	/* the cheap test first */
+	for (const char *const *o = opening; *o != NULL && r == NULL; o++)
+		r = ci_word_prefix(text, *o);
+	if (r == NULL)
+		return false;
+	while ((next = next_word(r, &w, &e)) != NULL && e == next && word_in(w, e, adverbs))
+		r = next;
+	if (next == NULL || !word_in(w, e, interrogative))
+		return false;
+	n = split_sentences(text, &sv);
+	whole = n == 1;
+	free(sv);
+	return whole;
+}
+
 /* "Vi undrar över X. [...] När kommer e-tjänsten att fungera?\n\nMånga
  * medlemmar har fått höra att ledsagarservicen går på sparlåga. Vi vill
  * veta om det kommer att finnas ledsagare i juli.": among paragraphs that
@@ -282,12 +322,17 @@ static bool asks_apart(const struct blocks *bs, size_t i)
 	static const char *const back[] = { "detta", "det här", "dessa", "denna", "samma",
 					    "svaret", "svar", "ovan", "ovanstående", NULL };
 	const struct block *b = &bs->v[i], *prev = NULL, *next = NULL;
+	bool whole;
 
 	/* a matter of its own names its thing and why ("ledsagare under
 	 * semesterveckorna", what members were told); a short aside that
 	 * says who else wonders ("Jag frågar för föreningens räkning också,
 	 * vi är flera som undrar.") names none */
-	if (b->asks || b->strength != 1 || b->words < 15 || contains_word_any(b->text, back))
+	if (b->asks || b->strength != 1 || b->words < 8 || contains_word_any(b->text, back))
+		return false;
+	/* a whole ask names its thing in fewer words than one beside a story */
+	whole = whole_ask(b->text);
+	if (b->words < 15 && !whole)
 		return false;
 	for (size_t k = i; k-- > 0 && bs->v[k].section == b->section && prev == NULL;)
 		if (bs->v[k].asks)
@@ -295,8 +340,11 @@ static bool asks_apart(const struct blocks *bs, size_t i)
 	for (size_t k = i + 1; k < bs->n && bs->v[k].section == b->section && next == NULL; k++)
 		if (bs->v[k].asks)
 			next = &bs->v[k];
-	return prev != NULL && !shares_content(b->text, prev->text) &&
-	       (next == NULL || !shares_content(b->text, next->text)) && asks_named(b->text);
+	/* a whole ask is no one's background, before the first '?' too */
+	if ((prev == NULL && next == NULL) || !asks_named(b->text))
+		return false;
+	return whole || (prev != NULL && !shares_content(b->text, prev->text) &&
+			 (next == NULL || !shares_content(b->text, next->text)));
 }
 
 /* "och en sak till: ...", "Vi har också en fråga om sommaren: ...": b
@@ -344,7 +392,7 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 		if (bs->v[i].asks)
 			asking++;
 	}
-	for (size_t i = 1; need == 2 && i < bs->n; i++)
+	for (size_t i = 0; need == 2 && i < bs->n; i++)
 		if (asks_apart(bs, i)) {
 			bs->v[i].asks = true;
 			asking++;

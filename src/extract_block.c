@@ -558,6 +558,49 @@ static bool distinct_questions(const char *p, const char *q, bool in_words)
 
 static bool opens_next_ask(const char *s);
 
+/* "vem har bestämt det och kommer det tillbaka", "Stämmer det verkligen?",
+ * "Hur kan det vara så?", "Vem ansvarar för det?", "Varför då?", "Är det
+ * lagligt?", "När ändrades det?", "Vem tog det beslutet?": a short question
+ * that names no thing of its own and points back with "det", "de", "dom",
+ * "detta" or "dessa" at what the writer just told; it follows up that
+ * question, not one more. "Finns det fler platser på korttids?" and "Hur
+ * blir det med färdtjänsten i sommar?" name their own. */
+static bool points_back(const char *s)
+{
+	static const char *const back[] = { "det", "de", "dom", "dem", "detta", "dessa", "då",
+					    "så", NULL };
+	/* the words of such a question that name nothing: question words,
+	 * pronouns, auxiliaries, verbs of deciding and being, adverbs */
+	static const char *const bare[] = {
+		"vem", "vilka", "vilken", "vad", "hur", "när", "var", "varför", "vart", "och",
+		"eller", "men", "att", "som", "om", "för", "till", "med", "på", "av", "i", "det",
+		"de", "dom", "dem", "detta", "dessa", "den", "då", "så", "här", "nu", "sen",
+		"sedan", "igen", "tillbaka", "längre", "verkligen", "egentligen", "alls", "inte",
+		"ens", "ni", "vi", "man", "någon", "nån", "ingen", "har", "hade", "ha", "är",
+		"vara", "blir", "bli", "blev", "kommer", "komma", "kan", "kunde", "ska", "skall",
+		"skulle", "får", "fick", "gör", "göra", "gjorde", "gjort", "går", "gick", "finns",
+		"bestämt", "bestämde", "bestämmer", "beslutat", "beslutade", "beslutar", "beslutet",
+		"ändrat", "ändrades", "ändras", "ändra", "gäller", "gällde", "stämmer", "ansvarar",
+		"ansvarig", "ansvaret", "menar", "menade", "tänker", "tycker", "vet", "veta",
+		"visste", "lagligt", "rimligt", "rätt", "okej", "ok", "möjligt", "tog", "tagit",
+		"sagt", "sa", "sade", "hänt", "hände", "händer", "just", "också", "även", NULL
+	};
+	const char *w, *e, *next = s;
+	bool pointing = false;
+
+	if (count_words(s) > 12)
+		return false;
+	while ((next = next_word(next, &w, &e)) != NULL) {
+		/* next_word() leaves a '?' or '!' on the word */
+		while (e > w && (e[-1] == '?' || e[-1] == '!'))
+			e--;
+		if (!word_in(w, e, bare))
+			return false;
+		pointing = pointing || word_in(w, e, back);
+	}
+	return pointing;
+}
+
 /* A sentence that asks, for split_independent(): with a '?' (also one left
  * out, asks_by_word_order()), or in words with a word that adds it to others
  * ("Vi undrar också om ..."). */
@@ -626,6 +669,9 @@ static bool split_independent(const char *text, int indent, int section, struct 
 		asks[i] = in_words ? sentence_asks(q) > 0
 				   : is_further_question(q) && !is_meeting_practical(q) &&
 					     !asks_to_add(q);
+		/* a follow-up that points back stays with its question */
+		if (asks[i] && prev_q != SIZE_MAX && points_back(q))
+			asks[i] = false;
 		if (asks[i]) {
 			if (count_words(q) < 5 || is_meta(q))
 				split = false;

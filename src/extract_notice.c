@@ -116,6 +116,7 @@ static bool names_attend(const char *s, const char *const *not_attendance)
 	 * deltar från oss." */
 	static const char *const cleft[] = { "det blir", "det är", "det kommer att bli",
 					     "det kommer bli", NULL };
+	static const char *const writer_words[] = { "jag", "vi", "mig", NULL };
 
 	/* "Jag kommer från FUB och undrar ..." introduces a question */
 	if (count_words(s) > 20 || sentence_asks(s) > 0 || contains_word_any(s, not_attendance))
@@ -125,6 +126,18 @@ static bool names_attend(const char *s, const char *const *not_attendance)
 			continue;
 		r = skip_blanks(r);
 		names = name_run(r, &rest);
+		/* "Det blir jag och Kjell från DHR.": the writer among those
+		 * named, or a full name; "Det blir Solrosen från vecka 8." is
+		 * no one */
+		if (strcmp(*c, "det blir") == 0 && rest > r &&
+		    ci_word_prefix(skip_blanks(rest), "som") == NULL) {
+			char *run = xstrndup(r, (size_t)(rest - r));
+			bool writer = contains_word_any(run, writer_words);
+
+			free(run);
+			return (writer || names >= 2) &&
+			       (*skip_blanks(rest) == '\0' || attendance_tail(rest, 2));
+		}
 		if (rest == r || (r = ci_word_prefix(skip_blanks(rest), "som")) == NULL ||
 		    (next = next_word(r, &w, &e)) == NULL || !word_in(w, e, verbs))
 			return false;
@@ -224,6 +237,94 @@ static bool writer_comes(const char *s)
 	return false;
 }
 
+/* "Vi blir två från DHR på torsdag, jag och Kjell Berg.", "Vi är tre som
+ * kommer.", "Från FUB blir vi två.", "Det blir två från oss på mötet.", "Vi
+ * blir två personer den 25 januari.": the writer's party at this meeting by
+ * its count, and after a comma who they are. Every word past the count
+ * belongs to the count, the association, coming or the meeting's day: a
+ * count in a story ("Vi är två föräldrar som har fått avslag.", "Det blir
+ * tre veckor utan personal.", "Vi blir två familjer utan plats.") names
+ * something else and stays. Read from the start only. */
+static bool counts_attendance(const char *s)
+{
+	static const char *const leads[] = { "vi blir", "vi är", "det blir", "det kommer",
+					     "vi kommer att vara", "vi kommer vara",
+					     "vi kommer att bli", "vi kommer bli", NULL };
+	static const char *const be[] = { "blir", "är", NULL };
+	static const char *const party[] = { "vi", "det", NULL };
+	static const char *const counts[] = { "två", "tre", "fyra", "fem", "sex", "båda",
+					      "bägge", NULL };
+	static const char *const come[] = { "kommer", "deltar", "närvarar", "medverkar", NULL };
+	static const char *const from_words[] = { "från", NULL };
+	static const char *const joins[] = { "och", "&", NULL };
+	/* what may stand between the count and the comma beside the
+	 * association after "från" */
+	static const char *const filler[] = {
+		"personer", "stycken", "st", "representanter", "deltagare", "till", "på", "vid",
+		"med", "oss", "den", "här", "gången", "denna", "gång", "mötet", "möte",
+		"samverkansmötet", "sammanträdet", "träffen", "lss-samverkan", "samrådet",
+		"nästa", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "januari",
+		"februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+		"oktober", "november", "december", "i", "år", "kl", "som", "att", NULL
+	};
+	const char *r = NULL, *w, *e, *next, *rest;
+	bool said = false, from = false;
+	size_t len;
+	int k;
+
+	/* the cheap test first: "vi", "det" or "från" */
+	if (strchr("vVdDfF", *s) == NULL)
+		return false;
+	if ((r = ci_word_prefix(s, "från")) != NULL) {
+		/* "Från DHR blir vi två": the association takes at most four words */
+		for (k = 0; k < 5 && (next = next_word(r, &w, &e)) != NULL; k++, r = next)
+			if (word_in(w, e, be))
+				break;
+		if (k == 0 || k == 5 || next == NULL || (r = next_word(next, &w, &e)) == NULL ||
+		    !word_in(w, e, party))
+			return false;
+		said = true;
+	}
+	else {
+		for (const char *const *l = leads; *l != NULL && r == NULL; l++)
+			if ((r = ci_word_prefix(s, *l)) != NULL)
+				said = strcmp(*l, "vi är") != 0; /* "Vi är två." says nothing yet */
+		if (r == NULL)
+			return false;
+	}
+	if ((next = next_word(r, &w, &e)) == NULL ||
+	    !(word_in(w, e, counts) || (*w >= '2' && *w <= '9' && e == w + 1)))
+		return false;
+	for (k = 0; e == next; k++) {
+		if ((next = next_word(next, &w, &e)) == NULL)
+			return said;
+		said = true;
+		if (k >= 12)
+			return false;
+		if (word_in(w, e, come))
+			continue;
+		if (word_in(w, e, from_words)) {
+			/* the association, up to four words to the comma or the
+			 * meeting */
+			from = true;
+			continue;
+		}
+		if (word_in(w, e, filler) || (*w >= '0' && *w <= '9'))
+			continue;
+		if (!from || !(cp_is_upper(ex_u8_next(w, &len)) ||
+			       word_in(w, e, association_words) || word_in(w, e, role_words) ||
+			       word_in(w, e, joins)))
+			return false;
+	}
+	/* ", jag och Kjell Berg.": who they are */
+	if (*e != ',' && *e != ':')
+		return said && *skip_blanks(next) == '\0';
+	rest = skip_blanks(next);
+	if (*rest == '\0')
+		return true;
+	return name_run(rest, &r) >= 1 && *skip_blanks(r) == '\0';
+}
+
 bool is_attendance(const char *s)
 {
 	static const char *const starts[] = { "anmälan:", "anmäler", "jag anmäler", "vi anmäler",
@@ -263,6 +364,8 @@ bool is_attendance(const char *s)
 	if (has_question_mark(s))
 		return false;
 	if (starts_any(s, starts) || contains_any(s, anywhere))
+		return true;
+	if (counts_attendance(s) && !contains_word_any(s, not_attendance))
 		return true;
 	/* "Jag kommer, och Åsa Lund följer med.": coming, said and done */
 	for (const char *const *c = coming; strchr("jJvV", *s) != NULL && *c != NULL; c++) {
@@ -366,6 +469,38 @@ static bool is_small_wish(const char *s, const char *const *demand, const char *
 	       !contains_word_any(s, demand) && !contains_word_any(s, matter);
 }
 
+/* "Ahmed använder rullstol, så vi vill gärna veta att hissen fungerar.",
+ * "Vi vill försäkra oss om att hörslingan är på.", "Vi hoppas att det finns
+ * parkering nära entrén.": beside a notice of who attends, the writer asks
+ * in words to be sure of what the meeting offers, a "that", not a "why" or
+ * "whether" of the services. A matter ("Vi vill veta att kommunen lagar
+ * hissarna på gruppbostäderna.", "Vi hoppas att hissen på Kulturhuset
+ * lagas.") names the municipality or a place of its services and stays. */
+static bool is_meeting_assurance(const char *s)
+{
+	static const char *const assuring[] = {
+		"veta att", "försäkra oss om att", "försäkra mig om att", "försäkra oss om",
+		"försäkra mig om", "få bekräftat att", "ha bekräftat att", "få bekräftelse på att",
+		"bekräfta att", "hoppas att", "kontrollera att", "kolla att", "se till att",
+		"utgår från att", "räknar med att", "lita på att", NULL
+	};
+	static const char *const matter[] = {
+		"varför", "kommunen", "kommunens", "förvaltningen", "nämnden", "regionen",
+		"fråga", "frågan", "frågor", "ta upp", "tas upp", "alltid", "framöver",
+		"i fortsättningen", "kulturhuset", "badhuset", "biblioteket", "simhallen",
+		"gruppbostaden", "gruppbostäderna", "gruppbostäder", "skolan", "vårdcentralen",
+		"stationen", "bussen", "bussarna", "färdtjänsten", "färdtjänst", "lägenheten",
+		"bostaden", "hemmet", "boendet", "korttids", "verksamheten", "verksamheterna",
+		"kommunala", "offentliga", "alla lokaler", NULL
+	};
+
+	/* the cheap tests first: one of the meeting's needs, said as a "that" */
+	if (ci_find(s, "att") == NULL || count_words(s) > 30 ||
+	    !contains_word_any(s, meeting_needs) || !contains_any(s, assuring))
+		return false;
+	return !contains_word_any(s, matter);
+}
+
 /* What a writer adds after saying who attends, in the same paragraph: the
  * attendee's needs and the meeting's practicalities ("Hon har rullstol, så
  * det vore bra om lokalen har hiss."), who comes instead or that another
@@ -430,7 +565,8 @@ bool is_attendance_detail(const char *s)
 
 	if (contains_any(s, kept_out))
 		return false;
-	if (is_practical_remark(s) || is_needs_question(s) || is_arranging_request(s))
+	if (is_practical_remark(s) || is_needs_question(s) || is_arranging_request(s) ||
+	    is_meeting_assurance(s))
 		return true;
 	if (sentence_asks(s) > 0 || (words = count_words(s)) > 30)
 		return false;

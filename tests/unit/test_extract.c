@@ -2467,6 +2467,138 @@ static void test_count_words(void **state)
 		}
 }
 
+/* Who attends by the party's count, and the meeting's access asked for as
+ * a "that" beside such a notice (is_attendance(), is_attendance_detail());
+ * beside each form the agenda questions and stories it must leave alone. */
+static const struct {
+	const char *text;
+	bool attendance, detail;
+} notice_cases[] = {
+	{ "Vi blir två från DHR på torsdag, jag och Kjell Berg.", true, false },
+	{ "Vi är två som kommer.", true, false },
+	{ "Det blir jag och Kjell från DHR.", true, false },
+	{ "Vi blir tre från FUB.", true, false },
+	{ "Från RSMH blir vi två.", true, false },
+	{ "Det blir två från oss på mötet.", true, false },
+	{ "Vi blir två personer den 25 januari.", true, false },
+	{ "Vi är tre från Autism- och Aspergerföreningen som kommer.", true, false },
+	{ "Vi blir två.", true, false },
+	{ "Det kommer två från styrelsen.", true, false },
+	{ "Vi är två från föreningen som deltar, jag och Per Ek.", true, false },
+	{ "Från Attention blir det tre personer.", true, false },
+	{ "Det blir jag och Lena Holm.", true, false },
+	{ "Vi är två föräldrar som har fått avslag på korttids.", false, false },
+	{ "Det blir tre veckor utan personal.", false, false },
+	{ "Vi blir två familjer utan plats på Solrosen.", false, false },
+	{ "Vi är två.", false, false },
+	{ "Det blir Solrosen från vecka 8.", false, false },
+	{ "Vi är tre som delar på en assistent.", false, false },
+	{ "Vi blir fler och fler som väntar på bostad.", false, false },
+	{ "Det blir två från oss som undrar över färdtjänsten.", false, false },
+	{ "Vi är båda föräldrar till barn med autism.", false, false },
+	{ "Varför blir vi två i varje rum på korttids?", false, false },
+	{ "Ahmed använder rullstol, så vi vill gärna veta att hissen vid entrén fungerar – den "
+	  "var trasig förra gången.",
+	  false, true },
+	{ "Vi vill försäkra oss om att hörslingan i salen är påslagen.", false, true },
+	{ "Vi hoppas att det finns parkering nära entrén.", false, true },
+	{ "Jag vill gärna få bekräftat att tolken är bokad.", false, true },
+	{ "Vi utgår från att rampen är på plats.", false, true },
+	{ "Vi räknar med att det finns glutenfri fika.", false, true },
+	{ "Kan ni kontrollera att hissen fungerar innan vi kommer?", false, true },
+	{ "Vi vill veta att tolken kommer i tid.", false, true },
+	{ "Se till att mikrofonen fungerar, för Per hör dåligt.", false, true },
+	{ "Jag hoppas att hörslingan fungerar den här gången.", false, true },
+	{ "Varför fungerar inte hissen på Kulturhuset för rullstolsburna?", false, false },
+	{ "Vi vill gärna veta att hissen på Kulturhuset blir lagad, våra medlemmar kommer inte "
+	  "dit.",
+	  false, false },
+	{ "Vi vill veta att kommunen ser till att hissarna på gruppbostäderna fungerar.", false,
+	  false },
+	{ "Vi vill veta att tolken alltid bokas till LSS-handläggningen.", false, false },
+	{ "Vi vill veta att kommunen ordnar parkering vid alla gruppbostäder.", false, false },
+	{ "Vi vill veta om det finns teckentolk på vårdcentralen.", false, false },
+};
+
+static void test_notice_forms(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(notice_cases); i++) {
+		bool a = is_attendance(notice_cases[i].text);
+		/* a notice may also read as a detail of one before it */
+		bool d = !a && is_attendance_detail(notice_cases[i].text);
+
+		if (a != notice_cases[i].attendance || d != notice_cases[i].detail)
+			print_message("'%s': attendance %d, detail %d\n", notice_cases[i].text, a,
+				      d);
+		assert_int_equal(a, notice_cases[i].attendance);
+		assert_int_equal(d, notice_cases[i].detail);
+	}
+}
+
+/* How many questions a paragraph or two make: a follow-up that points back
+ * stays with its question, a paragraph that is only the writer's ask is one
+ * of its own before a '?', and their look-alikes that name their own thing
+ * or tell a story stay as they were. */
+static const struct {
+	const char *body;
+	size_t n_questions;
+} count_cases[] = {
+	{ "hej\nvarför har boendestödet slutat komma på helgerna till dom som bor i egen "
+	  "lägenhet? min son har haft boendestöd varje lördag i tre år och nu säger dom att det "
+	  "inte finns personal. vem har bestämt de och kommer det tillbaka\n\nmvh sara",
+	  1 },
+	{ "Hej,\n\nVarför har boendestödet slutat komma på helgerna? Min son har haft "
+	  "boendestöd varje lördag i tre år. Hur kan det vara så här?\n\nMvh Sara",
+	  1 },
+	{ "Hej,\n\nVarför har boendestödet slutat komma på helgerna? Min son har haft "
+	  "boendestöd varje lördag i tre år. Vem har egentligen bestämt det?\n\nMvh Sara",
+	  1 },
+	{ "Hej,\n\nVarför har ledsagarservicen dragits in för dem som bor på gruppbostad? "
+	  "Ingen har fått något nytt beslut. Stämmer det verkligen att ni kan göra så?\n\nMvh Sara",
+	  1 },
+	{ "Hej,\n\nVarför har boendestödet slutat komma på helgerna? Min son har haft "
+	  "boendestöd varje lördag i tre år. Hur många platser finns det på korttidshemmet "
+	  "Solrosen?\n\nMvh Sara",
+	  2 },
+	{ "Hej,\n\nMin son har varit på korttidshemmet Solrosen varannan helg i fem år. Nu ska "
+	  "Solrosen stänga hela vecka 8 för renovering.\n\nVi undrar därför hur kommunen har "
+	  "planerat korttidsvistelsen för barnen på Solrosen under sportlovet.\n\nKan familjer "
+	  "som inte kan använda Vitsippan få avlösarservice i hemmet i stället?\n\nMvh Maria",
+	  2 },
+	{ "Hej,\n\nJag vill gärna veta hur förvaltningen planerar boendestödet för dem som bor "
+	  "i egen lägenhet under helgerna i vår.\n\nVarför har ledsagarservicen dragits in för "
+	  "alla som bor på gruppbostad?\n\nMvh Maria",
+	  2 },
+	{ "Hej,\n\nMin son har fått avslag på korttidsvistelse två gånger. Vi vill gärna veta "
+	  "mer om hur kommunen tänker kring korttidsvistelse.\n\nVarför får inte fler barn "
+	  "korttidsvistelse på Solrosen?\n\nMvh Maria",
+	  1 },
+	{ "Hej,\n\nVi undrar över detta med korttidsvistelsen och hur den ska fungera under "
+	  "sportlovet för barnen.\n\nVarför stänger Solrosen hela vecka 8?\n\nMvh Maria",
+	  1 },
+};
+
+static void test_question_count(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEMENTS(count_cases); i++) {
+		struct test_mail t;
+		struct extraction *ex = NULL;
+		struct error error = { 0 };
+
+		mail_build(&t, "Fråga till mötet", "anna@fub-exempelstad.se", count_cases[i].body);
+		assert_int_equal(extract_questions(&t.mail, NULL, &ex, &error), 0);
+		check_invariants(ex, NULL);
+		if (ex->n_questions != count_cases[i].n_questions)
+			print_message("case %zu: %zu questions, expected %zu, first '%s'\n", i,
+				      ex->n_questions, count_cases[i].n_questions,
+				      ex->n_questions > 0 ? ex->questions[0].text : "");
+		assert_int_equal(ex->n_questions, count_cases[i].n_questions);
+		extract_free(&ex);
+	}
+}
+
 /* sentence_asks() keeps its last answers: texts of one length, texts that
  * differ only after their last eight-byte step or only in length, asked in
  * turn, twice. */
@@ -2535,7 +2667,8 @@ int main(void)
 		cmocka_unit_test(test_odd_input),	  cmocka_unit_test(test_word_lists),
 		cmocka_unit_test(test_ci_find),		  cmocka_unit_test(test_fold_kept),
 		cmocka_unit_test(test_count_words),	  cmocka_unit_test(test_sentence_asks_kept),
-		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_notes),		  cmocka_unit_test(test_notice_forms),
+		cmocka_unit_test(test_question_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
