@@ -366,11 +366,8 @@ static int control(struct store *st, const char *sql, struct error *error_r)
 	if (s == NULL)
 		return -1;
 	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE) {
-		err_set(error_r, ERR_FATAL, "database %s: %s", st->path, sqlite3_errmsg(st->db));
-		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY)
-			error_r->kind = ERR_TEMP;
-	}
+	if (rc != SQLITE_DONE)
+		db_error(st, error_r, sql);
 	/* a statement left unreset would count as one in progress */
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -1066,6 +1063,8 @@ int store_next_new_chunk(struct store *st, int64_t after_id, size_t max_n, size_
 	*n_r = 0;
 	if (s == NULL)
 		return -1;
+	/* the raw bytes are the column after MESSAGE_COLUMNS */
+	assert(sqlite3_column_count(s) == MESSAGE_N_COLUMNS + 1);
 	sqlite3_bind_int64(s, 1, after_id);
 	sqlite3_bind_int64(s, 2, max_n > INT64_MAX ? INT64_MAX : (sqlite3_int64)max_n);
 	while (n < max_n && bytes < max_bytes && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1084,17 +1083,6 @@ int store_next_new_chunk(struct store *st, int64_t after_id, size_t max_n, size_
 		return db_error(st, error_r, "next messages");
 	}
 	*n_r = n;
-	return 0;
-}
-
-int store_next_new(struct store *st, int64_t after_id, struct store_message **message_r,
-		   bool *found_r, struct error *error_r)
-{
-	size_t n;
-
-	if (store_next_new_chunk(st, after_id, 1, SIZE_MAX, message_r, &n, error_r) != 0)
-		return -1;
-	*found_r = n > 0;
 	return 0;
 }
 

@@ -123,10 +123,6 @@ struct store_message {
 void store_message_free(struct store_message **message);
 void store_messages_free(struct store_message *messages, size_t n);
 
-/* The oldest message with status "new" and id > after_id, with its raw
- * bytes; *found_r false when there is none. */
-int store_next_new(struct store *store, int64_t after_id, struct store_message **message_r,
-		   bool *found_r, struct error *error_r);
 /* The oldest messages with status "new" and id > after_id, with their raw
  * bytes, in id order into messages_r[0 .. *n_r) (an array of max_n that the
  * caller provides; the messages are the caller's): max_n of them, or fewer

@@ -840,7 +840,7 @@ static void test_import(void **state)
 	assert_int_equal(failures, 0);
 }
 
-/* ---- store_next_new ----------------------------------------------------------- */
+/* ---- store_next_new_chunk, one at a time -------------------------------------- */
 
 static void test_next_new(void **state)
 {
@@ -865,7 +865,10 @@ static void test_next_new(void **state)
 	record(f, ids[1], "processed", "FUB", "kansli@fub.se", false, NULL, 0);
 	for (size_t s = 0; s < N_ELEMENTS(steps); s++) {
 		int64_t after = steps[s].after < 0 ? 0 : ids[steps[s].after];
-		OK(store_next_new(f->st, after, &m, &found, &OKE));
+		size_t n = 0;
+
+		OK(store_next_new_chunk(f->st, after, 1, SIZE_MAX, &m, &n, &OKE));
+		found = n > 0;
 		if (steps[s].expect < 0) {
 			CHECK(!found, "after %d: found %lld", steps[s].after,
 			      found ? (long long)m->id : 0LL);
