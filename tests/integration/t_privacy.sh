@@ -211,8 +211,20 @@ wait_for 60 "SELECT count(*) FROM messages WHERE status = 'new'" 0 ||
 	fail "the daemon did not finish the 200 mails within 60 s"
 wait_for 60 "SELECT count(*) FROM messages" 202 ||
 	fail "want 202 messages (3 - 1 erased + 200), got $(q 'SELECT count(*) FROM messages')"
-sleep 2 # let the cycle end (acknowledgements, expiry)
-kill -STOP "$DAEMON_PID" # hold it still for a comparable copy
+# hold it still for a comparable copy, between two of its transactions: a
+# daemon stopped inside one (a slow machine, ASan) would hold the write lock
+# that agendactl waits for
+held=0
+for _ in $(seq 30); do
+	kill -STOP "$DAEMON_PID"
+	if sqlite3 -cmd ".timeout 200" "$DB" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; then
+		held=1
+		break
+	fi
+	kill -CONT "$DAEMON_PID"
+	sleep 1
+done
+[ $held = 1 ] || fail "the daemon held the write lock for 30 s after its import"
 actl backup3 backup "$T_DIR/backup-idle.db"
 expect_rc 0 $? "agendactl backup with the daemon idle"
 for t in messages questions items outbox meetings state erasures; do
