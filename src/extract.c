@@ -283,8 +283,6 @@ static bool whole_ask(const char *text)
 		"vi vill fråga", "jag vill fråga", "därför undrar vi", "därför undrar jag",
 		"så vi undrar", "så jag undrar", NULL
 	};
-	static const char *const adverbs[] = { "därför", "också", "även", "nu", "gärna", "då",
-					       "alltså", NULL };
 	/* what is asked follows at once: "Jag frågar för föreningens räkning
 	 * också, vi är flera som undrar." says who asks, not what */
 	static const char *const interrogative[] = { "hur", "om", "när", "var", "varför",
@@ -300,7 +298,7 @@ static bool whole_ask(const char *text)
 		r = ci_word_prefix(text, *o);
 	if (r == NULL)
 		return false;
-	while ((next = next_word(r, &w, &e)) != NULL && e == next && word_in(w, e, adverbs))
+	while ((next = next_word(r, &w, &e)) != NULL && e == next && word_in(w, e, ask_adverbs))
 		r = next;
 	if (next == NULL || !word_in(w, e, interrogative))
 		return false;

@@ -280,8 +280,10 @@ bool asks_to_add(const char *s);
 /* 2: a question mark or a request to the administration; 1: asks in words
  * ("Vi undrar"); 0: no. */
 int sentence_asks(const char *s);
-/* s without the adverbs writers put inside a phrase ("vill också veta",
- * "tar därför tillbaka"), as a new string */
+/* the adverbs writers put inside a phrase that asks ("vill också veta",
+ * "vi undrar då hur", "tar därför tillbaka") */
+extern const char *const ask_adverbs[];
+/* s without ask_adverbs, as a new string */
 char *without_adverbs(const char *s);
 /* a direct question without its '?', by word order ("varför har priset gått
  * upp", "kan hon få avlösare") */

@@ -101,18 +101,20 @@ bool is_meta(const char *s)
 	       contains_word_any(s, passed_on) && !contains_word(s, "frågan om");
 }
 
-/* s without the adverbs that writers put inside a phrase that asks: "vill
- * också veta", "önskar vidare att förvaltningen", "ber därför förvaltningen". */
+/* The adverbs that writers put inside a phrase that asks or withdraws: "vill
+ * också veta", "önskar vidare att förvaltningen", "ber därför förvaltningen",
+ * "vi undrar då hur", "tar därför tillbaka". */
+const char *const ask_adverbs[] = { "också", "även", "dessutom", "vidare", "därför", "alltså",
+				    "särskilt", "härmed", "nu", "gärna", "då", NULL };
+
 char *without_adverbs(const char *s)
 {
-	static const char *const adverbs[] = { "också", "även", "dessutom", "vidare", "därför",
-					       "alltså", "särskilt", "härmed", "nu", NULL };
 	struct buf out = { 0 };
 
 	while (*(s = skip_blanks(s)) != '\0') {
 		const char *w = s, *r = NULL;
 
-		for (const char *const *a = adverbs; *a != NULL && r == NULL; a++)
+		for (const char *const *a = ask_adverbs; *a != NULL && r == NULL; a++)
 			r = ci_word_prefix(w, *a);
 		while (*s != '\0' && !is_blank_char(*s))
 			s++;

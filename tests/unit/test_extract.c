@@ -2613,6 +2613,10 @@ static const struct {
 	{ "Redovisa gärna hur många som väntar", 2 },
 	{ "Redovisa", 2 },
 	{ "Redovis", 0 },
+	/* ask_adverbs inside a phrase directed at the administration */
+	{ "Vi ber då förvaltningen se över turerna", 2 },
+	{ "Vi önskar gärna att nämnden ser över turerna", 2 },
+	{ "Vi åkte då till förvaltningen med turerna", 0 },
 };
 
 static void test_sentence_asks_kept(void **state)
