@@ -101,6 +101,11 @@ struct classify_doc {
 	/* words in asking sentences; when some are and some are not, the
 	 * others are background (classify_doc_words()) */
 	size_t n_asking;
+	/* where the text's first asking sentence after the title starts (a
+	 * byte offset in stream; UINT32_MAX: none), and how many words after
+	 * it do not ask: the background that follows a question */
+	uint32_t asked_at;
+	size_t n_after;
 	/* STEM_MEMO_SLOTS of them by a hash of the folded word, or NULL; valid
 	 * for the stemmer stem_memo_of only */
 	struct classify_stem_memo *stem_memo;

@@ -549,23 +549,44 @@ static void drop_phrase(struct classify_doc *doc, const struct classify_phrase *
 	}
 }
 
+/* Whether word w's skeleton is s (a NUL-terminated skeleton). */
+static bool skel_is(const struct classify_doc *doc, const struct classify_word *w, const char *s)
+{
+	size_t n = strlen(s);
+
+	return w->skel_len == n && memcmp(doc->stream.data + w->skel_off, s, n) == 0;
+}
+
 /* Whether the word just pushed makes its sentence one that asks:
- * "undrar", "vill veta", "vill fråga" (a question written without "?"). */
+ * "undrar", "vill veta", "vill fråga" (a question written without "?"),
+ * also with adverbs between ("vill också veta", "vill därför gärna fråga"),
+ * as extraction reads them (ask_adverbs in extract_sentence.c). */
 static bool word_asks(const struct classify_doc *doc)
 {
+	/* skeletons: without diacritics */
+	static const char *const adverbs[] = { "ocksa", "aven", "dessutom", "vidare", "darfor",
+					       "alltsa", "sarskilt", "harmed", "nu", "garna",
+					       "da", NULL };
 	const struct classify_word *w = &doc->words[doc->n_words - 1];
-	const char *s = doc->stream.data + w->skel_off;
-	const struct classify_word *prev = doc->n_words > 1 ? w - 1 : NULL;
+	size_t k = doc->n_words - 1, skipped = 0;
 
-	if ((w->skel_len == 6 && memcmp(s, "undrar", 6) == 0) ||
-	    (w->skel_len == 5 && memcmp(s, "undra", 5) == 0) ||
-	    (w->skel_len == 7 && memcmp(s, "undrade", 7) == 0))
+	if (skel_is(doc, w, "undrar") || skel_is(doc, w, "undra") || skel_is(doc, w, "undrade"))
 		return true;
-	if (prev == NULL || prev->skel_len != 4 ||
-	    memcmp(doc->stream.data + prev->skel_off, "vill", 4) != 0)
+	if (!skel_is(doc, w, "veta") && !skel_is(doc, w, "fraga"))
 		return false;
-	return (w->skel_len == 4 && memcmp(s, "veta", 4) == 0) ||
-	       (w->skel_len == 5 && memcmp(s, "fraga", 5) == 0);
+	while (k > 0 && skipped <= 2) {
+		const struct classify_word *prev = &doc->words[--k];
+		bool adverb = false;
+
+		if (skel_is(doc, prev, "vill"))
+			return true;
+		for (const char *const *a = adverbs; *a != NULL && !adverb; a++)
+			adverb = skel_is(doc, prev, *a);
+		if (!adverb)
+			return false;
+		skipped++;
+	}
+	return false;
 }
 
 /* Ends the sentence whose first word is *first: its words ask or not. */
@@ -618,6 +639,7 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 {
 	size_t len = strnlen(text, CLASSIFY_MAX_TEXT);
 	size_t fold_start = 0, skel_start = 0, word_cps = 0, sent_first = 0;
+	size_t title_words = 0; /* none without a line break */
 	bool in_word = false, sent_asks = false, title = true;
 
 	/* never cut a UTF-8 sequence in two at the limit */
@@ -658,8 +680,10 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 				sent_asks = true;
 				end_sentence(doc, &sent_first, &sent_asks);
 			}
-			if (cp == '\n')
+			if (cp == '\n' && title) {
 				title = false;
+				title_words = doc->n_words;
+			}
 			continue;
 		}
 		if (k == CP_SOLO) {
@@ -682,6 +706,14 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 		append_cp(&doc->fold, cp);
 		if (k == CP_WORD)
 			append_skeleton(&doc->stream, cp);
+	}
+	doc->asked_at = UINT32_MAX;
+	doc->n_after = 0;
+	for (size_t i = title_words; i < doc->n_words; i++) {
+		if (doc->asked_at == UINT32_MAX && doc->words[i].asks)
+			doc->asked_at = doc->words[i].skel_off;
+		else if (doc->asked_at != UINT32_MAX && !doc->words[i].asks)
+			doc->n_after++;
 	}
 }
 

@@ -571,8 +571,9 @@ static void test_asking(void **state)
 	assert_int_equal(failures, 0);
 }
 
-/* A long background counts less than the question that names its topic;
- * a short one, or one beside a question without a keyword, counts whole. */
+/* A long background counts less than the question that names its topic, and
+ * so does a short one after it; a short one before it, or one beside a
+ * question without a keyword, counts whole. */
 static const struct {
 	const char *text;
 	const char *category;
@@ -592,6 +593,23 @@ static const struct {
     /* a short background is what the question asks about */
     {"Kommunen har en samordnad planering enligt överenskommelsen. Gäller den boendestödet?",
      "samverkan-delaktighet"},
+    /* ... when it comes before the question, which points back at it */
+    {"Parkeringstillstånd för rörelsehindrade: det tar nu upp till tio veckor att få ett. Kan "
+     "kommunen ge ett tillfälligt tillstånd medan ansökan handläggs?",
+     "resor"},
+    /* a short background after the question counts less (the subject's
+     * line first, as agendad classifies "title\ntext") */
+    {"Kontaktperson\nVarför dröjer det så länge innan en kontaktperson utses? Vi hänvisar till "
+     "FN-konventionen och de mänskliga rättigheterna som gäller för alla.",
+     "assistans-stod"},
+    {"Björkvägen\nNär blir den nya gruppbostaden på Björkvägen klar? Det gäller särskilt "
+     "personer som behöver ett tydligt och förutsägbart bemötande i vardagen.",
+     "boende"},
+    /* a sentence that asks with an adverb inside "vill veta" */
+    {"Flera av våra medlemmar har hört av sig under hösten och berättat att handläggaren har "
+     "gett avslag utan att träffa dem, och att de inte vet vart de ska vända sig med sina "
+     "frågor. Vi vill också veta hur många som har personlig assistans i dag.",
+     "assistans-stod"},
 };
 
 static void test_background(void **state)
