@@ -229,20 +229,8 @@ fuzz-smoke: $(FUZZ_BINS)
 # accuracy on questions it was never trained on (tests/data/classify_holdout).
 eval: $(BUILD)/tests/eval_classify
 	@$(BUILD)/tests/eval_classify
-	@echo
-	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout.tsv
-	@echo
-	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout2.tsv
-	@echo
-	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout3.tsv
-	@echo
-	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout4.tsv
-	@echo
-	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout5.tsv
-	@echo
-	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout6.tsv
-	@echo
-	@$(BUILD)/tests/eval_classify -H tests/data/classify_holdout/holdout7.tsv
+	@for f in $(sort $(wildcard tests/data/classify_holdout/holdout*.tsv)); do \
+		echo; $(BUILD)/tests/eval_classify -H $$f || exit 1; done
 
 $(BUILD)/tests/eval_classify: tests/eval/eval_classify.c $(call mod_objs,base classify)
 	@mkdir -p $(dir $@)
