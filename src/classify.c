@@ -19,7 +19,8 @@
  *             untrained, so a bare classifier sorts by keywords alone
  * In a question with a long background where the model is unsure, a
  * category that the asking sentences name by a topic keyword goes before
- * one that they do not (asked_topic()).
+ * one that they do not (asked_topic()), and stands even below the
+ * threshold: the model split between the background and the question.
  * The confidence is the probability of the best category; the temperature
  * makes it honest (on held-out questions the mean confidence is close to
  * the accuracy). Below the threshold the question goes to
@@ -807,7 +808,7 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 	struct classify_scratch *s = cl->scratch;
 	struct classify_doc *doc = &s->doc[0];
 	const struct classify_params *p = &cl->params;
-	size_t nc = cl->n_categories, best = 0, second, n_rows, n_key;
+	size_t nc = cl->n_categories, best = 0, model_best, second, n_rows, n_key;
 	float kw[CLASSIFY_MAX_CATEGORIES], z[CLASSIFY_MAX_CATEGORIES];
 	float z_max = -INFINITY, sum = 0;
 	/* calibrated for the trained model; keywords alone are not overconfident */
@@ -857,6 +858,7 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 	for (size_t c = 0; c < nc; c++)
 		if (z[c] > z[best])
 			best = c;
+	model_best = best;
 	if (near == NULL)
 		best = asked_topic(cl, doc, z, best);
 	second = best == 0 ? 1 : 0;
@@ -864,7 +866,9 @@ void classify_text(const struct classifier *cl, const char *text, struct classif
 		if (c != best && z[c] > z[second])
 			second = c;
 	result_r->score = z[best];
-	result_r->confident = z[best] >= p->threshold;
+	/* a choice of asked_topic() stands on a topic keyword of the asking
+	 * sentences, however split the model is */
+	result_r->confident = z[best] >= p->threshold || best != model_best;
 	memo = doc->n_feats > 0 ? classify_memory_find(&cl->memory, memory_key(doc)) : NULL;
 	if (memo != NULL) {
 		size_t top = memo->last, total = 0;

@@ -711,6 +711,14 @@ static const struct {
      "våras kommer de bara en kort stund åt gången, och det är nya personer nästan varje gång "
      "som inte vet vad jag behöver. Varför har boendestödet minskat, och vem kan man prata med?",
      "boende"},
+    /* the same, where the model is split below the threshold between the
+     * staffing of the background and the question's boendestöd */
+    {"Hur ser kommunen till att personer\nBoendestödet har meddelat att de bara har "
+     "\"helgbemanning\" mellan den 24 december och 1 januari, vilket betyder att många av våra "
+     "medlemmar inte får något besök alls på över en vecka. För många är jul och nyår den "
+     "tyngsta tiden på året och det är då man behöver stödet som mest. Hur ser kommunen till "
+     "att personer med boendestöd får det stöd de behöver under helgerna?",
+     "boende"},
 };
 
 static void test_unseen(void **state)
