@@ -53,7 +53,7 @@ static bool has_date_tail(const char *t)
 }
 
 /* What may follow the names of who attends: nothing, "från oss", "på
- * mötet", "den 13 mars", "som ersättare", "båda två". */
+ * mötet", "på torsdag", "den 13 mars", "som ersättare", "båda två". */
 static bool attendance_tail(const char *t, size_t names)
 {
 	static const char *const infinitives[] = { "att delta", "att närvara", "att komma",
@@ -62,7 +62,10 @@ static bool attendance_tail(const char *t, size_t names)
 	/* "Från SRF kommer jag, Gunnar Eklund, tillsammans med min ledsagare" */
 	static const char *const company[] = { "tillsammans med", "med min ledsagare",
 					       "med ledsagare", NULL };
-	static const char *const meeting[] = { "möte", NULL };
+	/* "på mötet", "på torsdag": a reply to the agenda names the meeting
+	 * by its weekday */
+	static const char *const meeting[] = { "möte", "måndag", "tisdag", "onsdag", "torsdag",
+					       "fredag", NULL };
 	const char *r;
 
 	t = skip_blanks(t);

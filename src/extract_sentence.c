@@ -44,6 +44,31 @@ static const char *const ask_phrases[] = {
 	"vill vi ha svar", "vill jag ha svar", "vill vi få veta", "vill jag få veta", NULL
 };
 
+/* "Vill ha svar på mötet.", "Vi önskar gärna ett skriftligt svar före
+ * mötet.": asks for an answer to a question put elsewhere (the Subject, the
+ * list above), and says nothing else */
+static bool asks_for_answer(const char *s)
+{
+	static const char *const answer[] = { "svar", "besked", NULL };
+	/* every other word: who asks, wanting, and when or how to answer */
+	static const char *const around[] = {
+		"vi", "jag", "vill", "ville", "önskar", "ber", "om", "ha", "få", "gärna", "helst",
+		"ett", "ert", "era", "skriftligt", "skriftliga", "muntligt", "svar", "besked",
+		"önskas", "på", "till", "vid", "före", "innan", "inför", "senast", "mötet", "möte",
+		"nästa", "samverkansmötet", "där", "då", "tack", "i", "förväg", "så", "snart",
+		"möjligt", "tacksam", "tacksamma", "för", NULL
+	};
+	const char *w, *e, *next = s;
+	bool named = false;
+
+	while ((next = next_word(next, &w, &e)) != NULL) {
+		if (!word_in(w, e, around))
+			return false;
+		named = named || word_in(w, e, answer);
+	}
+	return named && !has_question_mark(s);
+}
+
 bool is_meta(const char *s)
 {
 	static const char *const starts[] = {
@@ -888,9 +913,20 @@ static bool is_afterword(const char *s)
 					    NULL };
 	static const char *const fine_anywhere[] = { "ser bra ut", "ser fint ut", "stämmer",
 						     "är bra", NULL };
+	const char *and;
 
 	if (has_question_mark(s) || sentence_asks(s) > 0)
 		return false;
+	/* "Dagordningen ser bra ut och skönt att bassängen kom med.": two of
+	 * them joined by "och" */
+	if ((and = ci_find_word(s, "och")) != NULL && and > s) {
+		char *first = xstrndup(s, (size_t)(and - s));
+		bool both = is_afterword(first) && is_afterword(skip_blanks(and + 3));
+
+		free(first);
+		if (both)
+			return true;
+	}
 	if (starts_any(s, see_you) && count_words(s) <= 8)
 		return true;
 	if (count_words(s) <= 8 && !contains_word(s, "men") && !contains_word(s, "inte") &&
@@ -1244,6 +1280,8 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_DROP;
 			f->subject_ref = true;
 		}
+		else if (count_words(s) <= 9 && asks_for_answer(s))
+			kinds[i] = SENT_DROP;
 		else if (attachments && n == 1 && last_char(s) == ':' && sentence_asks(s) == 0 &&
 			 count_words(s) <= 20)
 			kinds[i] = SENT_DROP; /* a line of its own announcing the file */

@@ -147,7 +147,11 @@ static const char *const closing_phrases[] = {
 	"tack för hjälpen", "tack och hälsningar", "tack och hej", "tack så mycket", "stort tack",
 	"tack", "ha det bra", "ha en bra dag", "ha en fin dag", "ha en trevlig", "trevlig helg",
 	"best regards", "kind regards", "regards", "best wishes", "cheers", "br", "mfg",
-	"med hopp om svar", "i väntan på svar", NULL
+	"med hopp om svar", "i väntan på svar",
+	/* informal and seasonal closings */
+	"kram", "kramar", "stor kram", "många kramar", "vi hörs", "hörs", "hej så länge",
+	"ha det gott", "ha det fint", "god jul", "glad jul", "gott nytt år", "god fortsättning",
+	"trevlig jul", "trevlig advent", "glad påsk", "trevlig sommar", "glad sommar", NULL
 };
 
 bool is_closing(const char *t)

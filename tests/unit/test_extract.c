@@ -371,6 +371,33 @@ static const struct inline_case inline_cases[] = {
 	  "Se rubrik. Tack!\n\nMvh Anna",
 	  NULL, NULL,
 	  { "Hur lång är kön till boendestöd?" }, false, NULL },
+	{ "a body pointing at the subject and asking for an answer at the meeting",
+	  "Varför stänger träffpunkten Fyren mellan jul och trettondagen?",
+	  "Se ämnet. Vill ha svar på mötet\n\nMvh Bosse RSMH\n\n\n\nSkickat från min Galaxy",
+	  NULL, NULL,
+	  { "Varför stänger träffpunkten Fyren mellan jul och trettondagen?" }, false, NULL },
+	{ "an answer asked for beside a question is no question of its own",
+	  "Fråga",
+	  "Hej!\nVarför kommer färdtjänsten så sent till Verkstan? Vi önskar skriftligt svar före "
+	  "mötet.\n\nMvh Bosse",
+	  NULL, NULL,
+	  { "Varför kommer färdtjänsten så sent till Verkstan?" }, false, NULL },
+	{ "an answer asked for about a matter it names is a question",
+	  "Fråga",
+	  "Hej!\nVi vill ha svar om färdtjänsten till Verkstan på mötet.\n\nMvh Bosse",
+	  NULL, NULL,
+	  { "Vi vill ha svar om färdtjänsten till Verkstan på mötet." }, false, NULL },
+	{ "a reply to the agenda that finds it fine and is glad, joined by och",
+	  "Re: Dagordning LSS-samverkan 11 december",
+	  "Tack Karin! Dagordningen ser bra ut och skönt att bassängen kom med. Vi ses på "
+	  "torsdag.\n\nMargareta",
+	  NULL, NULL,
+	  { NULL }, false, NULL },
+	{ "finding the agenda fine, then a question joined by och",
+	  "Re: Dagordning LSS-samverkan 11 december",
+	  "Dagordningen ser bra ut och vi undrar när bassängen öppnar igen.\n\nMargareta",
+	  NULL, NULL,
+	  { "Dagordningen ser bra ut och vi undrar när bassängen öppnar igen." }, false, NULL },
 	{ "requests with vänligen, one paragraph each",
 	  "Till mötet",
 	  "Hej!\n\nFUB har två punkter till dagordningen.\n\nVänligen förklara varför avgiften "
@@ -1368,6 +1395,15 @@ static void test_notes(void **state)
 		const char *notes; /* exactly, or NULL */
 		const char *absent; /* not in the notes, or NULL */
 	} cases[] = {
+		{ "attendance on the meeting's weekday, a need, an informal closing",
+		  "Närvaro 11/12",
+		  "Hej Karin!\nFrån Attention kommer jag och Jonas Ek på torsdag. Jonas är "
+		  "glutenintolerant om det blir fika \xF0\x9F\x98\x8A\nKram Maria\n\nSkickat från min "
+		  "iPhone",
+		  0,
+		  "Från Attention kommer jag och Jonas Ek på torsdag. Jonas är glutenintolerant om det "
+		  "blir fika \xF0\x9F\x98\x8A",
+		  "Kram" },
 		{ "attendance with an interpreter request beside a question",
 		  "Till mötet den 10 december",
 		  "Hej Karin,\n\nFrån HRF kommer jag och Per Ahlqvist. Per behöver skrivtolk, kan ni "
