@@ -882,6 +882,42 @@ static void render_entity(struct render *r, int idx, struct buf *out)
 		add_attachment(r, pt);
 }
 
+/* The first Final-Recipient of the delivery reports (RFC 3464) among the
+ * parts, lowercased, or NULL: which address a bounce is about. Only a report
+ * sent as it is (7bit, 8bit or no encoding), as every MTA sends it. */
+static char *bounced_recipient(const struct parser *p)
+{
+	for (int i = 0; i < p->n_parts; i++) {
+		const struct part *pt = &p->parts[i];
+		const char *s = pt->body, *end = pt->body + pt->body_len;
+
+		if (!type_is(pt, "message/delivery-status") &&
+		    !type_is(pt, "message/global-delivery-status"))
+			continue;
+		if (pt->cte != NULL && strcmp(pt->cte, "7bit") != 0 && strcmp(pt->cte, "8bit") != 0)
+			continue;
+		while (s < end) {
+			const char *eol = memchr(s, '\n', (size_t)(end - s));
+			const char *v, *a, *b;
+
+			if (eol == NULL)
+				eol = end;
+			/* "Final-Recipient: rfc822; ulla@example.se" */
+			if ((size_t)(eol - s) > 16 && strncasecmp(s, "Final-Recipient:", 16) == 0 &&
+			    (v = memchr(s, ';', (size_t)(eol - s))) != NULL) {
+				for (a = v + 1; a < eol && (*a == ' ' || *a == '\t' || *a == '<'); a++)
+					;
+				for (b = a; b < eol && *b > ' ' && *b != '>' && *b < 0x7f; b++)
+					;
+				if (b - a >= 3 && b - a <= 254 && memchr(a, '@', (size_t)(b - a)))
+					return str_lower_ascii(xstrndup(a, (size_t)(b - a)));
+			}
+			s = eol + 1;
+		}
+	}
+	return NULL;
+}
+
 /* ---- the mail ---- */
 
 /* The raw (unfolded, undecoded) values of the top-level fields mime_decode()
@@ -1044,6 +1080,7 @@ int mime_decode(const void *raw, size_t size, const struct mime_limits *limits,
 	m->attachments = r.att;
 	m->n_attachments = r.n_att;
 	m->calendar_method = r.calendar_method;
+	m->bounced_to = bounced_recipient(&p);
 	parser_free(&p);
 	*mail_r = m;
 	return 0;
@@ -1072,6 +1109,7 @@ void mime_free(struct mail_text **mail)
 	}
 	free(m->attachments);
 	free(m->calendar_method);
+	free(m->bounced_to);
 	free(m);
 	*mail = NULL;
 }

@@ -65,6 +65,9 @@ struct mail_text {
 	 * invitation, "REPLY" for an answer to one), uppercase; NULL when it
 	 * has none. The part itself is neither body text nor an attachment. */
 	char *calendar_method;
+	/* the first Final-Recipient of a delivery report part (RFC 3464), the
+	 * address a bounce is about, lowercased; NULL when it has none */
+	char *bounced_to;
 };
 
 /* The limits of [limits] in agendad.conf. */

@@ -55,6 +55,7 @@ struct mime_case {
 	bool no_att;
 	struct att_expect att[3];
 	const char *calendar_method; /* NULL: not checked; ABSENT: none */
+	const char *bounced_to;      /* NULL: not checked; ABSENT: none */
 	const char *header[2]; /* name, decoded value */
 	const char *body;      /* the whole body, exactly */
 };
@@ -72,6 +73,7 @@ static const struct mime_case mime_cases[] = {
 		  "Med vänliga hälsningar\nAnna Andersson"},
      .no_att = true,
      .calendar_method = ABSENT,
+     .bounced_to = ABSENT,
      .header = {"received", "from mail.fub.se (mail.fub.se [192.0.2.10]) by mx.kommun.se "
 			    "with ESMTPS id 4Rx; Mon, 03 Feb 2025 10:15:02 +0100"}},
     {.file = "outlook_html_only.eml",
@@ -234,8 +236,10 @@ static const struct mime_case mime_cases[] = {
      .content_type = "multipart/report",
      .contains = {"Det gick inte att leverera"},
      .lacks = {"Reporting-MTA", "Final-Recipient"},
-     /* the report's machine-readable parts are no files to list */
-     .no_att = true},
+     /* the report's machine-readable parts are no files to list, but the
+      * address it is about is noted */
+     .no_att = true,
+     .bounced_to = "nils.berg@fub-exempelstad.se"},
     {.file = "related_start.eml",
      .from_html = YES,
      .body = "Rotdelen med frågan om bostadsanpassning.",
@@ -447,6 +451,7 @@ static void test_mime_decode(void **state)
 		if (c->calendar_method != NULL)
 			check_string("calendar method", m->calendar_method, c->calendar_method,
 				     c->file);
+		check_string("bounced recipient", m->bounced_to, c->bounced_to, c->file);
 		if (c->header[0] != NULL)
 			check_string(c->header[0], mime_header(m, c->header[0]), c->header[1],
 				     c->file);

@@ -363,6 +363,30 @@ static void test_calendar_typed(void **state)
 			 calendar_cases[i].method);
 }
 
+/* A delivery report names the address it is about (mime's bounced_to), so
+ * that the secretary can mend it. */
+static void test_bounce_recipient(void **state)
+{
+	static const struct triage_case c = {
+		"multipart/report naming its recipient", "mailer-daemon@mx1.exempelstad.se",
+		"Undelivered Mail Returned to Sender", "multipart/report",
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"x\"\n", "",
+		NULL, TRIAGE_BOUNCE, NULL,
+		"studsat meddelande till ulla.nyman@bredband.net (multipart/report)", false
+	};
+	struct extraction ex = { 0 };
+	struct triage_result r;
+	struct test_mail t;
+
+	(void)state;
+	build(&t, &c);
+	t.mail.bounced_to = (char *)(uintptr_t) "ulla.nyman@bredband.net";
+	triage_message(&t.mail, &ex, &input, &r);
+	assert_int_equal(r.verdict, TRIAGE_BOUNCE);
+	assert_string_equal(r.reason, c.reason);
+	assert_false(r.may_acknowledge);
+}
+
 static void test_status(void **state)
 {
 	static const struct {
@@ -474,6 +498,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_calendar_typed),
+		cmocka_unit_test(test_bounce_recipient),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_find_association),
 		cmocka_unit_test(test_reason_bounds),
