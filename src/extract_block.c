@@ -275,6 +275,17 @@ static bool question_under_statement(const struct buf *item, const struct line *
  * paragraphs without spacing, a writer who never leaves a blank line): the
  * line ends a sentence, the next starts one, and the line is no line of
  * hard-wrapped text, which would be 50 to 90 columns wide. */
+/* "Varför stängdes Navet så länge?\nOch kommer det att vara stängt nästa
+ * sommar?": a line opened by "Och" or "Eller" goes on with the line before
+ * it, in one paragraph (split_independent() decides whether it is another
+ * question). */
+static bool goes_on(const char *t)
+{
+	static const char *const going_on[] = { "och", "eller", "samt", NULL };
+
+	return starts_any(t, going_on);
+}
+
 static bool soft_break(const struct line *prev, const struct line *next, bool from_html)
 {
 	static const char *const topic_labels[] = { "ämne:", "angående:", "ang:", "ang.", "rubrik:",
@@ -285,7 +296,8 @@ static bool soft_break(const struct line *prev, const struct line *next, bool fr
 	/* "Ämne: Färdtjänst" written in the body is a heading of its own */
 	if (len < 80 && starts_any(prev->t, topic_labels))
 		return true;
-	if (c == '\0' || strchr(".?!", c) == NULL || !sentence_start_at(next->t))
+	if (c == '\0' || strchr(".?!", c) == NULL || !sentence_start_at(next->t) ||
+	    goes_on(next->t))
 		return false;
 	return from_html || len < 50 || len > 90;
 }
@@ -567,8 +579,10 @@ static bool opens_next_ask(const char *s);
  * blir det med färdtjänsten i sommar?" name their own. */
 static bool points_back(const char *s)
 {
+	/* "annat": "Finns det något annat kommunen kan erbjuda?" after what
+	 * the writer was offered */
 	static const char *const back[] = { "det", "de", "dom", "dem", "detta", "dessa", "då",
-					    "så", NULL };
+					    "så", "annat", NULL };
 	/* the words of such a question that name nothing: question words,
 	 * pronouns, auxiliaries, verbs of deciding and being, adverbs */
 	static const char *const bare[] = {
@@ -583,7 +597,8 @@ static bool points_back(const char *s)
 		"ändrat", "ändrades", "ändras", "ändra", "gäller", "gällde", "stämmer", "ansvarar",
 		"ansvarig", "ansvaret", "menar", "menade", "tänker", "tycker", "vet", "veta",
 		"visste", "lagligt", "rimligt", "rätt", "okej", "ok", "möjligt", "tog", "tagit",
-		"sagt", "sa", "sade", "hänt", "hände", "händer", "just", "också", "även", NULL
+		"sagt", "sa", "sade", "hänt", "hände", "händer", "just", "också", "även", "något",
+		"nåt", "annat", "kommunen", "erbjuda", "hjälpa", NULL
 	};
 	const char *w, *e, *next = s;
 	bool pointing = false;
@@ -1079,7 +1094,8 @@ void build_blocks(const struct line *v, size_t n, bool from_html, struct blocks 
 		while (end < n && !line_blank(&v[end]) && !(heading && end > start) &&
 		       (end == start ||
 			(!is_marker_line(&v[end]) && !soft_break(&v[end - 1], &v[end], from_html)))) {
-			if (last_char(v[end].t) == '?' && !is_meta(v[end].t))
+			if (last_char(v[end].t) == '?' && !is_meta(v[end].t) &&
+			    (end == start || !goes_on(v[end].t)))
 				qlines++;
 			end++;
 		}

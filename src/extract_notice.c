@@ -642,7 +642,12 @@ bool is_attendee_detail(const char *s, const char *attendance)
 					     "rullstol", "elrullstol", "permobil", "rollator",
 					     "ledarhund", "assistanshund", "allergisk", "äter",
 					     "hör dåligt", "ser dåligt", "hör inte", "ser inte",
-					     "döv", "blind", "teckenspråk", NULL };
+					     "döv", "blind", "teckenspråk",
+					     /* when they come and go: "Kjell och Lena kommer
+					      * ca 20 min sent" */
+					     "sent", "senare", "försenad", "försenade",
+					     "gå tidigare", "går tidigare", "lämna mötet",
+					     "lämnar mötet", "gå före", "går före", NULL };
 	const char *w, *e, *aw, *ae, *next;
 	size_t n, len;
 
@@ -1096,6 +1101,26 @@ bool is_no_questions(const char *s)
 
 	return sentence_asks(s) == 0 && count_words(s) <= 14 && !starts_any(s, others) &&
 	       contains_any(s, none);
+}
+
+bool is_privacy_request(const char *s)
+{
+	static const char *const asked[] = {
+		"vill vara anonym", "vill förbli anonym", "önskar vara anonym", "vill vara anonyma",
+		"får vara anonym", "vara anonym", "hållas anonym", "ta bort namnet",
+		"ta bort hennes namn", "ta bort hans namn", "ta bort deras namn", "ta bort mitt namn",
+		"utan namn", "utan hennes namn", "utan hans namn", "utan mitt namn", "stryk namnet",
+		"inte skriva ut namnet", "inte ha med namnet", "inte nämna namnet",
+		"nämn inte namnet", "inte med namn", NULL
+	};
+	/* "Hur hanteras anonyma klagomål?" is a matter */
+	static const char *const matter[] = { "varför", "hur", "kommunen", "klagomål", NULL };
+
+	/* the cheap test first */
+	if (strstr(s, "anonym") == NULL && strstr(s, "namn") == NULL)
+		return false;
+	return count_words(s) <= 30 && contains_word_any(s, asked) &&
+	       !contains_word_any(s, matter);
 }
 
 /* A request about the council's mailing list ("Var snäll och ta bort mig

@@ -355,6 +355,9 @@ bool is_self_intro(const char *s);
 bool is_no_questions(const char *s);
 /* about the council's mailing list or the writer's contact details */
 bool is_list_request(const char *s);
+/* "Medlemmen vill vara anonym, så ta bort namnet.": how the secretary may
+ * show whose question it is */
+bool is_privacy_request(const char *s);
 /* a correction of the minutes or the agenda ("En rättelse: under punkt 5
  * står ...", "I dagordningen står det fel datum.") */
 bool is_correction(const char *s);

@@ -888,7 +888,8 @@ static bool is_afterword(const char *s)
 	 * with the writer's matter, which a reply to the acknowledgement says
 	 * without asking; only where it names that doing, since "Bra att
 	 * kommunen har infört X" may open the background of a question */
-	static const char *const approval[] = { "bra att", "det är bra att", "det var bra att",
+	static const char *const approval[] = { "bra att", "särskilt bra att", "extra bra att",
+						"det är bra att", "det var bra att",
 						"det känns bra att", "fint att", "vad fint att",
 						"det är fint att", "positivt att", "det är positivt att",
 						"vi är glada att", "jag är glad att", "glad att",
@@ -897,6 +898,7 @@ static bool is_afterword(const char *s)
 	static const char *const handled[] = { "mötet", "dagordningen", "tas upp", "tar upp",
 					       "tog upp", "tagit upp", "kommer upp", "finns med",
 					       "kom med", "kommit med", "får plats", "er bekräftelse",
+					       "följde upp", "följt upp", "följer upp",
 					       "ert svar", "snabbt svar", "svaret", "återkopplingen",
 					       NULL };
 	static const char *const see_you[] = { "vi ses", "ses", "vi hörs", "hörs",
@@ -947,6 +949,10 @@ bool is_pleasantry(const char *s)
 	static const char *const anywhere[] = { "tackar för", "ser fram emot mötet",
 						"ser fram emot att ses", "ser fram emot ett",
 						"tack för ett gott samarbete", NULL };
+	/* "Jag har varit bortrest i sommar och har inte hunnit skriva förrän
+	 * nu, men jag vill tacka för mötet i juni." */
+	static const char *const thanking[] = { "vill tacka för", "ville tacka för",
+						"vill passa på att tacka", NULL };
 	static const char *const thanks[] = { "tack för", "stort tack", "varmt tack",
 					      "ett stort tack", "många tack", NULL };
 	const char *rest;
@@ -955,7 +961,10 @@ bool is_pleasantry(const char *s)
 		return false;
 	/* "Stort tack för anteckningarna från förra mötet och för att ni tog
 	 * upp vår fråga om skolfrånvaron så ordentligt." */
-	if (count_words(s) <= 30 && starts_any(s, thanks) && sentence_asks(s) == 0)
+	if (count_words(s) <= 30 &&
+	    (starts_any(s, thanks) ||
+	     (strstr(s, "tacka") != NULL && contains_word_any(s, thanking))) &&
+	    sentence_asks(s) == 0)
 		return true;
 	if (is_afterword(s))
 		return true;
@@ -1275,6 +1284,10 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_DROP;
 			notes[i] = true;
 			list_request = true;
+		}
+		else if (is_privacy_request(s)) {
+			kinds[i] = SENT_DROP;
+			notes[i] = true;
 		}
 		else if (is_subject_ref(s)) {
 			kinds[i] = SENT_DROP;

@@ -147,7 +147,8 @@ static const char *const closing_phrases[] = {
 	"tack för hjälpen", "tack och hälsningar", "tack och hej", "tack så mycket", "stort tack",
 	"tack", "ha det bra", "ha en bra dag", "ha en fin dag", "ha en trevlig", "trevlig helg",
 	"best regards", "kind regards", "regards", "best wishes", "cheers", "br", "mfg",
-	"med hopp om svar", "i väntan på svar",
+	"med hopp om svar", "i väntan på svar", "tacksam för svar", "tacksamma för svar",
+	"tacksam för ett svar", "tack för svar",
 	/* informal and seasonal closings */
 	"kram", "kramar", "stor kram", "många kramar", "vi hörs", "hörs", "hej så länge",
 	"ha det gott", "ha det fint", "god jul", "glad jul", "gott nytt år", "god fortsättning",
@@ -440,7 +441,7 @@ void clean_lines(struct lines *ls)
 {
 	struct line *v = ls->v;
 	size_t n = ls->n, first;
-	bool content = false;
+	bool content = false, answers_below = false;
 
 	for (size_t i = 0; i < n; i++) {
 		const char *t = v[i].t;
@@ -450,6 +451,14 @@ void clean_lines(struct lines *ls)
 		if (is_signature_delimiter(t)) {
 			n = i;
 			break;
+		}
+		/* "Svarar direkt i ditt mejl nedan.\n\n/Kjell" above the answers
+		 * typed between the quoted lines: the closing ends the note on
+		 * top, and the answers follow */
+		if (content && answers_below && is_closing(t) && !only_signature(v, i + 1, n)) {
+			for (; i < n && !line_blank(&v[i]); i++)
+				blank_line(&v[i]);
+			continue;
 		}
 		if (content && is_closing(t)) {
 			/* keep a "PS." paragraph written after the signature */
@@ -483,6 +492,7 @@ void clean_lines(struct lines *ls)
 			break;
 		}
 		content = true;
+		answers_below = answers_below || is_answers_note(t);
 	}
 	ls->n = n;
 

@@ -371,6 +371,19 @@ static const struct inline_case inline_cases[] = {
 	  "Se rubrik. Tack!\n\nMvh Anna",
 	  NULL, NULL,
 	  { "Hur lång är kön till boendestöd?" }, false, NULL },
+	{ "answers typed between the quoted lines, under a note signed at the top",
+	  "Re: Hållplatsen vid Torget",
+	  "Hej Karin,\nsvarar direkt i ditt mejl nedan.\n\n/Kjell\n\nDen tis 1 sep. 2026 kl "
+	  "09:41 skrev Karin Lindqvist <karin.lindqvist@exempelstad.se>:\n\n> Hej Kjell!\n>\n> "
+	  "1. Gäller det hållplatsen vid Torget eller den vid Vårdcentralen Norr?\n>\n\nTorget. "
+	  "Den byggdes om i juni och nu är kantstenen för hög för bussens ramp.\n\n> 2. Vill ni "
+	  "att någon från trafikenheten är med på mötet?\n>\n\nJa gärna. Vi vill att de "
+	  "förklarar varför ingen tillgänglighetsgranskning gjordes innan hållplatsen vid Torget "
+	  "byggdes om?\n\n> Vänliga hälsningar\n> Karin Lindqvist\n",
+	  NULL, NULL,
+	  { "Ja gärna. Vi vill att de förklarar varför ingen tillgänglighetsgranskning gjordes "
+	    "innan hållplatsen vid Torget byggdes om?" },
+	  false, NULL },
 	{ "a body pointing at the subject and asking for an answer at the meeting",
 	  "Varför stänger träffpunkten Fyren mellan jul och trettondagen?",
 	  "Se ämnet. Vill ha svar på mötet\n\nMvh Bosse RSMH\n\n\n\nSkickat från min Galaxy",
@@ -1395,6 +1408,29 @@ static void test_notes(void **state)
 		const char *notes; /* exactly, or NULL */
 		const char *absent; /* not in the notes, or NULL */
 	} cases[] = {
+		{ "attendees coming late after a notice by count",
+		  "DHR till mötet 17 sept",
+		  "Hej Karin!\n\nVi blir tre från DHR på mötet: jag, Kjell Persson och Lena Ahmadi. "
+		  "Kjell och Lena kommer ca 20 min sent eftersom färdtjänsten inte kunde lova en "
+		  "tidigare tid.\n\nFrågor från DHR:\nHur går upphandlingen av den nya "
+		  "färdtjänsten?\n\nHälsningar Birgit",
+		  1,
+		  "Vi blir tre från DHR på mötet: jag, Kjell Persson och Lena Ahmadi. Kjell och Lena "
+		  "kommer ca 20 min sent eftersom färdtjänsten inte kunde lova en tidigare tid.",
+		  NULL },
+		{ "a member's wish to stay anonymous",
+		  "Fråga om fritids",
+		  "Hej Karin,\n\nMedlemmen vill vara anonym, så ta bort namnet innan frågan går ut "
+		  "med dagordningen.\n\nVarför får inte barn över 12 år gå på fritids?\n\nHälsningar "
+		  "Sara",
+		  1,
+		  "Medlemmen vill vara anonym, så ta bort namnet innan frågan går ut med "
+		  "dagordningen.",
+		  NULL },
+		{ "anonymous complaints are a matter",
+		  "Klagomål",
+		  "Hej,\n\nHur hanteras anonyma klagomål på gruppbostäderna?\n\nHälsningar Sara",
+		  1, NULL, NULL },
 		{ "attendance on the meeting's weekday, a need, an informal closing",
 		  "Närvaro 11/12",
 		  "Hej Karin!\nFrån Attention kommer jag och Jonas Ek på torsdag. Jonas är "
@@ -2580,6 +2616,28 @@ static const struct {
 	const char *body;
 	size_t n_questions;
 } count_cases[] = {
+	/* a line opened by "Och" goes on with the question above it; one that
+	 * names its own matter is still a question of its own */
+	{ "Hej\n\nTräffpunkten Navet på Storgatan var stängd hela juli och första veckan i "
+	  "augusti. Varför stängdes Navet så länge i år?\nOch kommer det att vara stängt på samma "
+	  "sätt nästa sommar?\n\nMvh Bosse",
+	  1 },
+	{ "Hej!\n\nHur många väntar på bostad med särskild service?\nOch när öppnar det nya "
+	  "korttidshemmet på Ekvägen?\n\nMvh Bosse",
+	  2 },
+	/* "något annat" points back at what the writer was offered */
+	{ "Hej!\nMin son är 13 år. Vi har ansökt om korttidstillsyn men handläggaren säger att "
+	  "utredningen tar minst tre månader. Vad ska vi göra under tiden när vi båda jobbar "
+	  "heltid? Finns det något annat kommunen kan erbjuda?\n\nTacksam för svar\nJenny Ek",
+	  1 },
+	{ "Hej!\nVi har ansökt om korttidstillsyn. Varför tar utredningen så lång tid? Finns det "
+	  "någon annan verksamhet för ungdomar över 12 år på eftermiddagarna?\n\nMvh Jenny",
+	  2 },
+	/* thanks after a story, and approval of a follow-up: nothing asked */
+	{ "Hej Karin!\n\nJag har varit bortrest i sommar och har inte hunnit skriva förrän nu, "
+	  "men jag vill tacka för mötet i juni. Särskilt bra att ni följde upp frågan om "
+	  "hemsjukvårdens delegeringar.\n\nVi ses i september!\n\nVänliga hälsningar\nIngrid",
+	  0 },
 	{ "hej\nvarför har boendestödet slutat komma på helgerna till dom som bor i egen "
 	  "lägenhet? min son har haft boendestöd varje lördag i tre år och nu säger dom att det "
 	  "inte finns personal. vem har bestämt de och kommer det tillbaka\n\nmvh sara",
