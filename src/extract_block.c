@@ -96,6 +96,12 @@ const char *list_marker(const char *t, enum marker *kind_r)
 		bl = strlen(*b);
 		if (strncmp(t, *b, bl) == 0 && is_blank_char(t[bl])) {
 			s = t + bl;
+			/* "– Lokalerna är ändamålsenliga, säger enhetschefen.":
+			 * a dash opens a quoted reply in a pasted news item */
+			if ((strcmp(*b, "-") == 0 || strcmp(*b, "–") == 0 || strcmp(*b, "—") == 0) &&
+			    (strstr(s, ", säger ") != NULL || strstr(s, ", sa ") != NULL ||
+			     strstr(s, ", sade ") != NULL || strstr(s, ", menar ") != NULL))
+				return NULL;
 			kind = MARK_BULLET;
 			goto found;
 		}

@@ -386,9 +386,16 @@ bool is_attendance(const char *s)
 	if (starts_any(s, persons) && contains_word_any(s, hindered) &&
 	    !contains_word_any(s, not_attendance))
 		return true;
-	if (count_words(s) <= 14 && contains_word_any(s, bringing) &&
-	    contains_word_any(s, to_meeting) && !contains_word_any(s, not_attendance))
-		return true;
+	/* "Vi tar gärna med en medlem som kan visa problemen på mötet." */
+	if (count_words(s) <= 18 && contains_word_any(s, to_meeting) &&
+	    !contains_word_any(s, not_attendance) && ci_find(s, "med") != NULL) {
+		char *bare = without_adverbs(s);
+		bool brings = contains_word_any(bare, bringing);
+
+		free(bare);
+		if (brings)
+			return true;
+	}
 	return names_attend(s, not_attendance);
 }
 
@@ -1271,9 +1278,10 @@ bool is_withdrawal(const char *s)
 	/* the writer's own question, named as such */
 	static const char *const own[] = { "vår fråga", "min fråga", "våra frågor",
 					   "mina frågor", "vår punkt", "våra punkter",
-					   "vår andra fråga", "vår första fråga",
-					   "vår tidigare fråga", "vår förra fråga", "vårt ärende",
-					   NULL };
+					   "vår andra fråga", "vår första fråga", "vår tredje fråga",
+					   "vår fjärde fråga", "vår femte fråga", "vår sista fråga",
+					   "vår senaste fråga", "vår tidigare fråga", "vår förra fråga",
+					   "vårt ärende", NULL };
 	static const char *const item[] = { "frågan", "frågorna", "punkten", "den frågan",
 					    "denna fråga", "den här frågan", NULL };
 	static const char *const writers[] = { "vi", "jag", "föreningen", NULL };

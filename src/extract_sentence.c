@@ -104,7 +104,18 @@ bool is_meta(const char *s)
 					       "samverkansmötet", "dagordningen", NULL };
 	size_t words = count_words(s);
 
+	/* "Lena, det här är väl något för LSS-samverkan?": a matter handed
+	 * on up a chain of forwards */
+	static const char *const fit_for[] = { "något för lss-samverkan", "något för samverkan",
+					       "något för samverkansmötet", "något för mötet",
+					       "något för rådet", "något att ta upp",
+					       "något att lyfta", "en fråga för lss-samverkan",
+					       "en fråga för mötet", "en fråga för samverkan", NULL };
+
 	if (words <= 15 && starts_any(s, starts))
+		return true;
+	if (words <= 12 && strstr(s, "för") != NULL && contains_any(s, fit_for) &&
+	    contains_word_any(s, deictic))
 		return true;
 	/* the cheap test first: most sentences send nothing on */
 	if (words <= 14 && (strstr(s, "till ") != NULL || strstr(s, "vidare") != NULL) &&
@@ -879,6 +890,9 @@ static size_t without_run_on_closing(const char *s, size_t len)
 static bool is_afterword(const char *s)
 {
 	static const char *const relief[] = { "skönt att", "så skönt", "vad skönt", "skönt",
+					      "vi är nöjda", "vi är jättenöjda", "vi är mycket nöjda",
+					      "vi är väldigt nöjda", "vi är så nöjda", "jag är nöjd",
+					      "jag är jättenöjd", "vi är jätteglada", "vi är så glada",
 					      "glädjande att", "vad glädjande", "så glädjande",
 					      "vad bra att", "så bra att", "roligt att",
 					      "vad roligt", "så roligt", "härligt att",
@@ -949,6 +963,12 @@ bool is_pleasantry(const char *s)
 	static const char *const anywhere[] = { "tackar för", "ser fram emot mötet",
 						"ser fram emot att ses", "ser fram emot ett",
 						"tack för ett gott samarbete", NULL };
+	/* "Jag hoppas att det går bra att jag skriver, fast jag inte
+	 * representerar någon förening." */
+	static const char *const writing_ok[] = { "bra att jag skriver", "bra att vi skriver",
+						  "okej att jag skriver", "ok att jag skriver",
+						  "okej att vi skriver", "bra att jag hör av mig",
+						  "bra att vi hör av oss", NULL };
 	/* "Jag har varit bortrest i sommar och har inte hunnit skriva förrän
 	 * nu, men jag vill tacka för mötet i juni." */
 	static const char *const thanking[] = { "vill tacka för", "ville tacka för",
@@ -967,6 +987,9 @@ bool is_pleasantry(const char *s)
 	    sentence_asks(s) == 0)
 		return true;
 	if (is_afterword(s))
+		return true;
+	if (count_words(s) <= 25 && (strstr(s, "skriver") != NULL || strstr(s, "hör av") != NULL) &&
+	    contains_any(s, writing_ok) && sentence_asks(s) == 0)
 		return true;
 	if (count_words(s) > 14)
 		return false;

@@ -704,6 +704,25 @@ bool word_in(const char *w, const char *end, const char *const *list)
 /* ------------------------------------------------------------------------ */
 /* Step 1: sanitize. */
 
+/* The length of the "<https://eur01.safelinks.protection.outlook.com/?url=
+ * ...>" that Outlook's plain text writes after a link's text when the
+ * receiving tenant rewrites links (Safe Links) at s, or 0: the link's own
+ * address stands before it, and the rewritten one is hundreds of bytes of
+ * noise in a question. */
+static size_t safe_link_at(const char *s, size_t left)
+{
+	static const char host[] = ".safelinks.protection.outlook.com/";
+	const char *end;
+
+	if (left < 9 || strncmp(s, "<https://", 9) != 0)
+		return 0;
+	end = memchr(s, '>', left < 4096 ? left : 4096);
+	if (end == NULL || memchr(s, ' ', (size_t)(end - s)) != NULL ||
+	    memmem(s, (size_t)(end - s), host, sizeof(host) - 1) == NULL)
+		return 0;
+	return (size_t)(end - s) + 1;
+}
+
 void sanitize(struct buf *out, const char *s, bool one_line)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -716,10 +735,15 @@ void sanitize(struct buf *out, const char *s, bool one_line)
 		utf8proc_ssize_t k = 1;
 
 		if (c >= 0x20 && c < 0x7f) {
-			i++;
-			continue;
-		}
-		if (c < 0x80) {
+			size_t link = c == '<' ? safe_link_at(s + i, n - i) : 0;
+
+			if (link == 0) {
+				i++;
+				continue;
+			}
+			repl = "";
+			k = (utf8proc_ssize_t)link;
+		} else if (c < 0x80) {
 			if (c == '\r')
 				repl = p[i + 1] == '\n' ? "" : one_line ? " " : "\n";
 			else if (c == '\n')

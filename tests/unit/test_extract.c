@@ -384,6 +384,16 @@ static const struct inline_case inline_cases[] = {
 	  { "Ja gärna. Vi vill att de förklarar varför ingen tillgänglighetsgranskning gjordes "
 	    "innan hållplatsen vid Torget byggdes om?" },
 	  false, NULL },
+	{ "a writer who hopes it is all right to write",
+	  "Fråga från Ekbackaskolan",
+	  "Hej!\n\nJag är speciallärare på Ekbackaskolan. Jag hoppas att det går bra att jag "
+	  "skriver, fast jag inte representerar någon förening.\n\nEleverna hämtas av skoltaxin "
+	  "en timme innan skoldagen slutar. Vem ansvarar för att skoltaxin anpassas efter "
+	  "skoldagen?\n\nMed vänliga hälsningar\nAnna",
+	  NULL, NULL,
+	  { "Jag är speciallärare på Ekbackaskolan. Eleverna hämtas av skoltaxin en timme innan "
+	    "skoldagen slutar. Vem ansvarar för att skoltaxin anpassas efter skoldagen?" },
+	  false, NULL },
 	{ "a body pointing at the subject and asking for an answer at the meeting",
 	  "Varför stänger träffpunkten Fyren mellan jul och trettondagen?",
 	  "Se ämnet. Vill ha svar på mötet\n\nMvh Bosse RSMH\n\n\n\nSkickat från min Galaxy",
@@ -1408,6 +1418,22 @@ static void test_notes(void **state)
 		const char *notes; /* exactly, or NULL */
 		const char *absent; /* not in the notes, or NULL */
 	} cases[] = {
+		{ "a withdrawal of the writer's question by its ordinal",
+		  "SV: Frågor om nya avgifter",
+		  "Hej igen!\n\nVi drar tillbaka vår tredje fråga nedan, den om "
+		  "habiliteringsersättningen.\n\nDäremot har vi en ny fråga: Hur många står i kö till "
+		  "bostad med särskild service just nu?\n\nHälsningar\nBirgitta",
+		  1,
+		  "Vi drar tillbaka vår tredje fråga nedan, den om habiliteringsersättningen.",
+		  NULL },
+		{ "an offer to bring a member to the meeting",
+		  "Gemensam fråga om e-tjänster",
+		  "Hej!\n\nHar kommunen testat de nya e-tjänsterna med skärmläsare innan de "
+		  "infördes?\n\nVi tar gärna med en medlem som kan visa problemen på mötet, om det "
+		  "passar.\n\nMed vänlig hälsning\nGunnel",
+		  1,
+		  "Vi tar gärna med en medlem som kan visa problemen på mötet, om det passar.",
+		  NULL },
 		{ "attendees coming late after a notice by count",
 		  "DHR till mötet 17 sept",
 		  "Hej Karin!\n\nVi blir tre från DHR på mötet: jag, Kjell Persson och Lena Ahmadi. "
@@ -2616,6 +2642,30 @@ static const struct {
 	const char *body;
 	size_t n_questions;
 } count_cases[] = {
+	/* satisfaction with what was done asks nothing */
+	{ "Hej Karin!\n\nStort tack för det snabba svaret! Vi är jättenöjda med att Fyren har "
+	  "öppet på lördagar igen, det betyder mycket för många av våra medlemmar. Vi ses den 12 "
+	  "mars.\n\nVarma hälsningar\nCamilla",
+	  0 },
+	{ "Hej Karin!\n\nVi är nöjda med att Fyren har öppet igen, men varför stänger den redan "
+	  "kl. 15?\n\nVarma hälsningar\nCamilla",
+	  1 },
+	/* a matter handed on up a chain of forwards is no question of its own */
+	{ "Lena, det här är väl något för LSS-samverkan? Kan du ta det vidare?\n\n"
+	  "Varför kommer det så många olika personer från hemtjänsten sedan de nya schemana "
+	  "infördes?",
+	  1 },
+	/* a dash quoting a news item's source is no list item */
+	{ "Hej!\n\nVi läste det här i tidningen:\n\nDaglig verksamhet flyttar\nSocialnämnden "
+	  "beslutade att Verkstan ska flytta till industriområdet den 1 maj.\n– Lokalerna är "
+	  "ändamålsenliga, säger enhetschefen Anders Wik.\nLäs mer: https://www.exempelstadstidning"
+	  ".se/nyheter/verkstan<https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2F"
+	  "www.exempelstadstidning.se%2Fnyheter%2Fverkstan&data=05%7C02%7C&reserved=0>\n\nVår fråga "
+	  "till mötet: Hur ska deltagarna ta sig till industriområdet?\n\nMvh Henrik",
+	  1 },
+	{ "Hej!\n\nVåra frågor:\n– Varför höjs avgiften för korttids?\n– När öppnar "
+	  "gruppbostaden på Ekvägen?\n\nMvh Henrik",
+	  2 },
 	/* a line opened by "Och" goes on with the question above it; one that
 	 * names its own matter is still a question of its own */
 	{ "Hej\n\nTräffpunkten Navet på Storgatan var stängd hela juli och första veckan i "
