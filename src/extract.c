@@ -355,19 +355,36 @@ static bool opens_matter(const struct block *b)
 /* Paragraphs with a question mark are the questions; only where none has one
  * do paragraphs that ask in words ("Vi undrar ...") count, because letters
  * with real questions are full of "vi vill gärna veta" background. */
+/* "Så min fråga till mötet är: hur fungerar ...?": the writer's one
+ * question, announced before its colon, in the paragraph that asks it. */
+static bool announces_own_question(const char *text)
+{
+	static const char *const leads[] = { "så min fråga", "så vår fråga", "min fråga till mötet",
+					     "vår fråga till mötet", "min fråga är", "vår fråga är",
+					     "så frågan är", "frågan till mötet är",
+					     "det jag vill fråga är", "det jag undrar är", NULL };
+	const char *colon = strchr(text, ':');
+
+	return colon != NULL && colon - text < 60 && starts_any(text, leads) &&
+	       has_question_mark(colon);
+}
+
 static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
 {
 	size_t asking = 0;
 	int need = 1;
 
 	/* "Hur länge ska vi orka så här? [...] Så mina frågor till mötet är:"
-	 * and the questions: once the writer announces their questions, what
-	 * the story above the announcement asks is background of them */
+	 * and the questions, or "Så min fråga till mötet är: hur ...?": once
+	 * the writer announces their questions, what the story above the
+	 * announcement asks is background of them */
 	for (size_t k = bs->n; k-- > 0;) {
 		bool after = false;
 
-		if (!bs->v[k].announces)
+		if (!bs->v[k].announces &&
+		    !(bs->v[k].strength > 0 && announces_own_question(bs->v[k].text)))
 			continue;
+		after = !bs->v[k].announces;
 		for (size_t i = k + 1; i < bs->n && !after; i++)
 			after = bs->v[i].section == bs->v[k].section && bs->v[i].strength > 0;
 		for (size_t i = 0; i < k && after; i++)
@@ -779,7 +796,7 @@ void clean_and_split(struct extract_ctx *ctx, struct lines *own, bool forwarding
 /* The API. */
 
 /* Inline images of a signature (Outlook's image001.png) do not carry
- * questions. */
+ * questions; a phone's photo (the iPhone's image0.jpeg) may. */
 static size_t real_attachments(const struct mail_text *mail)
 {
 	size_t n = 0;
@@ -788,7 +805,7 @@ static size_t real_attachments(const struct mail_text *mail)
 		const struct mail_attachment *a = &mail->attachments[i];
 		bool image = a->content_type != NULL && str_prefix_ci(a->content_type, "image/");
 
-		if (image && (a->filename == NULL || str_prefix_ci(a->filename, "image0") ||
+		if (image && (a->filename == NULL || str_prefix_ci(a->filename, "image00") ||
 			      str_prefix_ci(a->filename, "outlook-")))
 			continue;
 		n++;
@@ -869,6 +886,7 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		max_bytes = limits->max_question_bytes;
 
 	sanitize(&body, mail->body != NULL ? mail->body : "", false);
+	spoken_marks(&body);
 	sanitize(&subject, mail->subject != NULL ? mail->subject : "", true);
 	split_lines(body.data, &ls);
 	ctx.in_reply_to = has_header(mail, "In-Reply-To");

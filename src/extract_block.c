@@ -665,6 +665,8 @@ static bool opens_next_ask(const char *s)
 static bool split_independent(const char *text, int indent, int section, struct blocks *bs)
 {
 	static const char *const asking[] = { "undrar", "veta", "frågar", NULL };
+	static const char *const reading_on[] = { "där står", "där stod", "där skrev", "där sägs",
+						  "där sades", NULL };
 	struct sentence *sv = NULL;
 	bool *asks = NULL;
 	size_t n, n_q = 0, prev_q = SIZE_MAX, from = 0;
@@ -690,8 +692,11 @@ static bool split_independent(const char *text, int indent, int section, struct 
 		asks[i] = in_words ? sentence_asks(q) > 0
 				   : is_further_question(q) && !is_meeting_practical(q) &&
 					     !asks_to_add(q);
-		/* a follow-up that points back stays with its question */
-		if (asks[i] && prev_q != SIZE_MAX && points_back(q))
+		/* a follow-up that points back stays with its question, as does
+		 * one that reads on in the paper the question named ("... under
+		 * punkt 6. Där står att förvaltningen skulle återkomma, har det
+		 * kommit något besked?") */
+		if (asks[i] && prev_q != SIZE_MAX && (points_back(q) || starts_any(q, reading_on)))
 			asks[i] = false;
 		if (asks[i]) {
 			if (count_words(q) < 5 || is_meta(q))

@@ -234,6 +234,11 @@ bool word_in(const char *w, const char *end, const char *const *list);
  * made plain and invisible characters dropped; one_line: line breaks and
  * tabs become spaces too. */
 void sanitize(struct buf *out, const char *s, bool one_line);
+/* A phone's dictation writes the mark it heard as a word ("... var slut
+ * frågetecken och kan man ..."): in a body without a '?', "frågetecken"
+ * after a word that does not name the mark ("ett stort frågetecken")
+ * becomes '?', in place. */
+void spoken_marks(struct buf *body);
 
 void lines_push(struct lines *ls, const struct line *l);
 /* l as the line s: its text after the leading blanks, their width */

@@ -94,7 +94,7 @@ bool is_meta(const char *s)
 					       "mejla", "maila", "ta med", NULL };
 	static const char *const onward[] = { "till kommunen", "till mötet", "till lss",
 					      "till lss-samverkan", "till samverkan",
-					      "till samverkansmötet", "vidare", NULL };
+					      "till samverkansmötet", "vidare", "till er", NULL };
 	static const char *const passed_on[] = {
 		"den här frågan", "denna fråga", "denna frågan", "det här", "detta", "nedanstående",
 		"frågan nedan", "frågorna nedan", "dessa frågor", "de här frågorna", "hennes fråga",
@@ -727,9 +727,18 @@ static bool is_attachment_ref(const char *s)
 					     "pdf:en", NULL };
 	static const char *const words[] = { "i filen", "i dokumentet", "se fil", "se filen",
 					     "se pdf", "i pdf", "se dokumentet", NULL };
+	/* "Här kommer ett brev från en av våra medlemmar, som inte har dator.":
+	 * a letter or a photo sent along, from a phone */
+	static const char *const sent_along[] = { "här kommer ett brev", "här kommer brevet",
+						  "här kommer en bild", "här kommer bilden",
+						  "här kommer ett foto", "här kommer fotot",
+						  "jag skickar ett brev", "vi skickar ett brev",
+						  "jag skickar en bild", "jag skickar ett foto",
+						  "se bilden", "se fotot", "se brevet", NULL };
 
 	return !has_question_mark(s) && count_words(s) <= 20 &&
-	       (contains_stem_any(s, stems) || contains_word_any(s, words));
+	       (contains_stem_any(s, stems) || contains_word_any(s, words) ||
+		starts_any(s, sent_along));
 }
 
 /* An aside about the mail itself: an apology, a forgotten question or file,
@@ -778,6 +787,11 @@ static bool is_aside(const char *s)
  * från mobilen". */
 static bool is_inline_closing(const char *s)
 {
+	/* "... tack på förhand! /Sara mamma till Elsa 8 år": the name after
+	 * the slash and who she is */
+	if (s[0] == '/' && s[1] != '/' && count_words(s) <= 8 && !has_question_mark(s) &&
+	    cp_is_upper(ex_u8_next(skip_blanks(s + 1), &(size_t){ 0 })))
+		return true;
 	return is_closing(s) || (count_words(s) <= 8 && (ci_find(s, "skickat från") != NULL ||
 							  ci_find(s, "sent from") != NULL));
 }

@@ -777,6 +777,45 @@ void sanitize(struct buf *out, const char *s, bool one_line)
 	buf_append(out, p + run, i - run);
 }
 
+void spoken_marks(struct buf *body)
+{
+	static const char word[] = "frågetecken";
+	/* "ett stort frågetecken kring budgeten" names the mark */
+	static const char *const naming[] = { "ett", "stort", "stora", "inget", "några", "många",
+					      "fler", "med", "utan", NULL };
+	size_t wl = sizeof(word) - 1, in = 0, out = 0;
+	char *d = body->data;
+
+	if (d == NULL || memchr(d, '?', body->len) != NULL || strstr(d, word) == NULL)
+		return;
+	while (in < body->len) {
+		const char *w = NULL, *e = NULL;
+		size_t k = out;
+
+		if (strncmp(d + in, word, wl) != 0 || (in > 0 && !is_blank_char(d[in - 1])) ||
+		    at_alnum(d + in + wl)) {
+			d[out++] = d[in++];
+			continue;
+		}
+		/* the word before it, in what is already written */
+		while (k > 0 && is_blank_char(d[k - 1]))
+			k--;
+		e = d + k;
+		while (k > 0 && !is_blank_char(d[k - 1]))
+			k--;
+		w = d + k;
+		if (e == w || word_in(w, e, naming)) {
+			d[out++] = d[in++];
+			continue;
+		}
+		out = (size_t)(e - d);
+		d[out++] = '?';
+		in += wl;
+	}
+	d[out] = '\0';
+	body->len = out;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Lines. */
 

@@ -132,6 +132,9 @@ static const char *const generic_subject_words[] = {
 	"har", "att", "ställa", "anmälan", "inför", "önskemål", "underlag",
 	/* a newsletter's subject names the letter, not a matter */
 	"månadsbrev", "nyhetsbrev", "medlemsbrev", "veckobrev", "infobrev", "informationsbrev",
+	/* what was sent along: "Brev från medlem", "Bild på brevet" */
+	"brev", "brevet", "bild", "bilden", "foto", "fotot", "bilaga", "bilagan", "medlem",
+	"medlemmar",
 	/* which meeting: "Frågor inför vårens möte", "... till årets sista träff" */
 	"våren", "vårens", "hösten", "höstens", "sommaren", "sommarens", "årets", "sammanträde",
 	"sammanträdet", "träff", "träffen", NULL
@@ -280,7 +283,8 @@ static bool is_title_lead_in(const char *s)
 	static const char *const starts[] = {
 		"en annan sak", "en sak till", "en till sak", "en sak", "en fråga", "en annan fråga",
 		"ytterligare", "glömde", "och så", "slutligen", "till sist", "sist", "dessutom",
-		"vår fråga", "våra frågor", "min fråga", "frågan", "fråga", "vi har", "vi vill",
+		"vår fråga", "våra frågor", "min fråga", "så min fråga", "så vår fråga",
+		"så frågan", "frågan", "fråga", "vi har", "vi vill",
 		"jag vill", "vi undrar", "jag undrar", "vi skulle", "jag skulle", "också", "ps",
 		"p.s", "sedan", "sen", "därtill", "en följdfråga", "följdfråga", NULL
 	};

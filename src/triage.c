@@ -344,6 +344,12 @@ static bool check_automatic(const struct mail_text *mail, struct triage_result *
 		set_reason(r, "automatiskt svar (%s: %s)", *h, value);
 		return true;
 	}
+	/* iCloud's vacation reply keeps the Subject and sets no Auto-Submitted */
+	if ((v = header(mail, "X-Apple-Action")) != NULL && ci_contains(v, "vacation")) {
+		shorten(value, sizeof(value), v, REASON_VALUE_MAX);
+		set_reason(r, "frånvaromeddelande (X-Apple-Action: %s)", value);
+		return true;
+	}
 	if ((v = header(mail, "X-Auto-Response-Suppress")) != NULL) {
 		/* "DR, RN, NRN, OOF, AutoReply": Exchange marks its own robots */
 		const char *s = v;

@@ -384,6 +384,22 @@ static const struct inline_case inline_cases[] = {
 	  { "Ja gärna. Vi vill att de förklarar varför ingen tillgänglighetsgranskning gjordes "
 	    "innan hållplatsen vid Torget byggdes om?" },
 	  false, NULL },
+	{ "a one-line phone mail signed after a slash",
+	  "Korttids i sommar",
+	  "hej! stänger korttidshemmet Solrosen v 28-31 i sommar igen? förra året fick vi veta det "
+	  "i slutet av maj och då hann vi inte ordna nåt annat. tack på förhand! /Sara mamma till "
+	  "Elsa 8 år\n\nSkickat från min iPhone",
+	  NULL, NULL,
+	  { "Stänger korttidshemmet Solrosen v 28-31 i sommar igen? förra året fick vi veta det i "
+	    "slutet av maj och då hann vi inte ordna nåt annat." },
+	  false, NULL },
+	{ "a phone's photo of a letter sent along",
+	  "Brev från medlem",
+	  "Hej! Här kommer ett brev från en av våra medlemmar, Gun-Britt, som inte har dator. Hon "
+	  "bad mig skicka det till er inför mötet i juni.\nHälsningar Birgitta, "
+	  "Reumatikerföreningen",
+	  "image0.jpeg", "image/jpeg",
+	  { NULL }, true, NULL },
 	{ "a writer who hopes it is all right to write",
 	  "Fråga från Ekbackaskolan",
 	  "Hej!\n\nJag är speciallärare på Ekbackaskolan. Jag hoppas att det går bra att jag "
@@ -2642,6 +2658,29 @@ static const struct {
 	const char *body;
 	size_t n_questions;
 } count_cases[] = {
+	/* a sentence reading on in the minutes the question named follows it */
+	{ "Hej Karin!\nSen undrar jag vad som hände med frågan om parkeringsplatser för "
+	  "rörelsehindrade vid Sjöbadet under punkt 6. Där står att förvaltningen skulle återkomma "
+	  "före sommaren, har det kommit något besked om fler platser närmare entrén?\n\n"
+	  "Hälsningar Britt-Marie",
+	  1 },
+	/* dictation that writes the mark as a word; the word itself is no mark */
+	{ "hej det är Leif på DHR jag undrar varför färdtjänsten inte kan garantera att man blir "
+	  "hämtad i tid på nationaldagen när firandet var slut frågetecken och kan man förboka "
+	  "hemresan redan nu frågetecken hälsningar Leif Ahlström DHR",
+	  2 },
+	{ "Hej!\n\nDet finns ett stort frågetecken kring budgeten för daglig verksamhet. Vi "
+	  "undrar när den kommer.\n\nMvh Leif",
+	  1 },
+	/* the writer's one question, announced: what the story above asks is
+	 * background */
+	{ "Hej\n\nMin son Elias är 16 år och har adhd och autism. I vår har han knappt varit i "
+	  "skolan. Han har inga betyg i flera ämnen.\n\nElias kommer att sitta ensam hemma hela "
+	  "sommaren. Vem orkar ringa tio samtal om dagen för att få hjälp? Jag gör det ändå, men "
+	  "jag är så trött.\n\nSå min fråga till mötet är: hur fungerar det kommunala "
+	  "aktivitetsansvaret för ungdomar som inte kommer in på gymnasiet?\n\nTack för att ni "
+	  "läser.\nMaria",
+	  1 },
 	/* satisfaction with what was done asks nothing */
 	{ "Hej Karin!\n\nStort tack för det snabba svaret! Vi är jättenöjda med att Fyren har "
 	  "öppet på lördagar igen, det betyder mycket för många av våra medlemmar. Vi ses den 12 "

@@ -127,6 +127,10 @@ static const struct triage_case cases[] = {
 	  "Auto-Submitted: no\n", "", NULL, TRIAGE_QUESTION, "FUB Exempelstad", "FUB", true },
 	{ "X-Autoreply", "lena.ek@gmail.com", "Semester", "text/plain", "X-Autoreply: yes\n", "",
 	  NULL, TRIAGE_AUTO_REPLY, NULL, "automatiskt svar (X-Autoreply: yes)", false },
+	/* iCloud's vacation reply keeps the Subject it answers */
+	{ "iCloud vacation", "maria.sandberg@icloud.com", "Frågor till mötet", "text/plain",
+	  "X-Apple-Action: VACATION\n", "", NULL, TRIAGE_AUTO_REPLY, NULL,
+	  "frånvaromeddelande (X-Apple-Action: VACATION)", false },
 	{ "X-Autorespond", "lena.ek@gmail.com", "Re: Frågor", "text/plain",
 	  "X-Autorespond: Jag är ledig\n", "", NULL, TRIAGE_AUTO_REPLY, NULL,
 	  "(X-Autorespond: Jag är ledig)", false },
