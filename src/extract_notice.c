@@ -352,6 +352,7 @@ bool is_attendance(const char *s)
 		"kommer på mötet", "kommer till mötet", "komma på mötet", "komma till mötet",
 		"vara med på", "kommer att vara två", "kommer att vara tre", "kommer att vara en",
 		"vara två", "vara tre", "kommer två", "kommer tre", "kommer båda", "kommer båda två",
+		"kommer alla", "kommer alla tre", "kommer alla fyra",
 		"representeras av", "representerar föreningen", NULL
 	};
 	static const char *const not_attendance[] = { "vill", "undrar", "önskar", "ser gärna",
@@ -1318,7 +1319,9 @@ bool is_withdrawal(const char *s)
 	}
 	/* "Vi drar tillbaka fråga 1 om skolskjutsen.": the question by its
 	 * number in the acknowledgement */
-	hit = verb && ((starts_any(s, writers) && numbered_question(s)) ||
+	hit = verb && (((starts_any(s, writers) || ci_word_prefix(s, "fråga") != NULL ||
+			 ci_word_prefix(s, "punkt") != NULL) &&
+			numbered_question(s)) ||
 		       contains_word_any(s, own) ||
 		       (starts_any(s, writers) && contains_word_any(s, item)));
 	if (hit)
@@ -1337,9 +1340,12 @@ bool is_question_status(const char *s)
 	static const char *const starts[] = { "frågan", "frågorna", "vår fråga", "våra frågor",
 					      "min fråga", "vår andra fråga", "vår första fråga",
 					      "den andra frågan", "den första frågan",
-					      "de andra frågorna", "övriga frågor", NULL };
+					      "de andra frågorna", "övriga frågor", "de gäller",
+					      "de ska", "de frågorna", "dessa frågor", NULL };
+	/* "De gäller också och ska vara med." of questions sent before */
 	static const char *const standing[] = { "står kvar", "kvarstår", "gäller fortfarande",
-						"ligger kvar", "finns kvar", NULL };
+						"ligger kvar", "finns kvar", "ska vara med",
+						"ska också vara med", "gäller också", NULL };
 
 	/* "Fråga 2 om fritidsaktiviteterna står kvar." */
 	return !has_question_mark(s) && count_words(s) <= 20 &&

@@ -769,9 +769,22 @@ static bool is_aside(const char *s)
 					      "skickar om", "jag skickar om", "vi skickar om",
 					      "nytt försök", "här kommer den igen", NULL };
 
-	if (has_question_mark(s) || count_words(s) > 20 || sentence_asks(s) > 0)
+	/* how the writer is reached: "Jag nås enklast på 070-..." */
+	static const char *const reached[] = { "jag nås", "ni når mig", "du når mig", "nå mig",
+					       "ring mig gärna", "ni kan nå mig", "du kan nå mig",
+					       "om något är oklart", "om något är otydligt",
+					       "hör gärna av er om", NULL };
+
+	if (has_question_mark(s) || sentence_asks(s) > 0)
 		return false;
-	if (starts_any(s, resend))
+	/* "Sorry for the mix of Swedish and English, I have had meetings in
+	 * English all day ..." */
+	if (count_words(s) <= 30 && contains_word_any(s, apology) && contains_any(s, mail_acts) &&
+	    starts_any(s, apology))
+		return true;
+	if (count_words(s) > 20)
+		return false;
+	if (starts_any(s, resend) || starts_any(s, reached))
 		return true;
 	if (contains_word_any(s, apology) && contains_any(s, mail_acts))
 		return true;
@@ -1225,6 +1238,9 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	 * looks for in the sentences after it */
 	struct buf notice = { 0 };
 	int asks = 0;
+	static const char *const about_file[] = { "där står", "där finns", "i den står",
+						  "i den finns", "i det står", "i dokumentet står",
+						  "i planen står", NULL };
 	bool after_label = false, after_attendance = false, file_ref = false;
 	bool correction = false; /* the paragraph corrects the minutes */
 	bool withdrawn = false; /* it withdraws a question sent before */
@@ -1298,6 +1314,11 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_DROP; /* the names after "Anmälan:" */
 			notes[i] = true;
 		}
+		/* "Bifogat finns vår verksamhetsplan. Där står bland annat att vi
+		 * vill ordna en temadag.": what the file says, right after it */
+		else if (i > 0 && kinds[i - 1] == SENT_DROP && file_ref && !has_question_mark(s) &&
+			 starts_any(s, about_file) && sentence_asks(s) == 0)
+			kinds[i] = SENT_DROP;
 		else if (after_attendance &&
 			 (is_attendance_detail(s) || is_attendee_detail(s, notice.data))) {
 			kinds[i] = SENT_DROP;

@@ -147,6 +147,7 @@ static const char *const closing_phrases[] = {
 	"tack för hjälpen", "tack och hälsningar", "tack och hej", "tack så mycket", "stort tack",
 	"tack", "ha det bra", "ha en bra dag", "ha en fin dag", "ha en trevlig", "trevlig helg",
 	"best regards", "kind regards", "regards", "best wishes", "cheers", "br", "mfg",
+	"thanks", "thank you", "many thanks",
 	"med hopp om svar", "i väntan på svar", "tacksam för svar", "tacksamma för svar",
 	"tacksam för ett svar", "tack för svar",
 	/* informal and seasonal closings */

@@ -164,6 +164,8 @@ bool subject_is_generic(const char *subject)
 {
 	const char *s = subject;
 	bool any = false, lower_left = false, names_left = false, about_questions = false;
+	/* "RBU inför mötet 23/10": an association's initials and the meeting */
+	bool about_meeting = false, initials_only = true;
 
 	while (*s != '\0') {
 		char word[64];
@@ -196,6 +198,9 @@ bool subject_is_generic(const char *subject)
 		if (ci_prefix(word, "fråg") != NULL || (n >= 4 && str_eq_ci(word + n - 4, "brev")))
 			about_questions = true;
 		bool stop = false;
+		if (str_eq_ci(word, "inför") || str_eq_ci(word, "mötet") || str_eq_ci(word, "möte") ||
+		    meeting_compound(word, n))
+			about_meeting = true;
 		for (const char *const *w = generic_subject_words; *w != NULL; w++) {
 			const char *r = ci_prefix(word, *w);
 
@@ -209,16 +214,19 @@ bool subject_is_generic(const char *subject)
 		/* "LSS-boenden" is a common noun, "Autism-" and "Exempelstad" names */
 		const char *hyphen = strrchr(word, '-');
 		size_t hl;
-		if (cp_is_upper(first) && (hyphen == NULL || !cp_is_lower(ex_u8_next(hyphen + 1, &hl))))
+		if (cp_is_upper(first) && (hyphen == NULL || !cp_is_lower(ex_u8_next(hyphen + 1, &hl)))) {
 			names_left = true;
-		else
+			for (const char *c = word; *c != '\0' && initials_only; c++)
+				initials_only = !(*c >= 'a' && *c <= 'z') && (unsigned char)*c < 0x80;
+		} else {
 			lower_left = true;
+		}
 	}
 	if (!any)
 		return true;
 	if (lower_left)
 		return false;
-	return !names_left || about_questions;
+	return !names_left || about_questions || (about_meeting && initials_only);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -883,10 +883,14 @@ static void render_entity(struct render *r, int idx, struct buf *out)
 }
 
 /* The first Final-Recipient of the delivery reports (RFC 3464) among the
- * parts, lowercased, or NULL: which address a bounce is about. Only a report
- * sent as it is (7bit, 8bit or no encoding), as every MTA sends it. */
-static char *bounced_recipient(const struct parser *p)
+ * parts, lowercased, or NULL: which address a bounce is about; *delayed_r:
+ * every Action of them is "delayed" (a warning, not a failure). Only a
+ * report sent as it is (7bit, 8bit or no encoding), as every MTA sends it. */
+static char *bounced_recipient(const struct parser *p, bool *delayed_r)
 {
+	char *found = NULL;
+	bool delayed = false, other = false;
+
 	for (int i = 0; i < p->n_parts; i++) {
 		const struct part *pt = &p->parts[i];
 		const char *s = pt->body, *end = pt->body + pt->body_len;
@@ -903,19 +907,29 @@ static char *bounced_recipient(const struct parser *p)
 			if (eol == NULL)
 				eol = end;
 			/* "Final-Recipient: rfc822; ulla@example.se" */
-			if ((size_t)(eol - s) > 16 && strncasecmp(s, "Final-Recipient:", 16) == 0 &&
+			if (found == NULL && (size_t)(eol - s) > 16 &&
+			    strncasecmp(s, "Final-Recipient:", 16) == 0 &&
 			    (v = memchr(s, ';', (size_t)(eol - s))) != NULL) {
 				for (a = v + 1; a < eol && (*a == ' ' || *a == '\t' || *a == '<'); a++)
 					;
 				for (b = a; b < eol && *b > ' ' && *b != '>' && *b < 0x7f; b++)
 					;
 				if (b - a >= 3 && b - a <= 254 && memchr(a, '@', (size_t)(b - a)))
-					return str_lower_ascii(xstrndup(a, (size_t)(b - a)));
+					found = str_lower_ascii(xstrndup(a, (size_t)(b - a)));
+			}
+			if ((size_t)(eol - s) > 7 && strncasecmp(s, "Action:", 7) == 0) {
+				for (a = s + 7; a < eol && (*a == ' ' || *a == '\t'); a++)
+					;
+				if ((size_t)(eol - a) >= 7 && strncasecmp(a, "delayed", 7) == 0)
+					delayed = true;
+				else
+					other = true;
 			}
 			s = eol + 1;
 		}
 	}
-	return NULL;
+	*delayed_r = delayed && !other;
+	return found;
 }
 
 /* ---- the mail ---- */
@@ -1080,7 +1094,7 @@ int mime_decode(const void *raw, size_t size, const struct mime_limits *limits,
 	m->attachments = r.att;
 	m->n_attachments = r.n_att;
 	m->calendar_method = r.calendar_method;
-	m->bounced_to = bounced_recipient(&p);
+	m->bounced_to = bounced_recipient(&p, &m->bounce_delayed);
 	parser_free(&p);
 	*mail_r = m;
 	return 0;

@@ -272,6 +272,9 @@ static bool check_bounce(const struct mail_text *mail, const char *subject,
 	    (ct != NULL && str_prefix_ci(skip_space(ct), "multipart/report"))) {
 		if (ct != NULL && ci_contains(ct, "disposition-notification"))
 			set_reason(r, "läskvitto (multipart/report; disposition-notification)");
+		else if (mail->bounced_to != NULL && mail->bounce_delayed)
+			set_reason(r, "försenad leverans till %s (multipart/report; delayed)",
+				   mail->bounced_to);
 		else if (mail->bounced_to != NULL)
 			set_reason(r, "studsat meddelande till %s (multipart/report)",
 				   mail->bounced_to);

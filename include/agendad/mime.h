@@ -68,6 +68,9 @@ struct mail_text {
 	/* the first Final-Recipient of a delivery report part (RFC 3464), the
 	 * address a bounce is about, lowercased; NULL when it has none */
 	char *bounced_to;
+	/* the delivery report only warns that delivery is delayed (every
+	 * Action: delayed), it does not say it failed */
+	bool bounce_delayed;
 };
 
 /* The limits of [limits] in agendad.conf. */

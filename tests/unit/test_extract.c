@@ -400,6 +400,37 @@ static const struct inline_case inline_cases[] = {
 	  "Reumatikerföreningen",
 	  "image0.jpeg", "image/jpeg",
 	  { NULL }, true, NULL },
+	{ "how the writer is reached is no part of the question",
+	  "Fråga från tidningen",
+	  "Hej!\n\nJag är reporter på Exempelstads Tidning. Hur ofta träffas rådet och vilka "
+	  "frågor tar det upp? Jag nås enklast på 070-123 45 67. Om något är oklart går det bra "
+	  "att ringa mig.\n\nMvh\nLisa",
+	  NULL, NULL,
+	  { "Jag är reporter på Exempelstads Tidning. Hur ofta träffas rådet och vilka frågor tar "
+	    "det upp?" },
+	  false, NULL },
+	{ "what the attached plan says is no background of the question",
+	  "Verksamhetsplan",
+	  "Hej Karin,\n\nBifogat finns NEURO:s verksamhetsplan för 2027, för kännedom. Där står "
+	  "bland annat att vi vill ordna en temadag om MS i höst.\n\nVi har en fråga till "
+	  "mötet:\n\nSocialnämnden har fått ett sparkrav. Vilka besparingar planeras inom "
+	  "funktionsstöd?\n\nMvh\nKarl",
+	  "verksamhetsplan-2027.pdf", "application/pdf",
+	  { "Socialnämnden har fått ett sparkrav. Vilka besparingar planeras inom funktionsstöd?" },
+	  false, NULL },
+	{ "an association's initials and the meeting name no topic",
+	  "RBU inför mötet 23/10",
+	  "Hej!\n\nVåra frågor finns i den bifogade filen.\n\nMvh\nLotta",
+	  "fragor-rbu.pdf", "application/pdf",
+	  { NULL }, true, NULL },
+	{ "an apology in English for the language",
+	  "Frågor",
+	  "Hej alla,\n\nSorry for the mix of Swedish and English, I have had meetings in English "
+	  "all day and my brain refuses to switch. Varför har personalen på Kompassen bytts ut fem "
+	  "gånger sedan sommaren?\n\nThanks a lot\nMaria",
+	  NULL, NULL,
+	  { "Varför har personalen på Kompassen bytts ut fem gånger sedan sommaren?" },
+	  false, NULL },
 	{ "a writer who hopes it is all right to write",
 	  "Fråga från Ekbackaskolan",
 	  "Hej!\n\nJag är speciallärare på Ekbackaskolan. Jag hoppas att det går bra att jag "
@@ -1434,6 +1465,39 @@ static void test_notes(void **state)
 		const char *notes; /* exactly, or NULL */
 		const char *absent; /* not in the notes, or NULL */
 	} cases[] = {
+		{ "a withdrawal of a question by its number, and the questions that stand",
+		  "Ändring av frågor",
+		  "Hej!\n\nVi skickade Attentions frågor i förra veckan. Fråga 2 om läxhjälp på "
+		  "korttidstillsynen drar vi tillbaka, vi har fått svar direkt från enhetschefen. Tack "
+		  "för det!\n\nMaria Sandberg skickade i lördags några frågor från sin privata adress. "
+		  "De gäller också och ska vara med.\n\nI stället för fråga 2 vill vi ställa den här "
+		  "frågan: Hur informerar kommunen familjer om avlösarservice?\n\nVänliga "
+		  "hälsningar\nErik",
+		  1,
+		  "Fråga 2 om läxhjälp på korttidstillsynen drar vi tillbaka, vi har fått svar direkt "
+		  "från enhetschefen.\nDe gäller också och ska vara med.",
+		  NULL },
+		{ "who comes, named between dashes, after a list",
+		  "Frågor",
+		  "Hej!\n\nHär kommer två frågor.\n\n1. När öppnar bassängen igen?\n\n2. Varför "
+		  "blev höjningen av avgiften så stor?\n\nVi i styrelsen – Astrid, Gunnel och Bertil – "
+		  "kommer alla tre på mötet.\n\nMed vänlig hälsning\nAstrid",
+		  2,
+		  "Vi i styrelsen – Astrid, Gunnel och Bertil – kommer alla tre på mötet.",
+		  NULL },
+		{ "a notice of more than 30 words above a list",
+		  "SV: Kallelse",
+		  "Hej Karin,\n\nFrån Hörselskadades förening kommer jag och Ulf Bergman den 28 "
+		  "januari. Vi behöver skrivtolk under mötet, och det vore bra om någon kontrollerar att "
+		  "hörslingan i Ekorren fungerar innan vi börjar, eftersom den inte fungerade sist.\n\n"
+		  "Vi har två frågor:\n\n1. Kan man nå kontaktcenter med sms?\n\n2. Hur många i "
+		  "hemtjänsten har fått utbildning i att sköta hörapparater?\n\nVänliga "
+		  "hälsningar\nMaria",
+		  2,
+		  "Från Hörselskadades förening kommer jag och Ulf Bergman den 28 januari. Vi behöver "
+		  "skrivtolk under mötet, och det vore bra om någon kontrollerar att hörslingan i "
+		  "Ekorren fungerar innan vi börjar, eftersom den inte fungerade sist.",
+		  NULL },
 		{ "a withdrawal of the writer's question by its ordinal",
 		  "SV: Frågor om nya avgifter",
 		  "Hej igen!\n\nVi drar tillbaka vår tredje fråga nedan, den om "

@@ -56,6 +56,7 @@ struct mime_case {
 	struct att_expect att[3];
 	const char *calendar_method; /* NULL: not checked; ABSENT: none */
 	const char *bounced_to;      /* NULL: not checked; ABSENT: none */
+	enum expect_bool bounce_delayed;
 	const char *header[2]; /* name, decoded value */
 	const char *body;      /* the whole body, exactly */
 };
@@ -239,7 +240,14 @@ static const struct mime_case mime_cases[] = {
      /* the report's machine-readable parts are no files to list, but the
       * address it is about is noted */
      .no_att = true,
-     .bounced_to = "nils.berg@fub-exempelstad.se"},
+     .bounced_to = "nils.berg@fub-exempelstad.se",
+     .bounce_delayed = NO},
+    /* Exchange's warning that delivery is delayed: a report, not a failure */
+    {.file = "delay_report.eml",
+     .content_type = "multipart/report",
+     .no_att = true,
+     .bounced_to = "maria.holmgren@hrf-exempelstad.se",
+     .bounce_delayed = YES},
     {.file = "related_start.eml",
      .from_html = YES,
      .body = "Rotdelen med frågan om bostadsanpassning.",
@@ -452,6 +460,10 @@ static void test_mime_decode(void **state)
 			check_string("calendar method", m->calendar_method, c->calendar_method,
 				     c->file);
 		check_string("bounced recipient", m->bounced_to, c->bounced_to, c->file);
+		if (c->bounce_delayed != ANY && m->bounce_delayed != (c->bounce_delayed == YES)) {
+			print_error("%s: bounce_delayed is %d\n", c->file, m->bounce_delayed);
+			fail();
+		}
 		if (c->header[0] != NULL)
 			check_string(c->header[0], mime_header(m, c->header[0]), c->header[1],
 				     c->file);

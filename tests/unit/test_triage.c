@@ -389,6 +389,12 @@ static void test_bounce_recipient(void **state)
 	assert_int_equal(r.verdict, TRIAGE_BOUNCE);
 	assert_string_equal(r.reason, c.reason);
 	assert_false(r.may_acknowledge);
+	/* a warning that delivery is delayed says so */
+	t.mail.bounce_delayed = true;
+	triage_message(&t.mail, &ex, &input, &r);
+	assert_int_equal(r.verdict, TRIAGE_BOUNCE);
+	assert_string_equal(r.reason, "försenad leverans till ulla.nyman@bredband.net "
+				      "(multipart/report; delayed)");
 }
 
 static void test_status(void **state)
