@@ -962,7 +962,9 @@ static bool is_afterword(const char *s)
 		return false;
 	/* "Dagordningen ser bra ut och skönt att bassängen kom med.": two of
 	 * them joined by "och" */
-	if ((and = ci_find_word(s, "och")) != NULL && and > s) {
+	if ((starts_any(s, fine) || starts_any(s, sent) || starts_any(s, relief) ||
+	     starts_any(s, see_you)) &&
+	    (and = ci_find_word(s, "och")) != NULL && and > s) {
 		char *first = xstrndup(s, (size_t)(and - s));
 		bool both = is_afterword(first) && is_afterword(skip_blanks(and + 3));
 

@@ -437,12 +437,26 @@ static bool only_signature(const struct line *v, size_t from, size_t n)
 	return true;
 }
 
+/* Whether one of v[0..n) says the answers follow in the quoted text ("Svarar
+ * direkt i ditt mejl nedan."); asked at a closing only, which is rare. */
+static bool answers_noted(const struct line *v, size_t n)
+{
+	/* the cheap test first: every note names answers or comments */
+	for (size_t i = 0; i < n; i++)
+		if (!line_blank(&v[i]) &&
+		    (strstr(v[i].t, "svar") != NULL || strstr(v[i].t, "Svar") != NULL ||
+		     strstr(v[i].t, "ommentar") != NULL) &&
+		    is_answers_note(v[i].t))
+			return true;
+	return false;
+}
+
 /* Cuts the signature, footers and disclaimers and drops the greeting. */
 void clean_lines(struct lines *ls)
 {
 	struct line *v = ls->v;
 	size_t n = ls->n, first;
-	bool content = false, answers_below = false;
+	bool content = false, closing;
 
 	for (size_t i = 0; i < n; i++) {
 		const char *t = v[i].t;
@@ -456,12 +470,13 @@ void clean_lines(struct lines *ls)
 		/* "Svarar direkt i ditt mejl nedan.\n\n/Kjell" above the answers
 		 * typed between the quoted lines: the closing ends the note on
 		 * top, and the answers follow */
-		if (content && answers_below && is_closing(t) && !only_signature(v, i + 1, n)) {
+		closing = content && is_closing(t);
+		if (closing && answers_noted(v, i) && !only_signature(v, i + 1, n)) {
 			for (; i < n && !line_blank(&v[i]); i++)
 				blank_line(&v[i]);
 			continue;
 		}
-		if (content && is_closing(t)) {
+		if (closing) {
 			/* keep a "PS." paragraph written after the signature */
 			size_t ps = i + 1;
 
@@ -493,7 +508,6 @@ void clean_lines(struct lines *ls)
 			break;
 		}
 		content = true;
-		answers_below = answers_below || is_answers_note(t);
 	}
 	ls->n = n;
 
