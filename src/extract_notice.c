@@ -1104,7 +1104,10 @@ bool is_no_questions(const char *s)
 		"inget mer att lägga till", "inget att lägga till", "inget att tillägga",
 		"inget mer att tillägga", "inget ytterligare att tillägga",
 		"inget mer att ta upp", "inget mer från oss", "inga fler synpunkter",
-		"inga frågor från oss", "avstår från att ställa", NULL
+		"inga frågor från oss", "avstår från att ställa",
+		/* a reply to the minutes: "Vi har inget att rätta." */
+		"inget att rätta", "inget att ändra", "inga rättelser", "inga ändringar",
+		"inget att invända", "inga invändningar", NULL
 	};
 
 	return sentence_asks(s) == 0 && count_words(s) <= 14 && !starts_any(s, others) &&

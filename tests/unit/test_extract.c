@@ -2722,6 +2722,13 @@ static const struct {
 	const char *body;
 	size_t n_questions;
 } count_cases[] = {
+	/* a reply to the minutes with nothing to correct */
+	{ "Tack Karin för anteckningarna! Vi har inget att rätta.\n\nVi ses den 24 april.\n\n"
+	  "Ingrid\nHRF",
+	  0 },
+	{ "Tack för anteckningarna! Varför står det inget om färdtjänsten under punkt 4?\n\n"
+	  "Ingrid\nHRF",
+	  1 },
 	/* a sentence reading on in the minutes the question named follows it */
 	{ "Hej Karin!\nSen undrar jag vad som hände med frågan om parkeringsplatser för "
 	  "rörelsehindrade vid Sjöbadet under punkt 6. Där står att förvaltningen skulle återkomma "
