@@ -705,6 +705,33 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
 			emit_question(ctx, &bs->v[i]);
 }
 
+/* "Jag kör elrullstol. Finns det hiss upp till sal Ekorren?": what the
+ * writer needs at the meeting and a question on what it offers, and
+ * nothing else; beside an attendance notice, for the secretary. */
+static bool needs_only(const char *text)
+{
+	static const char *const own[] = { "jag", "vi", NULL };
+	static const char *const needing[] = { "rullstol", "elrullstol", "permobil", "rollator",
+					       "ledarhund", "kör", "behöver", "använder", NULL };
+	struct sentence *sv = NULL;
+	size_t n = split_sentences(text, &sv);
+	bool asks = false, only = n > 0 && n <= 3;
+
+	for (size_t i = 0; i < n && only; i++) {
+		char *one = xstrndup(text + sv[i].start, sv[i].len);
+
+		if (is_needs_question(one))
+			asks = true;
+		else
+			only = is_practical_remark(one) ||
+			       (starts_any(one, own) && count_words(one) <= 12 &&
+				!has_question_mark(one) && contains_word_any(one, needing));
+		free(one);
+	}
+	free(sv);
+	return only && asks;
+}
+
 static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwarding_note)
 {
 	bool items = false, items_ask = false, items_long = false, prose_asks = false;
@@ -744,7 +771,8 @@ static void split_blocks(struct extract_ctx *ctx, struct blocks *bs, bool forwar
 		 * fungerar.": beside an attendance notice, a paragraph that
 		 * only remarks on the room, the loop or the food is for the
 		 * secretary, as it is in the notice's own paragraph */
-		if (attendance && !b->item && b->practical_only && !b->qmark) {
+		if (attendance && !b->item &&
+		    ((b->practical_only && !b->qmark) || (b->qmark && needs_only(b->text)))) {
 			add_notes(ctx, b->text);
 			b->text[0] = '\0';
 			b->words = 0;

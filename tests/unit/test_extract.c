@@ -1465,6 +1465,24 @@ static void test_notes(void **state)
 		const char *notes; /* exactly, or NULL */
 		const char *absent; /* not in the notes, or NULL */
 	} cases[] = {
+		{ "a need and a question on the room in the paragraph after the notice",
+		  "Anmälan",
+		  "Hej!\n\nFrån NEURO Exempelstad kommer Kjell Åberg och jag, Siv Nordin, den 24 "
+		  "april.\n\nJag kör elrullstol. Finns det hiss upp till sal Ekorren och en "
+		  "handikapptoalett på samma plan?\n\nHälsningar\nSiv Nordin",
+		  0,
+		  "Från NEURO Exempelstad kommer Kjell Åberg och jag, Siv Nordin, den 24 april.\n"
+		  "Jag kör elrullstol. Finns det hiss upp till sal Ekorren och en handikapptoalett på "
+		  "samma plan?",
+		  NULL },
+		{ "a matter in the paragraph after the notice stays a question",
+		  "Anmälan",
+		  "Hej!\n\nFrån NEURO Exempelstad kommer Kjell Åberg och jag, Siv Nordin, den 24 "
+		  "april.\n\nJag kör elrullstol. Varför saknar kommunens träffpunkter hiss?\n\n"
+		  "Hälsningar\nSiv Nordin",
+		  1,
+		  "Från NEURO Exempelstad kommer Kjell Åberg och jag, Siv Nordin, den 24 april.",
+		  NULL },
 		{ "a withdrawal of a question by its number, and the questions that stand",
 		  "Ändring av frågor",
 		  "Hej!\n\nVi skickade Attentions frågor i förra veckan. Fråga 2 om läxhjälp på "
