@@ -143,6 +143,7 @@ static const char *const closing_phrases[] = {
 	"med bästa hälsningar", "med hälsningar", "med varma hälsningar", "vänlig hälsning",
 	"vänliga hälsningar", "bästa hälsningar", "varma hälsningar",
 	"glada hälsningar", "många hälsningar", "hjärtliga hälsningar", "hälsningar", "hälsning",
+	"hälsn",
 	"mvh", "m.v.h", "vh", "hälsar", "allt gott", "tack på förhand", "tack i förväg",
 	"tack för hjälpen", "tack och hälsningar", "tack och hej", "tack så mycket", "stort tack",
 	"tack", "ha det bra", "ha en bra dag", "ha en fin dag", "ha en trevlig", "trevlig helg",

@@ -384,6 +384,15 @@ static const struct inline_case inline_cases[] = {
 	  { "Ja gärna. Vi vill att de förklarar varför ingen tillgänglighetsgranskning gjordes "
 	    "innan hållplatsen vid Torget byggdes om?" },
 	  false, NULL },
+	{ "a closing shortened to 'hälsn' and the name on its line",
+	  "Boendestöd",
+	  "hej karin\n\nsen undrar vi hur lång väntetiden är för personligt ombud nu, flera "
+	  "medlemmar har väntat sen i höstas\n\nhälsn bosse lindgren rsmh exempelstad\n\n"
+	  "Skickat från min Galaxy",
+	  NULL, NULL,
+	  { "Sen undrar vi hur lång väntetiden är för personligt ombud nu, flera medlemmar har "
+	    "väntat sen i höstas" },
+	  false, NULL },
 	{ "a one-line phone mail signed after a slash",
 	  "Korttids i sommar",
 	  "hej! stänger korttidshemmet Solrosen v 28-31 i sommar igen? förra året fick vi veta det "
