@@ -710,9 +710,6 @@ static void split_list(struct extract_ctx *ctx, struct blocks *bs, bool forwardi
  * nothing else; beside an attendance notice, for the secretary. */
 static bool needs_only(const char *text)
 {
-	static const char *const own[] = { "jag", "vi", NULL };
-	static const char *const needing[] = { "rullstol", "elrullstol", "permobil", "rollator",
-					       "ledarhund", "kör", "behöver", "använder", NULL };
 	struct sentence *sv = NULL;
 	size_t n = split_sentences(text, &sv);
 	bool asks = false, only = n > 0 && n <= 3;
@@ -723,9 +720,7 @@ static bool needs_only(const char *text)
 		if (is_needs_question(one))
 			asks = true;
 		else
-			only = is_practical_remark(one) ||
-			       (starts_any(one, own) && count_words(one) <= 12 &&
-				!has_question_mark(one) && contains_word_any(one, needing));
+			only = is_practical_remark(one) || is_own_need(one);
 		free(one);
 	}
 	free(sv);

@@ -594,6 +594,26 @@ bool is_attendance_detail(const char *s)
 	       !contains_word_any(s, followed_up);
 }
 
+/* Of an attendee (is_writer_detail(), is_attendee_detail()): the writer
+ * among those a notice names, what tells a matter rather than a need at
+ * the meeting, and what a person brings to a meeting, or needs or uses
+ * there. */
+static const char *const writer_present[] = { "jag", "vi", "mig", "oss", NULL };
+static const char *const attendee_matter[] = {
+	"fråga", "frågan", "frågor", "frågorna", "ta upp", "tas upp", "lyfta", "dagordningen",
+	"kommunen", "kommunens", "nämnden", "förvaltningen", "varför", "dotter", "son", "barn",
+	"bor", "beslut", "ansökan", NULL
+};
+static const char *const attendee_needs[] = {
+	"behöver", "behöva", "med sig", "använder", "sitter i", "kör", "går med", "kommer med",
+	"rullstol", "elrullstol", "permobil", "rollator", "ledarhund", "assistanshund",
+	"allergisk", "äter", "hör dåligt", "ser dåligt", "hör inte", "ser inte", "döv", "blind",
+	"teckenspråk",
+	/* when they come and go: "Kjell och Lena kommer ca 20 min sent" */
+	"sent", "senare", "försenad", "försenade", "gå tidigare", "går tidigare", "lämna mötet",
+	"lämnar mötet", "gå före", "går före", NULL
+};
+
 /* "Till mötet kommer jag och Lars Öberg. Jag kör elrullstol och har med mig
  * min personliga assistent Emma.", "Vi kommer båda. Vi har ledarhund med
  * oss.", "Jag kommer på mötet. Min ledsagare sitter bredvid mig.": after a
@@ -601,10 +621,8 @@ bool is_attendance_detail(const char *s)
  * brings, uses or needs there. The writer's story ("Jag sitter i rullstol
  * och kommer inte in på badhuset.", "Jag kör elrullstol och har fått avslag
  * på färdtjänst.") is the background of a question and stays. */
-static bool is_writer_detail(const char *s, const char *attendance,
-			     const char *const *needs, const char *const *matter)
+static bool is_writer_detail(const char *s, bool writer_attends)
 {
-	static const char *const writer[] = { "jag", "vi", "mig", "oss", NULL };
 	static const char *const subject[] = { "jag", "vi", "min ledsagare", "vår ledsagare",
 					       "min assistent", "min personliga assistent",
 					       "vår assistent", "min stödperson", "min tolk",
@@ -619,13 +637,17 @@ static bool is_writer_detail(const char *s, const char *attendance,
 					     "hemma", "skolan", "jobbet", "arbetet", NULL };
 
 	/* the cheap tests first: "jag", "vi", "min", "vår" */
-	if (strchr("jJvVmM", *s) == NULL || !starts_any(s, subject) ||
-	    !contains_word_any(attendance, writer))
+	if (!writer_attends || strchr("jJvVmM", *s) == NULL || !starts_any(s, subject))
 		return false;
 	return count_words(s) <= 25 && sentence_asks(s) == 0 &&
-	       (contains_word_any(s, needs) || contains_word_any(s, along) ||
+	       (contains_word_any(s, attendee_needs) || contains_word_any(s, along) ||
 		contains_word_any(s, meeting_needs)) &&
-	       !contains_word_any(s, matter) && !contains_word_any(s, story);
+	       !contains_word_any(s, attendee_matter) && !contains_word_any(s, story);
+}
+
+bool is_own_need(const char *s)
+{
+	return is_writer_detail(s, true);
 }
 
 /* "Från SRF kommer jag och Birgitta Ahl. Birgitta har ledarhund med sig.",
@@ -639,27 +661,10 @@ static bool is_writer_detail(const char *s, const char *attendance,
  * is one: both stay. */
 bool is_attendee_detail(const char *s, const char *attendance)
 {
-	static const char *const matter[] = { "fråga", "frågan", "frågor", "frågorna", "ta upp",
-					      "tas upp", "lyfta", "dagordningen", "kommunen",
-					      "kommunens", "nämnden", "förvaltningen", "varför",
-					      "dotter", "son", "barn", "bor", "beslut", "ansökan",
-					      NULL };
-	/* what a person brings to a meeting, or needs or uses there */
-	static const char *const needs[] = { "behöver", "behöva", "med sig", "använder",
-					     "sitter i", "kör", "går med", "kommer med",
-					     "rullstol", "elrullstol", "permobil", "rollator",
-					     "ledarhund", "assistanshund", "allergisk", "äter",
-					     "hör dåligt", "ser dåligt", "hör inte", "ser inte",
-					     "döv", "blind", "teckenspråk",
-					     /* when they come and go: "Kjell och Lena kommer
-					      * ca 20 min sent" */
-					     "sent", "senare", "försenad", "försenade",
-					     "gå tidigare", "går tidigare", "lämna mötet",
-					     "lämnar mötet", "gå före", "går före", NULL };
 	const char *w, *e, *aw, *ae, *next;
 	size_t n, len;
 
-	if (attendance != NULL && is_writer_detail(s, attendance, needs, matter))
+	if (attendance != NULL && is_writer_detail(s, contains_word_any(attendance, writer_present)))
 		return true;
 	/* the cheap tests first: a capital and a lowercase letter */
 	if (attendance == NULL || next_word(s, &w, &e) == NULL || e - w < 3 ||
@@ -674,8 +679,8 @@ bool is_attendee_detail(const char *s, const char *attendance)
 	} while ((size_t)(ae - aw) != len || memcmp(aw, w, len) != 0);
 	return !word_in(w, e, association_words) && sentence_asks(s) == 0 &&
 	       count_words(s) <= 30 &&
-	       (contains_word_any(s, needs) || contains_word_any(s, meeting_needs)) &&
-	       !contains_word_any(s, matter);
+	       (contains_word_any(s, attendee_needs) || contains_word_any(s, meeting_needs)) &&
+	       !contains_word_any(s, attendee_matter);
 }
 
 /* "Jag kommer ensam den här gången och behöver parkera nära entrén, går

@@ -266,6 +266,9 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 
 /* A greeting at the start of t: the text after it (possibly ""), or NULL. */
 const char *greeting_rest(const char *t);
+/* "/Anna", "//Anna Berg, FUB": a name signed after one or two slashes, in
+ * at most max_words words */
+bool is_slash_signoff(const char *t, size_t max_words);
 bool is_closing(const char *t);
 extern const char *const role_words[];
 extern const char *const association_words[];
@@ -327,6 +330,9 @@ bool is_attendance_detail(const char *s);
 /* what the writer adds of an attendee the notice attendance named
  * ("Birgitta har ledarhund med sig.") */
 bool is_attendee_detail(const char *s, const char *attendance);
+/* "Jag kör elrullstol.": what the writer brings, uses or needs, said
+ * without the notice (the caller knows the writer attends) */
+bool is_own_need(const char *s);
 /* who attends and a question on what the meeting offers, in one sentence
  * ("Vi kommer två, finns det hiss?") */
 bool is_attendance_need(const char *s);

@@ -802,8 +802,7 @@ static bool is_inline_closing(const char *s)
 {
 	/* "... tack på förhand! /Sara mamma till Elsa 8 år": the name after
 	 * the slash and who she is */
-	if (s[0] == '/' && s[1] != '/' && count_words(s) <= 8 && !has_question_mark(s) &&
-	    cp_is_upper(ex_u8_next(skip_blanks(s + 1), &(size_t){ 0 })))
+	if (is_slash_signoff(s, 8) && cp_is_upper(ex_u8_next(skip_blanks(s + 1), &(size_t){ 0 })))
 		return true;
 	return is_closing(s) || (count_words(s) <= 8 && (ci_find(s, "skickat från") != NULL ||
 							  ci_find(s, "sent from") != NULL));

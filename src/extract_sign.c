@@ -157,17 +157,23 @@ static const char *const closing_phrases[] = {
 	"trevlig jul", "trevlig advent", "glad påsk", "trevlig sommar", "glad sommar", NULL
 };
 
+bool is_slash_signoff(const char *t, size_t max_words)
+{
+	const char *s;
+
+	if (t[0] != '/')
+		return false;
+	s = skip_blanks(t + (t[1] == '/' ? 2 : 1));
+	return (at_alnum(s) || *s == '\0') && count_words(t) <= max_words && !has_question_mark(t);
+}
+
 bool is_closing(const char *t)
 {
 	if (strnlen(t, 121) > 120 || has_question_mark(t) || count_words(t) > 7)
 		return false;
 	/* "/Anna", "//Anna" */
-	if (t[0] == '/') {
-		const char *s = t + (t[1] == '/' ? 2 : 1);
-
-		s = skip_blanks(s);
-		return (at_alnum(s) || *s == '\0') && count_words(t) <= 3;
-	}
+	if (t[0] == '/')
+		return is_slash_signoff(t, 3);
 	for (const char *const *c = closing_phrases; *c != NULL; c++) {
 		const char *r = ci_word_prefix(t, *c);
 

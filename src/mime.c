@@ -882,54 +882,79 @@ static void render_entity(struct render *r, int idx, struct buf *out)
 		add_attachment(r, pt);
 }
 
-/* The first Final-Recipient of the delivery reports (RFC 3464) among the
- * parts, lowercased, or NULL: which address a bounce is about; *delayed_r:
- * every Action of them is "delayed" (a warning, not a failure). Only a
- * report sent as it is (7bit, 8bit or no encoding), as every MTA sends it. */
+/* What a delivery report's fields (RFC 3464) say, read by
+ * mime_fields_foreach(): the first Final-Recipient, lowercased, and its
+ * Actions. */
+struct delivery {
+	char *recipient;
+	bool delayed, other;
+};
+
+static bool delivery_field(const struct mime_field *f, void *ctx)
+{
+	struct delivery *d = ctx;
+	char *v;
+
+	if (f->name_len == strlen("Action") && strncasecmp(f->name, "Action", f->name_len) == 0) {
+		v = mime_unfold(f->value, f->value_len);
+		if (strncasecmp(v + strspn(v, " \t"), "delayed", strlen("delayed")) == 0)
+			d->delayed = true;
+		else
+			d->other = true;
+		free(v);
+	} else if (d->recipient == NULL && f->name_len == strlen("Final-Recipient") &&
+		   strncasecmp(f->name, "Final-Recipient", f->name_len) == 0) {
+		/* "rfc822; ulla@example.se" */
+		const char *a, *b;
+
+		v = mime_unfold(f->value, f->value_len);
+		if ((a = strchr(v, ';')) != NULL) {
+			a += strspn(a + 1, " \t<") + 1;
+			for (b = a; (unsigned char)*b > ' ' && *b != '>' && *b < 0x7f; b++)
+				;
+			if (b - a >= 3 && b - a <= 254 && memchr(a, '@', (size_t)(b - a)) != NULL)
+				d->recipient = str_lower_ascii(xstrndup(a, (size_t)(b - a)));
+		}
+		free(v);
+	}
+	return true;
+}
+
+/* The first Final-Recipient of the delivery reports among the parts, or
+ * NULL: which address a bounce is about; *delayed_r: every Action of them
+ * is "delayed" (a warning, not a failure). A report is field groups
+ * separated by blank lines; only one sent as it is (7bit, 8bit or no
+ * encoding), as every MTA sends it, is read. */
 static char *bounced_recipient(const struct parser *p, bool *delayed_r)
 {
-	char *found = NULL;
-	bool delayed = false, other = false;
+	struct delivery d = {0};
 
 	for (int i = 0; i < p->n_parts; i++) {
 		const struct part *pt = &p->parts[i];
-		const char *s = pt->body, *end = pt->body + pt->body_len;
+		size_t pos = 0;
 
-		if (!type_is(pt, "message/delivery-status") &&
-		    !type_is(pt, "message/global-delivery-status"))
+		if ((!type_is(pt, "message/delivery-status") &&
+		     !type_is(pt, "message/global-delivery-status")) ||
+		    (pt->cte != NULL && strcmp(pt->cte, "7bit") != 0 && strcmp(pt->cte, "8bit") != 0))
 			continue;
-		if (pt->cte != NULL && strcmp(pt->cte, "7bit") != 0 && strcmp(pt->cte, "8bit") != 0)
-			continue;
-		while (s < end) {
-			const char *eol = memchr(s, '\n', (size_t)(end - s));
-			const char *v, *a, *b;
+		while (pos < pt->body_len) {
+			const char *nl;
 
-			if (eol == NULL)
-				eol = end;
-			/* "Final-Recipient: rfc822; ulla@example.se" */
-			if (found == NULL && (size_t)(eol - s) > 16 &&
-			    strncasecmp(s, "Final-Recipient:", 16) == 0 &&
-			    (v = memchr(s, ';', (size_t)(eol - s))) != NULL) {
-				for (a = v + 1; a < eol && (*a == ' ' || *a == '\t' || *a == '<'); a++)
-					;
-				for (b = a; b < eol && *b > ' ' && *b != '>' && *b < 0x7f; b++)
-					;
-				if (b - a >= 3 && b - a <= 254 && memchr(a, '@', (size_t)(b - a)))
-					found = str_lower_ascii(xstrndup(a, (size_t)(b - a)));
+			mime_fields_foreach(pt->body + pos, pt->body_len - pos, delivery_field, &d);
+			/* past the blank line that ended the group */
+			while ((nl = memchr(pt->body + pos, '\n', pt->body_len - pos)) != NULL) {
+				size_t line = (size_t)(nl - (pt->body + pos));
+
+				pos += line + 1;
+				if (line == 0 || (line == 1 && nl[-1] == '\r'))
+					break;
 			}
-			if ((size_t)(eol - s) > 7 && strncasecmp(s, "Action:", 7) == 0) {
-				for (a = s + 7; a < eol && (*a == ' ' || *a == '\t'); a++)
-					;
-				if ((size_t)(eol - a) >= 7 && strncasecmp(a, "delayed", 7) == 0)
-					delayed = true;
-				else
-					other = true;
-			}
-			s = eol + 1;
+			if (nl == NULL)
+				break;
 		}
 	}
-	*delayed_r = delayed && !other;
-	return found;
+	*delayed_r = d.delayed && !d.other;
+	return d.recipient;
 }
 
 /* ---- the mail ---- */
