@@ -231,6 +231,31 @@ static bool is_disclaimer(const char *t)
 	return starts_any(t, starts) || contains_any_within(t, 400, anywhere);
 }
 
+/* The join block that Teams, Zoom or Google Meet put under an invitation
+ * ("Microsoft Teams-möte / Anslut på datorn ... / Mötes-ID: ..."): its
+ * heading, confirmed by a joining line under it. It ends a mail's own text
+ * as a disclaimer does, so v[i] and all after it go. */
+static bool is_meeting_join(const struct line *v, size_t i, size_t n)
+{
+	static const char *const heads[] = { "microsoft teams-möte", "microsoft teams meeting",
+					     "microsoft teams behöver du hjälp",
+					     "microsoft teams need help", "anslut till zoom-möte",
+					     "join zoom meeting", "delta med google meet",
+					     "anslut med google meet", "join with google meet", NULL };
+	static const char *const joins[] = { "anslut", "delta", "join", "klicka här för att ansluta",
+					     "click here to join", "mötes-id", "möte-id", "meeting id",
+					     "lösenord", "passcode", "meet.google.com", "https://",
+					     NULL };
+	size_t k = i;
+
+	if (count_words(v[i].t) > 6 || has_question_mark(v[i].t) || !starts_any(v[i].t, heads))
+		return false;
+	for (int seen = 0; seen < 3 && (k = next_nonblank(v, k + 1, n)) < n; seen++)
+		if (starts_any(v[k].t, joins))
+			return true;
+	return false;
+}
+
 /* What a mail gateway or Microsoft 365 writes above the mail: "EXTERN
  * AVSÄNDARE: Det här meddelandet kommer från en avsändare utanför ...",
  * "Du får inte ofta e-post från ... Läs om varför det här är viktigt". */
@@ -502,6 +527,10 @@ void clean_lines(struct lines *ls)
 			} else {
 				n = i;
 			}
+			break;
+		}
+		if (is_meeting_join(v, i, n)) {
+			n = i;
 			break;
 		}
 		if (is_phone_footer(t) || is_footer_line(t)) {

@@ -2858,6 +2858,20 @@ static const struct {
 	{ "Hej,\n\nVi undrar över detta med korttidsvistelsen och hur den ska fungera under "
 	  "sportlovet för barnen.\n\nVarför stänger Solrosen hela vecka 8?\n\nMvh Maria",
 	  1 },
+	/* a Teams join block under the question, with no closing above it */
+	{ "Hej!\n\nVarför har avgiften för korttids höjts?\n\n"
+	  "________________________________________________________________________________\n"
+	  "Microsoft Teams-möte\nAnslut på datorn, mobilappen eller rumsenheten\n"
+	  "Klicka här för att ansluta till mötet<https://teams.microsoft.com/l/meetup-join/19>\n"
+	  "Mötes-ID: 345 678 912 345\nLösenord: aB3cD4\n"
+	  "Vill du ringa in? Ring +46 8 505 234 00,,12345# Sverige, Stockholm\n"
+	  "________________________________________________________________________________\n",
+	  1 },
+	/* the words without the block: a question like any other */
+	{ "Hej!\n\nVarför har avgiften för korttids höjts?\n\nMicrosoft Teams-möten på daglig "
+	  "verksamhet\nVarför får deltagarna på Verkstan inte vara med på sina möten via "
+	  "datorn?\n\nMvh Maria",
+	  2 },
 };
 
 static void test_question_count(void **state)
