@@ -39,7 +39,7 @@ endif
 SRC_base     = src/err.c src/util.c src/log.c src/config.c
 SRC_imap     = src/imap.c src/imap_tls.c
 SRC_store    = src/store.c
-SRC_mime     = src/mime.c src/mime_header.c src/mime_charset.c src/mime_html.c
+SRC_mime     = src/mime.c src/mime_header.c src/mime_charset.c src/mime_html.c src/mime_tnef.c
 SRC_extract  = src/extract.c src/extract_text.c src/extract_quote.c src/extract_sign.c src/extract_sentence.c src/extract_notice.c src/extract_block.c src/extract_title.c
 SRC_triage   = src/triage.c
 SRC_classify = src/classify.c src/classify_conf.c src/classify_model.c src/classify_text.c

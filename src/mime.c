@@ -526,7 +526,8 @@ static bool is_calendar(const struct part *pt)
 	return type_is(pt, "text/calendar") || type_is(pt, "application/ics");
 }
 
-static void add_attachment(struct render *r, const struct part *pt)
+/* filename is taken over */
+static void push_attachment(struct render *r, char *filename, const char *type, size_t size)
 {
 	struct mail_attachment *a;
 
@@ -535,9 +536,61 @@ static void add_attachment(struct render *r, const struct part *pt)
 		r->att = xreallocarray(r->att, r->cap_att, sizeof(*r->att));
 	}
 	a = &r->att[r->n_att++];
-	a->filename = pt->filename != NULL ? xstrdup(pt->filename) : NULL;
-	a->content_type = xstrdup(pt->type);
-	a->size = decoded_size(pt);
+	a->filename = filename;
+	a->content_type = xstrdup(type);
+	a->size = size;
+}
+
+/* The type of a file inside winmail.dat, which names no type: by the
+ * ending of its name, for the files associations send. */
+static const char *type_of_name(const char *name)
+{
+	static const char *const types[][2] = {
+		{ ".pdf", "application/pdf" },
+		{ ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+		{ ".doc", "application/msword" },
+		{ ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+		{ ".xls", "application/vnd.ms-excel" },
+		{ ".odt", "application/vnd.oasis.opendocument.text" },
+		{ ".rtf", "application/rtf" },
+		{ ".txt", "text/plain" },
+		{ ".jpg", "image/jpeg" },
+		{ ".jpeg", "image/jpeg" },
+		{ ".png", "image/png" },
+	};
+
+	for (size_t i = 0; name != NULL && i < N_ELEMENTS(types); i++)
+		if (str_suffix_ci(name, types[i][0]))
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+/* winmail.dat: the files it carries, or nothing when it carries only the
+ * mail's formatting; itself when it cannot be read. */
+static bool add_tnef_files(struct render *r, const struct part *pt)
+{
+	struct mime_tnef_file files[16];
+	struct buf raw = {0};
+	size_t n;
+	int rc;
+
+	transfer_decode(pt, &raw);
+	rc = mime_tnef_files(raw.data, raw.len, files, N_ELEMENTS(files), &n);
+	buf_free(&raw);
+	if (rc != 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		push_attachment(r, files[i].name, type_of_name(files[i].name), files[i].size);
+	return true;
+}
+
+static void add_attachment(struct render *r, const struct part *pt)
+{
+	if ((type_is(pt, "application/ms-tnef") || type_is(pt, "application/vnd.ms-tnef")) &&
+	    add_tnef_files(r, pt))
+		return;
+	push_attachment(r, pt->filename != NULL ? xstrdup(pt->filename) : NULL, pt->type,
+			decoded_size(pt));
 }
 
 /* An invitation or an answer to one (text/calendar) is the mail in another

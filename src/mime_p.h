@@ -7,6 +7,7 @@
  *   mime_charset.c  transfer encodings, charsets to UTF-8, text clean-up,
  *                   format=flowed, long-line splitting
  *   mime_html.c     HTML to plain text (libxml2)
+ *   mime_tnef.c     the files inside winmail.dat (application/ms-tnef)
  *
  * Every function here works on (pointer, length) input, never on C strings
  * taken from the message, because a message may contain NUL bytes. Output
@@ -84,6 +85,21 @@ bool mime_utf8_valid(const char *s, size_t len);
  * Windows-1252; Latin-1 labels are read as Windows-1252 (its superset), or as
  * UTF-8 when the bytes are valid UTF-8 with non-ASCII in them. */
 void mime_charset_to_utf8(const char *label, const char *data, size_t len, struct buf *out);
+
+/* ---- mime_tnef.c ---- */
+
+/* A file inside winmail.dat (application/ms-tnef). */
+struct mime_tnef_file {
+	char *name; /* UTF-8, or NULL; owned */
+	size_t size; /* bytes */
+};
+
+/* The files a TNEF stream carries, at most max, into files_r; 0 files when
+ * it holds only the mail's formatting. -1 when data is no TNEF stream or is
+ * cut short: then nothing is returned. */
+int mime_tnef_files(const char *data, size_t len, struct mime_tnef_file *files_r, size_t max,
+		    size_t *n_r);
+void mime_tnef_files_free(struct mime_tnef_file *files, size_t n);
 
 /* mime_charset_to_utf8() and then mime_clean_text(), without the copy in
  * between when the bytes are (or are read as) UTF-8 already. */

@@ -180,6 +180,18 @@ static const struct mime_case mime_cases[] = {
      .n_att = 1,
      .att = {{"Enkät hösten.pdf", "application/pdf", 77}}},
     {.file = "nested_mixed_alt_related.eml", .limits = &depth_3, .n_att = 1},
+    /* Outlook's rich text through Exchange: the files inside winmail.dat
+     * are listed (names in the stream's code page, 1252), not winmail.dat */
+    {.file = "tnef_files.eml",
+     .body = "Hej, frågorna finns i bifogad fil.",
+     .n_att = 2,
+     .att = {{"Frågor inför mötet.docx",
+	      "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 3072},
+	     {"Enkät.pdf", "application/pdf", 900}}},
+    /* a stream cut short is listed as it came */
+    {.file = "tnef_cut.eml",
+     .n_att = 1,
+     .att = {{"winmail.dat", "application/ms-tnef", 3719}}},
     {.file = "nested_mixed_alt_related.eml",
      .limits = &depth_2,
      .error = "MIME-strukturen är djupare än 2 nivåer"},
