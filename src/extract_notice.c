@@ -106,6 +106,45 @@ static const char *after_role(const char *s)
 	return s;
 }
 
+/* This meeting and its day, as a sentence about who attends names them:
+ * "till mötet", "på LSS-samverkan den 11 februari", "på torsdag". */
+static const char *const meeting_day[] = {
+	"till", "på", "vid", "den", "här", "gången", "denna", "gång", "mötet", "möte",
+	"samverkansmötet", "sammanträdet", "träffen", "lss-samverkan", "samrådet", "nästa",
+	"måndag", "tisdag", "onsdag", "torsdag", "fredag", "januari", "februari", "mars",
+	"april", "maj", "juni", "juli", "augusti", "september", "oktober", "november",
+	"december", "i", "år", "kl", NULL
+};
+
+/* what else may stand between a party's count and the comma beside the
+ * association after "från" (counts_attendance()) */
+static const char *const count_filler[] = { "personer", "stycken", "st", "representanter",
+					    "deltagare", "med", "oss", "som", "att", NULL };
+
+/* "Till mötet kommer", "Till LSS-samverkan den 11 februari kommer", "Den
+ * 11 februari deltar": the meeting or its day first, then the verb (in
+ * verbs); where the verb ends, else NULL. */
+static const char *after_meeting_lead(const char *s, const char *const *verbs)
+{
+	static const char *const leads[] = { "till", "på", "vid", "den", NULL };
+	const char *w, *e, *next = s;
+	bool day = false;
+
+	if ((next = next_word(s, &w, &e)) == NULL || !word_in(w, e, leads))
+		return NULL;
+	for (int k = 0; k < 7 && (next = next_word(next, &w, &e)) != NULL; k++) {
+		if (word_in(w, e, verbs))
+			return day ? next : NULL;
+		if (*w >= '0' && *w <= '9')
+			day = true;
+		else if (word_in(w, e, meeting_day))
+			day = day || !word_in(w, e, leads);
+		else
+			return NULL;
+	}
+	return NULL;
+}
+
 /* Who attends, by name: "Från FUB kommer Lena Holm och Per Ek.",
  * "Birgitta Sjöberg kommer från oss.", "Anna Berg deltar på mötet." */
 static bool names_attend(const char *s, const char *const *not_attendance)
@@ -146,11 +185,9 @@ static bool names_attend(const char *s, const char *const *not_attendance)
 			return false;
 		return *skip_blanks(next) == '\0' || attendance_tail(next, 2);
 	}
-	/* "Till mötet kommer jag och Jonas Berg från styrelsen." */
-	if ((r = ci_word_prefix(s, "till mötet")) != NULL ||
-	    (r = ci_word_prefix(s, "på mötet")) != NULL) {
-		if ((next = next_word(r, &w, &e)) == NULL || !word_in(w, e, verbs))
-			return false;
+	/* "Till mötet kommer jag och Jonas Berg från styrelsen.", "Till
+	 * LSS-samverkan den 11 februari kommer Göran Ek och Margareta Lund" */
+	if ((next = after_meeting_lead(s, verbs)) != NULL) {
 		names = name_run(next, &rest);
 		return names >= 1 && (*skip_blanks(rest) == '\0' || attendance_tail(rest, 2));
 	}
@@ -260,16 +297,6 @@ static bool counts_attendance(const char *s)
 	static const char *const come[] = { "kommer", "deltar", "närvarar", "medverkar", NULL };
 	static const char *const from_words[] = { "från", NULL };
 	static const char *const joins[] = { "och", "&", NULL };
-	/* what may stand between the count and the comma beside the
-	 * association after "från" */
-	static const char *const filler[] = {
-		"personer", "stycken", "st", "representanter", "deltagare", "till", "på", "vid",
-		"med", "oss", "den", "här", "gången", "denna", "gång", "mötet", "möte",
-		"samverkansmötet", "sammanträdet", "träffen", "lss-samverkan", "samrådet",
-		"nästa", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "januari",
-		"februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-		"oktober", "november", "december", "i", "år", "kl", "som", "att", NULL
-	};
 	const char *r = NULL, *w, *e, *next, *rest;
 	bool said = false, from = false;
 	size_t len;
@@ -312,7 +339,8 @@ static bool counts_attendance(const char *s)
 			from = true;
 			continue;
 		}
-		if (word_in(w, e, filler) || (*w >= '0' && *w <= '9'))
+		if (word_in(w, e, count_filler) || word_in(w, e, meeting_day) ||
+		    (*w >= '0' && *w <= '9'))
 			continue;
 		if (!from || !(cp_is_upper(ex_u8_next(w, &len)) ||
 			       word_in(w, e, association_words) || word_in(w, e, role_words) ||
@@ -773,6 +801,13 @@ bool is_meeting_request(const char *s)
 					       "tillgänglig form", "skärmläsare", "i förväg",
 					       "ljudfil", "inläst", "uppläst", "digitalt format",
 					       NULL };
+	/* "Jag hittar inte mötesanteckningarna från novembermötet, kan du
+	 * skicka dem igen?": the papers once more to the writer.
+	 * "När kommer protokollet, vi har inte fått något" asks when the
+	 * council publishes it, a matter. */
+	static const char *const resend[] = { "skicka om", "hittar inte", "hittar dem inte",
+					      "hittar den inte", "hittar det inte", NULL };
+	static const char *const minutes[] = { "protokollet", "protokollen", NULL };
 	static const char *const matter[] = { "varför", "kommunen", "kommunens", "förvaltningen",
 					      "nämnden", "beslut", "besluten", "alltid",
 					      "framöver", "i fortsättningen", "ta upp", "tas upp",
@@ -783,14 +818,17 @@ bool is_meeting_request(const char *s)
 	    ci_find(s, "träffen") == NULL && ci_find(s, "dagordning") == NULL &&
 	    ci_find(s, "handling") == NULL && ci_find(s, "kallelse") == NULL &&
 	    ci_find(s, "underlag") == NULL && ci_find(s, "material") == NULL &&
-	    ci_find(s, "anteckning") == NULL)
+	    ci_find(s, "anteckning") == NULL && ci_find(s, "protokoll") == NULL)
 		return false;
 	if (count_words(s) > 25 || contains_word_any(s, matter))
 		return false;
 	if (contains_word_any(s, meeting) && contains_word_any(s, meeting_needs) &&
 	    contains_word_any(s, needing) && ci_find(s, "mötet med") == NULL)
 		return true;
-	return contains_word_any(s, papers) && contains_any(s, formats);
+	if (!contains_word_any(s, papers) && !contains_word_any(s, minutes))
+		return false;
+	return contains_any(s, formats) || contains_any(s, resend) ||
+	       (ci_find(s, "skicka") != NULL && contains_word(s, "igen"));
 }
 
 /* "sen undrar jag om man får komma på mötet fast man inte är ordförande",

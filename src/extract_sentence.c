@@ -741,8 +741,8 @@ static bool is_attachment_ref(const char *s)
 		starts_any(s, sent_along));
 }
 
-/* An aside about the mail itself: an apology, a forgotten question or file,
- * a resend ("Jag glömde skriva själva frågan i förra mejlet, förlåt.",
+/* An aside about the mail itself: an apology (for it, or for its being
+ * late), a forgotten question or file, a resend ("Jag glömde skriva själva frågan i förra mejlet, förlåt.",
  * "Ursäkta dröjsmålet.", "Rättelse:"). */
 static bool is_aside(const char *s)
 {
@@ -757,6 +757,8 @@ static bool is_aside(const char *s)
 						 /* "Förlåt min dåliga svenska" */
 						 "svenska", "engelska", "english", "swedish",
 						 NULL };
+	/* "Sorry sent men hinner inte mer nu.", "Förlåt att det blev sent." */
+	static const char *const late[] = { "sent", "sen", "sena", "försent", NULL };
 	/* what one forgets to write: "Jag glömde skriva själva frågan" */
 	static const char *const writing[] = { "skriva", "skrev", "få med", "ta med", "nämna",
 					       "frågan", "frågorna", NULL };
@@ -786,7 +788,8 @@ static bool is_aside(const char *s)
 		return false;
 	if (starts_any(s, resend) || starts_any(s, reached))
 		return true;
-	if (contains_word_any(s, apology) && contains_any(s, mail_acts))
+	if (contains_word_any(s, apology) &&
+	    (contains_any(s, mail_acts) || contains_word_any(s, late)))
 		return true;
 	/* "Jag skriver från min privata adress, eftersom föreningens dator är
 	 * på lagning." */

@@ -344,6 +344,31 @@ static const struct inline_case inline_cases[] = {
 	  NULL, NULL,
 	  { "Region Exempelstad kommer från och med januari att ta över förskrivningen av "
 	    "hjälpmedel. Hur påverkar det våra medlemmar?" }, false, NULL },
+	{ "an apology for being late is no background",
+	  "Fråga inför mötet",
+	  "Hej! Sorry sent men hinner inte mer nu. Min son har adhd och börjar sjuan i höst. Vad "
+	  "finns det för korttidstillsyn efter skolan för barn över 12?\n\nMaria",
+	  NULL, NULL,
+	  { "Min son har adhd och börjar sjuan i höst. Vad finns det för korttidstillsyn efter "
+	    "skolan för barn över 12?" }, false, NULL },
+	{ "who attends, after the meeting and its day",
+	  "Hemtjänst",
+	  "Varför har taxan för hemtjänst höjts?\n\nTill LSS-samverkan den 11 februari kommer "
+	  "Göran Ek och Margareta Lund från SRF.\n\n/Per",
+	  NULL, NULL,
+	  { "Varför har taxan för hemtjänst höjts?" }, false, NULL },
+	{ "the minutes once more, for the writer",
+	  "Hemtjänst",
+	  "Hej!\n\nJag hittar inte mötesanteckningarna från novembermötet, kan du skicka dem "
+	  "igen?\n\nVarför har taxan för hemtjänst höjts?\n\n/Per",
+	  NULL, NULL,
+	  { "Varför har taxan för hemtjänst höjts?" }, false, NULL },
+	{ "a day that brings a decision, not a person",
+	  "Daglig verksamhet",
+	  "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra medlemmar?",
+	  NULL, NULL,
+	  { "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra "
+	    "medlemmar?" }, false, NULL },
 	{ "a member who forgot something is no aside",
 	  "Omprövning",
 	  "Min son glömde skicka in ansökan i tid och fick avslag. Kan kommunen ompröva beslutet?",
