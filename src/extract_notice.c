@@ -777,6 +777,25 @@ bool is_meeting_practical(const char *s)
 	       ci_find(s, "träffen med") == NULL;
 }
 
+
+/* "Skicka gärna Teams-länken till mig ändå så lyssnar jag in.", "Kan jag
+ * få länken?": the link to this meeting, for the writer. */
+static bool is_link_request(const char *s)
+{
+	static const char *const links[] = { "länken", "länk", "teams-länken", "teams-länk",
+					     "zoom-länken", "zoomlänken", "teamslänken",
+					     "möteslänken", "möteslänk", NULL };
+	static const char *const asks[] = { "skicka", "maila", "mejla", "kan du skicka",
+					    "kan ni skicka", "kan jag få", "kan vi få", "får jag",
+					    "får vi", "jag vill ha", "vi vill ha", "jag behöver",
+					    "vi behöver", "jag skulle vilja ha", "vi skulle vilja ha",
+					    NULL };
+	static const char *const matter[] = { "varför", "kommunen", "kommunens", "förvaltningen",
+					      "brukare", "brukarna", "medlemmar", "medlemmarna", NULL };
+
+	return count_words(s) <= 25 && starts_any(s, asks) && contains_word_any(s, links) &&
+	       !contains_word_any(s, matter);
+}
 /* "Vi behöver skrivtolk på mötet.", "Dagordningen vill jag gärna ha i
  * Word-format i förväg, eftersom jag använder skärmläsare.", "Kan ni skicka
  * handlingarna i Word-format?": what the writer needs at this meeting or of
@@ -813,6 +832,8 @@ bool is_meeting_request(const char *s)
 					      "framöver", "i fortsättningen", "ta upp", "tas upp",
 					      "fråga", "frågan", "frågor", NULL };
 
+	if (ci_find(s, "länk") != NULL && is_link_request(s))
+		return true;
 	/* the cheap test first: most sentences name neither */
 	if (ci_find(s, "mötet") == NULL && ci_find(s, "sammanträdet") == NULL &&
 	    ci_find(s, "träffen") == NULL && ci_find(s, "dagordning") == NULL &&

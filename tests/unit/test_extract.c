@@ -363,6 +363,19 @@ static const struct inline_case inline_cases[] = {
 	  "igen?\n\nVarför har taxan för hemtjänst höjts?\n\n/Per",
 	  NULL, NULL,
 	  { "Varför har taxan för hemtjänst höjts?" }, false, NULL },
+	{ "the meeting's link, for the writer",
+	  "Hemtjänst",
+	  "Varför har taxan för hemtjänst höjts?\n\nJag kan inte komma själv. Skicka gärna "
+	  "Teams-länken till mig ändå så lyssnar jag in.\n\n/Per",
+	  NULL, NULL,
+	  { "Varför har taxan för hemtjänst höjts?" }, false, NULL },
+	{ "links in the municipality's services are a matter",
+	  "Digitala möten",
+	  "Kan vi få länken till daglig verksamhets digitala träffar, så att medlemmarna kan vara "
+	  "med hemifrån?",
+	  NULL, NULL,
+	  { "Kan vi få länken till daglig verksamhets digitala träffar, så att medlemmarna kan "
+	    "vara med hemifrån?" }, false, NULL },
 	{ "a day that brings a decision, not a person",
 	  "Daglig verksamhet",
 	  "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra medlemmar?",
