@@ -432,8 +432,9 @@ bool is_attendance(const char *s)
  * interpreters, food */
 static const char *const meeting_needs[] = {
 	"möteslokal", "möteslokalen", "lokalen", "lokal", "salen", "sal", "rummet", "hiss",
-	"hissen", "tolk", "tolken", "tolkar", "teckentolk", "teckentolkar", "skrivtolk",
-	"skrivtolkning", "hörslinga", "hörslingan", "teleslinga", "teleslingan", "slingan",
+	"hissen", "tolk", "tolken", "tolkar", "tolkarna", "teckentolk", "teckentolkar",
+	"teckenspråkstolk", "teckenspråkstolkar", "teckenspråkstolken", "skrivtolk",
+	"skrivtolkar", "skrivtolken", "skrivtolkning", "hörslinga", "hörslingan", "teleslinga", "teleslingan", "slingan",
 	"mikrofon", "mikrofonen", "ramp", "rampen", "rullstol", "rullstolen", "ledsagare",
 	"specialkost", "allergi", "allergier", "glutenfri", "laktosfri", "vegetarisk",
 	"vegansk", "fika", "fikat", "parkering", "parkeringen", "handikapparkering",
@@ -1349,7 +1350,11 @@ bool is_withdrawal(const char *s)
 					   "vår andra fråga", "vår första fråga", "vår tredje fråga",
 					   "vår fjärde fråga", "vår femte fråga", "vår sista fråga",
 					   "vår senaste fråga", "vår tidigare fråga", "vår förra fråga",
-					   "vårt ärende", NULL };
+					   "vårt ärende", "frågan vi skickade", "frågan vi ställde",
+					   "frågan som vi skickade", "frågan som vi ställde",
+					   "frågorna vi skickade", "frågorna vi ställde",
+					   "frågan jag skickade", "frågan jag ställde",
+					   "frågan vi skickade in", "frågan vi lämnade", NULL };
 	static const char *const item[] = { "frågan", "frågorna", "punkten", "den frågan",
 					    "denna fråga", "den här frågan", NULL };
 	static const char *const writers[] = { "vi", "jag", "föreningen", NULL };

@@ -376,6 +376,20 @@ static const struct inline_case inline_cases[] = {
 	  NULL, NULL,
 	  { "Kan vi få länken till daglig verksamhets digitala träffar, så att medlemmarna kan "
 	    "vara med hemifrån?" }, false, NULL },
+	{ "who books the meeting's interpreters, after the notice",
+	  "Fråga",
+	  "Varför har taxan för hemtjänst höjts?\n\nFrån oss kommer Ingrid Dahl och Tomas Berg. Vi "
+	  "behöver skrivtolk under hela mötet, och Tomas behöver teckenspråkstolk. Beställer ni "
+	  "tolkarna eller ska vi göra det?\n\n/Ingrid",
+	  NULL, NULL,
+	  { "Varför har taxan för hemtjänst höjts?" }, false, NULL },
+	{ "the question we sent is withdrawn, a new one asked",
+	  "Handläggare",
+	  "Ang. frågan vi skickade den 6 maj om nattbemanningen på stödboendet Tallen: den kan ni "
+	  "stryka från dagordningen.\n\nKan förvaltningen se till att man får behålla samma "
+	  "handläggare?\n\n/Bosse",
+	  NULL, NULL,
+	  { "Kan förvaltningen se till att man får behålla samma handläggare?" }, false, NULL },
 	{ "a day that brings a decision, not a person",
 	  "Daglig verksamhet",
 	  "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra medlemmar?",
