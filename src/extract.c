@@ -347,9 +347,14 @@ static bool asks_apart(const struct blocks *bs, size_t i)
 	for (size_t k = i + 1; k < bs->n && bs->v[k].section == b->section && next == NULL; k++)
 		if (bs->v[k].asks)
 			next = &bs->v[k];
-	/* a whole ask is no one's background, before the first '?' too */
-	if ((prev == NULL && next == NULL) || !asks_named(b->text))
+	if (!asks_named(b->text))
 		return false;
+	/* alone in its section, where nothing else asks (an answer typed
+	 * under another quote of an interleaved reply: "Kön. Vi vill veta hur
+	 * många som väntar ..."), it is the background of no question */
+	if (prev == NULL && next == NULL)
+		return true;
+	/* a whole ask is no one's background, before the first '?' too */
 	return whole || (prev != NULL && !shares_content(b->text, prev->text) &&
 			 (next == NULL || !shares_content(b->text, next->text)));
 }

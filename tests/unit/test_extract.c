@@ -390,6 +390,17 @@ static const struct inline_case inline_cases[] = {
 	  "handläggare?\n\n/Bosse",
 	  NULL, NULL,
 	  { "Kan förvaltningen se till att man får behålla samma handläggare?" }, false, NULL },
+	{ "an answer typed under a quote that asks in words, beside a question on top",
+	  "SV: Inbjudan",
+	  "Hej Karin,\n\nNär får föreningarna se utkastet till den nya planen?\n\nEva\n\n"
+	  "Den 12 jan. 2027 kl. 15:47 skrev Karin Lindqvist <karin.lindqvist@exempelstad.se>:\n"
+	  "> Menar ni bostadsanpassningen eller kön till bostad med särskild service?\n\n"
+	  "Kön. Vi vill veta hur många som väntar på en bostad med särskild service just nu.\n\n"
+	  "> Vill ni att vi bjuder in någon?\n\nNej, inte den här gången.\n",
+	  NULL, NULL,
+	  { "När får föreningarna se utkastet till den nya planen?",
+	    "Kön. Vi vill veta hur många som väntar på en bostad med särskild service just nu." },
+	  false, NULL },
 	{ "a day that brings a decision, not a person",
 	  "Daglig verksamhet",
 	  "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra medlemmar?",
