@@ -417,7 +417,7 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 	 * asks in words is its own question among those with a '?' */
 	for (size_t i = 0; i < bs->n; i++) {
 		bs->v[i].asks = bs->v[i].strength >= need ||
-				(bs->v[i].strength > 0 && bs->v[i].another);
+				(bs->v[i].strength > 0 && (bs->v[i].another || bs->v[i].counted));
 		if (bs->v[i].asks)
 			asking++;
 	}

@@ -655,6 +655,25 @@ static bool opens_next_ask(const char *s)
 	return starts_any(s, sequence) || new_matter_rest(s) != NULL || announces_another(s);
 }
 
+/* "Två frågor från NEURO: Vill veta varför ...": the paragraph opens by
+ * counting its questions, before a colon, so a sentence of it that asks in
+ * words is one of them although others have a '?'. */
+static bool counts_its_questions(const char *text)
+{
+	static const char *const counts[] = { "två frågor", "tre frågor", "fyra frågor",
+					      "fem frågor", "ett par frågor", "några frågor", NULL };
+	const char *colon = strchr(text, ':');
+	char *lead;
+	bool counted;
+
+	if (colon == NULL || colon - text > 60)
+		return false;
+	lead = xstrndup(text, (size_t)(colon - text));
+	counted = count_words(lead) <= 8 && contains_any(lead, counts);
+	free(lead);
+	return counted;
+}
+
 /* "Hur många står i kö till bostad? Och när ska vikarierna på Solrosen få
  * en introduktion? Vi undrar också om avgiften för ...": one paragraph, but
  * questions about different things, each an item of its own. A paragraph is
@@ -675,6 +694,7 @@ static bool split_independent(const char *text, int indent, int section, struct 
 	 * hur ...": a writer who never uses '?' asks in words, each sentence a
 	 * question of its own (an older writer's one long paragraph) */
 	bool in_words = strchr(text, '?') == NULL;
+	bool counted = !in_words && counts_its_questions(text);
 
 	/* the cheap tests first: two asking sentences of five words are 60
 	 * bytes at least, and most paragraphs ask in none of these words */
@@ -690,8 +710,8 @@ static bool split_independent(const char *text, int indent, int section, struct 
 		 * practicalities is for the secretary and keeps the paragraph
 		 * whole, so that what follows it is read beside it */
 		asks[i] = in_words ? sentence_asks(q) > 0
-				   : is_further_question(q) && !is_meeting_practical(q) &&
-					     !asks_to_add(q);
+				   : (is_further_question(q) || (counted && sentence_asks(q) > 0)) &&
+					     !is_meeting_practical(q) && !asks_to_add(q);
 		/* a follow-up that points back stays with its question, as does
 		 * one that reads on in the paper the question named ("... under
 		 * punkt 6. Där står att förvaltningen skulle återkomma, har det
@@ -707,7 +727,7 @@ static bool split_independent(const char *text, int indent, int section, struct 
 				/* the writer says it is one more ("Vi undrar också
 				 * om ...", "Slutligen vill vi veta ..."): a word of
 				 * the paragraph's topic in both is no follow-up */
-				split = distinct_questions(p, q, in_words || opens_next_ask(q));
+				split = counted || distinct_questions(p, q, in_words || opens_next_ask(q));
 				free(p);
 			}
 			prev_q = i;
@@ -727,6 +747,7 @@ static bool split_independent(const char *text, int indent, int section, struct 
 			blk->qmark = has_question_mark(blk->text);
 			blk->indented = indent >= 2;
 			blk->section = section;
+			blk->counted = counted;
 			from = i + 1;
 		}
 	}

@@ -156,6 +156,9 @@ struct block {
 	bool qmark; /* the paragraph as written has a '?' */
 	bool announces; /* see struct filtered */
 	bool another; /* see struct filtered */
+	/* one of the questions its paragraph counted ("Två frågor från NEURO:
+	 * ..."): it asks even in words beside others with a '?' */
+	bool counted;
 	bool attendance; /* see struct filtered */
 	bool practical_only; /* see struct filtered */
 	enum marker kind; /* an item's marker */

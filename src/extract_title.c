@@ -235,7 +235,9 @@ bool subject_is_generic(const char *subject)
 static const char *const title_fillers[] = {
 	"vi undrar", "jag undrar", "vi vill gärna veta", "vi vill veta", "jag vill veta",
 	"vi skulle vilja veta", "jag skulle vilja veta", "vi vill fråga", "jag vill fråga",
-	"vi skulle vilja fråga", "vi önskar få veta", "föreningen undrar", NULL
+	"vi skulle vilja fråga", "vi önskar få veta", "föreningen undrar",
+	/* from a phone, without the subject: "Vill veta varför ..." */
+	"vill veta", "undrar", NULL
 };
 
 /* Words between a lead-in and what is asked: "Vi undrar därför om ...". */
@@ -570,6 +572,10 @@ char *title_from_text(const char *text)
 	 * names nothing */
 	if (new_matter_rest(s) != NULL)
 		s = new_matter_rest(s);
+	/* "Och finns det ...?": added to the question before, which the title
+	 * does not need to say */
+	else if (ci_word_prefix(s, "och") != NULL && count_words(s) > 3)
+		s = skip_blanks(ci_word_prefix(s, "och"));
 	for (const char *const *l = raising; *l != NULL && !raised; l++) {
 		const char *r = ci_word_prefix(s, *l);
 

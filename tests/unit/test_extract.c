@@ -2273,6 +2273,14 @@ static const struct {
 	/* one question, specific subject: the subject */
 	{ "SV: färdtjänst i sommar", "Hur blir det med färdtjänsten i sommar?",
 	  { "Färdtjänst i sommar" } },
+	/* the counted questions: a phone's "Vill veta" and an added "Och" are
+	 * no part of their titles */
+	{ "Inför februarimötet",
+	  "Två frågor från NEURO: Vill veta varför den dagliga verksamheten på Kvarnen bara har "
+	  "öppet på förmiddagarna sedan nyår. Och finns det någon daglig verksamhet som är "
+	  "anpassad för yngre med förvärvad hjärnskada?",
+	  { "Varför den dagliga verksamheten på Kvarnen bara har öppet",
+	    "Finns det någon daglig verksamhet som är anpassad" } },
 	/* an abbreviation's full stop ends no clause of the title */
 	{ "Frågor",
 	  "Varför hämtar skolskjutsen henne nu först kl. 8.40 när skolan börjar 8.15?",
@@ -2929,6 +2937,16 @@ static const struct {
 	  "Mötes-ID: 345 678 912 345\nLösenord: aB3cD4\n"
 	  "Vill du ringa in? Ring +46 8 505 234 00,,12345# Sverige, Stockholm\n"
 	  "________________________________________________________________________________\n",
+	  1 },
+	/* the paragraph counts its questions: the one in words is one of them */
+	{ "Hej Karin\n\nTvå frågor från NEURO: Vill veta varför den dagliga verksamheten på "
+	  "Kvarnen bara har öppet på förmiddagarna sedan nyår. Och finns det någon daglig "
+	  "verksamhet som är anpassad för yngre med förvärvad hjärnskada?\n\nMvh Lars-Erik",
+	  2 },
+	/* uncounted, the words are the background of the question with a '?' */
+	{ "Hej Karin\n\nVi vill veta varför den dagliga verksamheten på Kvarnen bara har öppet "
+	  "på förmiddagarna sedan nyår. Och finns det någon daglig verksamhet som är anpassad "
+	  "för yngre med förvärvad hjärnskada?\n\nMvh Lars-Erik",
 	  1 },
 	/* the words without the block: a question like any other */
 	{ "Hej!\n\nVarför har avgiften för korttids höjts?\n\nMicrosoft Teams-möten på daglig "
