@@ -1014,8 +1014,11 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	 * where the two share a stem ("Personal", "kontaktperson") */
 	subject_replied = subject_replied ||
 			  (ctx.questions.n == 1 && ctx.withdraws && ex->notes != NULL &&
-			   subject_prefix_kind(subject.data) == PREFIX_REPLY &&
-			   subject_in_text(ex->clean_subject, ex->notes));
+			   subject_in_text(ex->clean_subject, ex->notes) &&
+			   (subject_prefix_kind(subject.data) == PREFIX_REPLY ||
+			    /* "Ang. vår fråga om nattbemanningen" over its
+			     * withdrawal and a new question on something else */
+			    !subject_in_text(ex->clean_subject, ctx.questions.v[0])));
 	ex->n_questions = ctx.questions.n;
 	ex->questions = xcalloc(ex->n_questions ? ex->n_questions : 1, sizeof(*ex->questions));
 	for (size_t i = 0; i < ctx.questions.n; i++) {

@@ -2281,6 +2281,12 @@ static const struct {
 	  "anpassad för yngre med förvärvad hjärnskada?",
 	  { "Varför den dagliga verksamheten på Kvarnen bara har öppet",
 	    "Finns det någon daglig verksamhet som är anpassad" } },
+	/* the Subject names the question withdrawn, not the new one */
+	{ "Ang. vår fråga om nattbemanningen",
+	  "Ang. frågan vi skickade den 6 maj om nattbemanningen på stödboendet Tallen: den kan ni "
+	  "stryka från dagordningen.\n\nKan förvaltningen se till att man får behålla samma "
+	  "handläggare?",
+	  { "Kan förvaltningen se till att man får behålla samma handläggare" } },
 	/* an abbreviation's full stop ends no clause of the title */
 	{ "Frågor",
 	  "Varför hämtar skolskjutsen henne nu först kl. 8.40 när skolan börjar 8.15?",
