@@ -740,6 +740,26 @@ bool is_attendance_need(const char *s)
 	return hit;
 }
 
+/* "Går det att delta via Teams den här gången?" after "Vi har svårt att
+ * komma på mötet den 16:e": how the writer may take part in this meeting
+ * from afar, which the secretary answers. The meetings as a matter ("Varför
+ * kan inte kommunens möten sändas digitalt?") name the municipality or ask
+ * why. Read only after a notice of who attends. */
+bool is_remote_question(const char *s)
+{
+	static const char *const remote[] = { "teams", "zoom", "digitalt", "distans",
+					      "på distans", "länk", "länken", "teams-länk",
+					      "teams-länken", "uppkopplad", "koppla upp",
+					      "ansluta", NULL };
+	static const char *const matter[] = { "varför", "kommunen", "kommunens",
+					      "förvaltningen", "nämnden", "framöver",
+					      "i fortsättningen", "alltid", "brukare",
+					      "brukarna", NULL };
+
+	return has_question_mark(s) && count_words(s) <= 20 && contains_word_any(s, remote) &&
+	       !contains_word_any(s, matter);
+}
+
 /* "Börjar mötet kl. 13.00 eller 13.30?", "Var hålls mötet?", "Finns det en
  * Teams-länk till mötet?", "Kan ni boka skrivtolk till mötet?": when and
  * where this meeting is held and what it offers, which the secretary
@@ -1175,8 +1195,22 @@ bool is_no_questions(const char *s)
 		"inget att invända", "inga invändningar", NULL
 	};
 
-	return sentence_asks(s) == 0 && count_words(s) <= 14 && !starts_any(s, others) &&
-	       contains_any(s, none);
+	const char *comma;
+	char *clause;
+	bool none_said;
+
+	if (sentence_asks(s) != 0 || starts_any(s, others))
+		return false;
+	if (count_words(s) <= 14)
+		return contains_any(s, none);
+	/* "Vi i RSMH har inga frågor till det här mötet, det vi tog upp i juni
+	 * har ni redan svarat på.": why, after the comma */
+	if ((comma = strchr(s, ',')) == NULL)
+		return false;
+	clause = xstrndup(s, (size_t)(comma - s));
+	none_said = count_words(clause) <= 14 && contains_any(clause, none);
+	free(clause);
+	return none_said;
 }
 
 bool is_privacy_request(const char *s)

@@ -345,6 +345,8 @@ bool is_practical_remark(const char *s);
 /* a short question on what the meeting offers ("Finns det hiss?"), for
  * the secretary beside an attendance notice or another practicality */
 bool is_needs_question(const char *s);
+/* taking part in this meeting from afar, asked after a notice */
+bool is_remote_question(const char *s);
 /* a question on when or where this meeting is held or what it offers
  * ("Börjar mötet kl. 13?", "Kan ni boka skrivtolk till mötet?") */
 bool is_meeting_practical(const char *s);

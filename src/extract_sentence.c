@@ -757,6 +757,11 @@ static bool is_aside(const char *s)
 						 /* "Förlåt min dåliga svenska" */
 						 "svenska", "engelska", "english", "swedish",
 						 NULL };
+	static const char *const passed_on[] = { "skickat dem vidare", "skickat den vidare",
+						 "skickat det vidare", "skickar dem vidare",
+						 "skickar den vidare", "skickat vidare",
+						 "skickar vidare", "vidarebefordrat",
+						 "vidarebefordrar", NULL };
 	/* "Sorry sent men hinner inte mer nu.", "Förlåt att det blev sent." */
 	static const char *const late[] = { "sent", "sen", "sena", "försent", NULL };
 	/* what one forgets to write: "Jag glömde skriva själva frågan" */
@@ -787,6 +792,10 @@ static bool is_aside(const char *s)
 	if (count_words(s) > 20)
 		return false;
 	if (starts_any(s, resend) || starts_any(s, reached))
+		return true;
+	/* "Jag har skickat dem vidare till våra medlemsföreningar." (the
+	 * minutes) */
+	if (starts_any(s, writer) && contains_any(s, passed_on))
 		return true;
 	if (contains_word_any(s, apology) &&
 	    (contains_any(s, mail_acts) || contains_word_any(s, late)))
@@ -1307,6 +1316,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		}
 		else if (is_meeting_practical(s) || is_meeting_request(s) ||
 			 is_agenda_arrangement(s) || is_attendance_question(s) ||
+			 (after_attendance && is_remote_question(s)) ||
 			 (practical && (!has_question_mark(s) || is_needs_question(s) ||
 					is_back_request(s)))) {
 			/* with what follows it: why the writer needs to know */

@@ -2944,6 +2944,23 @@ static const struct {
 	  "Vill du ringa in? Ring +46 8 505 234 00,,12345# Sverige, Stockholm\n"
 	  "________________________________________________________________________________\n",
 	  1 },
+	/* thanks for the minutes, passed on, and a good week: nothing asked */
+	{ "Hej Karin!\n\nTack för anteckningarna, de var tydliga och bra. Jag har skickat dem "
+	  "vidare till våra medlemsföreningar.\n\nHa en fin vecka!\n\nMarianne Lund",
+	  0 },
+	/* no questions this time, and why, after the comma */
+	{ "Hej Karin,\n\nTack för påminnelsen. Vi i RSMH har inga frågor från föreningen till det "
+	  "här mötet, det vi tog upp i juni har ni redan svarat på.\n\nHälsningar\nEva",
+	  0 },
+	/* taking part from afar, after a notice that the writers cannot come */
+	{ "Hej,\n\nVarför kommer färdtjänsten för sent?\n\nVi har svårt att komma på mötet den "
+	  "16:e pga att båda i styrelsen är bortresta. Går det att delta via Teams den här "
+	  "gången?\n\nMvh Kjell",
+	  1 },
+	/* the same words as a matter of the municipality's */
+	{ "Hej,\n\nMånga medlemmar har svårt att ta sig till kommunens informationsmöten. Varför "
+	  "går det inte att delta via Teams?\n\nMvh Kjell",
+	  1 },
 	/* the paragraph counts its questions: the one in words is one of them */
 	{ "Hej Karin\n\nTvå frågor från NEURO: Vill veta varför den dagliga verksamheten på "
 	  "Kvarnen bara har öppet på förmiddagarna sedan nyår. Och finns det någon daglig "
