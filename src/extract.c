@@ -850,17 +850,22 @@ static size_t real_attachments(const struct mail_text *mail)
 	return n;
 }
 
-/* Whether one of the questions already asks what the Subject does: it shares
- * half the Subject's long words. */
-static bool subject_asked(const char *subject, const struct strlist *questions)
+/* The first of the questions that already asks what the Subject does (it
+ * shares half the Subject's long words), or SIZE_MAX. */
+static size_t subject_asked_by(const char *subject, const struct strlist *questions)
 {
 	char stems[OVERLAP_MAX_WORDS][24];
 	size_t n = word_stems(subject, stems, OVERLAP_MAX_WORDS);
 
 	for (size_t i = 0; i < questions->n; i++)
 		if (overlap(subject, questions->v[i]) * 2 >= n)
-			return true;
-	return false;
+			return i;
+	return SIZE_MAX;
+}
+
+static bool subject_asked(const char *subject, const struct strlist *questions)
+{
+	return subject_asked_by(subject, questions) != SIZE_MAX;
 }
 
 /* Whether a long word of the subject (its first five letters, as in
@@ -940,13 +945,26 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	}
 	buf_free(&ctx.notes);
 	generic = subject_is_generic(ex->clean_subject);
-	if (ctx.questions.n > 0 && ctx.subject_ref && !generic &&
-	    !subject_asked(ex->clean_subject, &ctx.questions)) {
-		/* "Frågan i ämnesraden ... Dessutom undrar vi ...?": the
-		 * Subject is a question of its own, the first */
-		add_first(&ctx.questions, ex->clean_subject);
-		add_first(&ctx.headings, "");
-		add_first(&ctx.own_texts, "");
+	if (ctx.questions.n > 0 && ctx.subject_ref && !generic) {
+		size_t k = subject_asked_by(ex->clean_subject, &ctx.questions);
+
+		if (k == SIZE_MAX) {
+			/* "Frågan i ämnesraden ... Dessutom undrar vi ...?":
+			 * the Subject is a question of its own, the first */
+			add_first(&ctx.questions, ex->clean_subject);
+			add_first(&ctx.headings, "");
+			add_first(&ctx.own_texts, "");
+		} else if (ctx.headings.v[k][0] == '\0') {
+			/* "Som rubriken säger. Vi har två medlemmar på
+			 * Lindgården ...": the text tells the Subject's
+			 * question, which names it and leads it */
+			char *joined = xasprintf("%s %s", ex->clean_subject, ctx.questions.v[k]);
+
+			free(ctx.questions.v[k]);
+			ctx.questions.v[k] = joined;
+			free(ctx.headings.v[k]);
+			ctx.headings.v[k] = xstrdup(ex->clean_subject);
+		}
 	}
 	if (ctx.questions.n == 0) {
 		/* a mail with only a subject, or whose body only points at the

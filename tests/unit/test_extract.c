@@ -401,6 +401,18 @@ static const struct inline_case inline_cases[] = {
 	  { "När får föreningarna se utkastet till den nya planen?",
 	    "Kön. Vi vill veta hur många som väntar på en bostad med särskild service just nu." },
 	  false, NULL },
+	{ "the Subject's question, told in the text that points at it",
+	  "Fråga: Personal som kan teckenspråk på Lindgården?",
+	  "Hej\n\nSom rubriken säger. Vi har två medlemmar som bor på Lindgårdens gruppbostad "
+	  "och som använder teckenspråk, men ingen av personalen där kan mer än några enstaka "
+	  "tecken.\n\nEn sak till: kan ni se till att kommunens instruktionsfilmer textas?\n\n"
+	  "Mvh Anders",
+	  NULL, NULL,
+	  { "Personal som kan teckenspråk på Lindgården? Vi har två medlemmar som bor på "
+	    "Lindgårdens gruppbostad och som använder teckenspråk, men ingen av personalen där "
+	    "kan mer än några enstaka tecken.",
+	    "Kan ni se till att kommunens instruktionsfilmer textas?" },
+	  false, NULL },
 	{ "a day that brings a decision, not a person",
 	  "Daglig verksamhet",
 	  "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra medlemmar?",
