@@ -41,7 +41,11 @@ static const char *const ask_phrases[] = {
 	 * veta ..." */
 	"vill vi veta", "vill jag veta", "vill vi gärna veta", "vill jag gärna veta",
 	"skulle vi vilja veta", "skulle jag vilja veta", "vill vi fråga", "vill jag fråga",
-	"vill vi ha svar", "vill jag ha svar", "vill vi få veta", "vill jag få veta", NULL
+	"vill vi ha svar", "vill jag ha svar", "vill vi få veta", "vill jag få veta",
+	/* "Det vore också bra att få veta hur lång kön ... är" */
+	"vore bra att få veta", "vore också bra att få veta", "vore även bra att få veta",
+	"vore intressant att få veta", "vore bra att veta", "vore också bra att veta",
+	"skulle vara bra att få veta", "skulle vara intressant att få veta", NULL
 };
 
 /* "Vill ha svar på mötet.", "Vi önskar gärna ett skriftligt svar före

@@ -237,7 +237,10 @@ static const char *const title_fillers[] = {
 	"vi skulle vilja veta", "jag skulle vilja veta", "vi vill fråga", "jag vill fråga",
 	"vi skulle vilja fråga", "vi önskar få veta", "föreningen undrar",
 	/* from a phone, without the subject: "Vill veta varför ..." */
-	"vill veta", "undrar", NULL
+	"vill veta", "undrar",
+	"det vore bra att få veta", "det vore också bra att få veta",
+	"det vore även bra att få veta", "det vore intressant att få veta",
+	"det vore bra att veta", "det skulle vara bra att få veta", NULL
 };
 
 /* Words between a lead-in and what is asked: "Vi undrar därför om ...". */

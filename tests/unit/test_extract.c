@@ -2299,6 +2299,9 @@ static const struct {
 	  "stryka från dagordningen.\n\nKan förvaltningen se till att man får behålla samma "
 	  "handläggare?",
 	  { "Kan förvaltningen se till att man får behålla samma handläggare" } },
+	{ "Frågor",
+	  "Det vore också bra att få veta hur lång kön till boendestöd är just nu.",
+	  { "Hur lång kön till boendestöd är just nu" } },
 	/* an abbreviation's full stop ends no clause of the title */
 	{ "Frågor",
 	  "Varför hämtar skolskjutsen henne nu först kl. 8.40 när skolan börjar 8.15?",
@@ -2956,6 +2959,12 @@ static const struct {
 	  "Vill du ringa in? Ring +46 8 505 234 00,,12345# Sverige, Stockholm\n"
 	  "________________________________________________________________________________\n",
 	  1 },
+	/* "it would be good to know" asks, beside a question with a '?' */
+	{ "Hej!\n\nHur tänker kommunen kring unga vuxna som varken får daglig verksamhet eller "
+	  "klarar den öppna arbetsmarknaden?\n\nDet vore också bra att få veta hur lång kön till "
+	  "boendestöd är just nu, Viktor vill flytta hemifrån men klarar inte det helt "
+	  "själv.\n\nJohanna",
+	  2 },
 	/* thanks for the minutes, passed on, and a good week: nothing asked */
 	{ "Hej Karin!\n\nTack för anteckningarna, de var tydliga och bra. Jag har skickat dem "
 	  "vidare till våra medlemsföreningar.\n\nHa en fin vecka!\n\nMarianne Lund",
