@@ -767,6 +767,8 @@ static bool split_coordinated(const char *text, int indent, int section, struct 
 	/* "... och sen undrar vi också om ...", "... och så undrar vi även ..." */
 	static const char *const then[] = { "sen", "sedan", "så", NULL };
 	static const char *const asking[] = { "undrar", "vill", NULL };
+	static const char *const question_words[] = { "hur", "varför", "när", "vad", "vilka",
+						       "vilken", "vem", NULL };
 	bool split = false;
 
 	if (strchr(text, '?') != NULL)
@@ -791,9 +793,13 @@ static bool split_coordinated(const char *text, int indent, int section, struct 
 		r = NULL;
 		for (const char *const *w = subjects; *w != NULL && r == NULL; w++)
 			r = ci_word_prefix(subject, *w);
+		/* "... och sen undrar jag om ...": then, and the asking verb
+		 * first, says it is one more as "också" does */
+		bool then_asks = false;
 		for (const char *const *w = asking; *w != NULL && r == NULL; w++)
-			r = ci_word_prefix(subject, *w);
-		if (r == NULL || (memmem(rest, len, "också", strlen("också")) == NULL &&
+			if ((r = ci_word_prefix(subject, *w)) != NULL)
+				then_asks = subject != rest;
+		if (r == NULL || (!then_asks && memmem(rest, len, "också", strlen("också")) == NULL &&
 				  memmem(rest, len, "även", strlen("även")) == NULL &&
 				  memmem(rest, len, "dessutom", strlen("dessutom")) == NULL))
 			continue;
@@ -808,7 +814,12 @@ static bool split_coordinated(const char *text, int indent, int section, struct 
 			first = xstrndup(text, cut);
 			n = split_sentences(first, &sv);
 			last = n > 0 ? xstrndup(first + sv[n - 1].start, sv[n - 1].len) : NULL;
-			split = last != NULL && count_words(last) >= 5 && sentence_asks(last) > 0;
+			/* after "och sen undrar jag", what came first asks too
+			 * where it has a question word ("... hur tänker kommunen
+			 * kring så långa restider"), punctuated or not */
+			split = last != NULL && count_words(last) >= 5 &&
+				(sentence_asks(last) > 0 ||
+				 (then_asks && contains_word_any(last, question_words)));
 			if (split) {
 				char *parts[2] = { first, u8_capitalize(rest) };
 

@@ -277,7 +277,8 @@ static const char *const title_weak_breaks[] = {
  * vill fråga om korttidsvistelsen ..."), the title starts after them. */
 static const char *const title_lead_ins[] = {
 	" vill fråga om ", " vill fråga ", " vill ta upp ", " vill lyfta ", " vill veta ",
-	" undrar över ", " undrar vi också ", " undrar vi även ", " undrar vi ", " undrar ",
+	" undrar över ", " undrar vi också ", " undrar vi även ", " undrar vi ",
+	" undrar jag också ", " undrar jag även ", " undrar jag ", " undrar ",
 	" skulle vilja veta ", " skulle vilja fråga om ",
 	" önskar svar på ", " vill också veta ", " vill även veta ", " vill dessutom veta ",
 	" skulle också gärna höra ", " skulle gärna höra ", " vill gärna höra ", " vill höra ",

@@ -2302,6 +2302,9 @@ static const struct {
 	{ "Frågor",
 	  "Det vore också bra att få veta hur lång kön till boendestöd är just nu.",
 	  { "Hur lång kön till boendestöd är just nu" } },
+	{ "Frågor",
+	  "Sen undrar jag om ni kan ta upp korttidstillsynen efter skolan för barn över tolv år",
+	  { "Om ni kan ta upp korttidstillsynen efter skolan" } },
 	/* an abbreviation's full stop ends no clause of the title */
 	{ "Frågor",
 	  "Varför hämtar skolskjutsen henne nu först kl. 8.40 när skolan börjar 8.15?",
@@ -2965,6 +2968,17 @@ static const struct {
 	  "boendestöd är just nu, Viktor vill flytta hemifrån men klarar inte det helt "
 	  "själv.\n\nJohanna",
 	  2 },
+	/* dictated without a mark: "och sen undrar jag" starts one more */
+	{ "hej karin det är petra från rbu skolskjutsen till emils skola har ändrats nu ska han "
+	  "hämtas kvart i sju och taxin kör runt så han sitter i bilen en och en halv timme hur "
+	  "tänker kommunen kring så långa restider för små barn och sen undrar jag om ni kan ta "
+	  "upp korttidstillsynen efter skolan för barn över tolv år hälsningar petra",
+	  2 },
+	/* "och sen" after a story that asks nothing is its background */
+	{ "hej karin det är petra från rbu min son har fått avslag på ansökan om plats och sen "
+	  "undrar jag om ni kan ta upp korttidstillsynen efter skolan för barn över tolv år "
+	  "hälsningar petra",
+	  1 },
 	/* thanks for the minutes, passed on, and a good week: nothing asked */
 	{ "Hej Karin!\n\nTack för anteckningarna, de var tydliga och bra. Jag har skickat dem "
 	  "vidare till våra medlemsföreningar.\n\nHa en fin vecka!\n\nMarianne Lund",
