@@ -978,7 +978,8 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 				    subject_prefix_kind(subject.data) == PREFIX_REPLY;
 
 		if (!generic && (!ctx.said || ctx.file_questions || ctx.file_remarks) &&
-		    !thanks_reply) {
+		    !thanks_reply &&
+		    !(real_attachments(mail) > 0 && subject_names_only_letter(ex->clean_subject))) {
 			strlist_add(&ctx.questions, ex->clean_subject);
 			strlist_add(&ctx.headings, "");
 			strlist_add(&ctx.own_texts, "");

@@ -401,6 +401,8 @@ void build_blocks(const struct line *v, size_t n, bool from_html, struct blocks 
 
 /* whether the subject's outermost prefix says reply or forward */
 enum prefix_kind subject_prefix_kind(const char *subject);
+/* a Subject naming only a letter ("Skrivelse från RSMH inför mötet") */
+bool subject_names_only_letter(const char *subject);
 /* a subject that names no matter ("Frågor till mötet") */
 bool subject_is_generic(const char *subject);
 /* A question's title, as a new string. */

@@ -766,6 +766,12 @@ static bool is_aside(const char *s)
 						 "skickar den vidare", "skickat vidare",
 						 "skickar vidare", "vidarebefordrat",
 						 "vidarebefordrar", NULL };
+	static const char *const offers[] = { "om någon vill se", "om någon vill ha",
+					      "om ni vill se", "om ni vill ha", "skickar gärna",
+					      "delar gärna", NULL };
+	static const char *const letters[] = { "skrivelsen", "frågorna nedan", "frågorna ovan",
+					       "våra frågor nedan", "våra frågor ovan",
+					       "mejlet nedan", "brevet nedan", NULL };
 	/* "Sorry sent men hinner inte mer nu.", "Förlåt att det blev sent." */
 	static const char *const late[] = { "sent", "sen", "sena", "försent", NULL };
 	/* what one forgets to write: "Jag glömde skriva själva frågan" */
@@ -800,6 +806,13 @@ static bool is_aside(const char *s)
 	/* "Jag har skickat dem vidare till våra medlemsföreningar." (the
 	 * minutes) */
 	if (starts_any(s, writer) && contains_any(s, passed_on))
+		return true;
+	/* "Vi har underlaget bakom siffrorna om någon vill se det.": an offer */
+	if (contains_any(s, offers))
+		return true;
+	/* "Skrivelsen nedan gäller som tidigare.": the letter sent before
+	 * stands */
+	if (starts_any(s, letters) && contains_word(s, "gäller"))
 		return true;
 	if (contains_word_any(s, apology) &&
 	    (contains_any(s, mail_acts) || contains_word_any(s, late)))
@@ -1258,6 +1271,11 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	static const char *const about_file[] = { "där står", "där finns", "i den står",
 						  "i den finns", "i det står", "i dokumentet står",
 						  "i planen står", NULL };
+	/* "... så vi skickar den som Word-fil. Frågorna står under rubriken
+	 * Frågor i slutet.": where in the file the questions are */
+	static const char *const in_file[] = { "frågorna står", "frågorna finns", "frågan står",
+					       "frågan finns", "våra frågor står",
+					       "våra frågor finns", NULL };
 	bool after_label = false, after_attendance = false, file_ref = false;
 	bool correction = false; /* the paragraph corrects the minutes */
 	bool withdrawn = false; /* it withdraws a question sent before */
@@ -1337,6 +1355,11 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		else if (i > 0 && kinds[i - 1] == SENT_DROP && file_ref && !has_question_mark(s) &&
 			 starts_any(s, about_file) && sentence_asks(s) == 0)
 			kinds[i] = SENT_DROP;
+		else if (i > 0 && kinds[i - 1] == SENT_DROP && file_ref && !has_question_mark(s) &&
+			 starts_any(s, in_file) && sentence_asks(s) == 0) {
+			kinds[i] = SENT_DROP;
+			f->file_questions = true;
+		}
 		else if (after_attendance &&
 			 (is_attendance_detail(s) || is_attendee_detail(s, notice.data))) {
 			kinds[i] = SENT_DROP;

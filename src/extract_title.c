@@ -229,6 +229,24 @@ bool subject_is_generic(const char *subject)
 	return !names_left || about_questions || (about_meeting && initials_only);
 }
 
+/* "Skrivelse från RSMH inför mötet 8 april" over a letter in the
+ * attachment: a Subject that names the letter and nothing else, which is no
+ * question of its own (over a question in the text it is a fine title). */
+bool subject_names_only_letter(const char *subject)
+{
+	char *copy = xstrdup(subject);
+	bool letter = false, generic;
+
+	for (char *w = copy; (w = strcasestr(w, "skrivelse")) != NULL;) {
+		letter = true;
+		while (*w != '\0' && *w != ' ')
+			*w++ = ' ';
+	}
+	generic = letter && subject_is_generic(copy);
+	free(copy);
+	return generic;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Titles. */
 

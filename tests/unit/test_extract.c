@@ -413,6 +413,29 @@ static const struct inline_case inline_cases[] = {
 	    "kan mer än några enstaka tecken.",
 	    "Kan ni se till att kommunens instruktionsfilmer textas?" },
 	  false, NULL },
+	{ "an offer of the figures after the question is no background of it",
+	  "Assistans",
+	  "Hur ser kommunen på att yngre personer med neurologiska sjukdomar får hemtjänst i "
+	  "stället för personlig assistans?\n\nVi har underlaget bakom siffrorna om någon vill "
+	  "se det.\n\nKjell",
+	  NULL, NULL,
+	  { "Hur ser kommunen på att yngre personer med neurologiska sjukdomar får hemtjänst i "
+	    "stället för personlig assistans?" }, false, NULL },
+	{ "the letter sent before stands",
+	  "SV: Gemensam skrivelse",
+	  "Vi glömde en fråga.\n\nHur många gynnande beslut enligt LSS har inte verkställts inom "
+	  "tre månader?\n\nSkrivelsen nedan gäller som tidigare.\n\nAnnika",
+	  NULL, NULL,
+	  { "Vi glömde en fråga. Hur många gynnande beslut enligt LSS har inte verkställts inom "
+	    "tre månader?" },
+	  false, NULL },
+	{ "where in the attached file the questions stand",
+	  "Skrivelse från RSMH inför mötet 8 april",
+	  "Bifogat finns vår skrivelse. Den blev för lång för att klistra in i mejlet, så vi "
+	  "skickar den som Word-fil. Frågorna står under rubriken Frågor i slutet.\n\nAnneli",
+	  "Skrivelse från RSMH.docx",
+	  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	  { NULL }, true, NULL },
 	{ "a day that brings a decision, not a person",
 	  "Daglig verksamhet",
 	  "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra medlemmar?",
