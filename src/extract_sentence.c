@@ -670,9 +670,11 @@ static bool is_intro(const char *s)
 	if (contains_word_any(s, one_question) && contains_any(s, meeting) &&
 	    !contains_word_any(s, about))
 		return true;
-	/* "Här kommer två saker som NEURO vill lyfta på mötet." */
+	/* "Här kommer två saker som NEURO vill lyfta på mötet.", "Här kommer en
+	 * gemensam skrivelse från Funktionsrätt och DHR inför mötet." */
 	return (contains_word(s, "saker") || contains_word(s, "ämnen") ||
-		contains_word(s, "frågeställningar")) &&
+		contains_word(s, "frågeställningar") || contains_word(s, "skrivelse") ||
+		contains_word(s, "skrivelsen")) &&
 	       contains_any(s, presenting);
 }
 

@@ -487,6 +487,22 @@ static bool answers_noted(const struct line *v, size_t n)
 	return false;
 }
 
+/* Whether one of v[0..n) says that a letter or an excerpt is pasted below
+ * ("Här kommer en gemensam skrivelse ...", "jag klistrar in det som rör
+ * LSS-samverkan ur protokollet"); asked at a closing only. */
+static bool pasted_noted(const struct line *v, size_t n)
+{
+	static const char *const cues[] = { "klistrar in", "klistrat in", "nedan följer",
+					    "följer nedan", "utdrag ur", "här kommer en gemensam",
+					    "här kommer vår skrivelse", "här kommer skrivelsen",
+					    "här kommer föreningens skrivelse", NULL };
+
+	for (size_t i = 0; i < n; i++)
+		if (!line_blank(&v[i]) && contains_any(v[i].t, cues))
+			return true;
+	return false;
+}
+
 /* Cuts the signature, footers and disclaimers and drops the greeting. */
 void clean_lines(struct lines *ls)
 {
@@ -507,7 +523,10 @@ void clean_lines(struct lines *ls)
 		 * typed between the quoted lines: the closing ends the note on
 		 * top, and the answers follow */
 		closing = content && is_closing(t);
-		if (closing && answers_noted(v, i) && !only_signature(v, i + 1, n)) {
+		/* and "Här kommer vår skrivelse.\n\nHälsningar\nAnnika" above
+		 * the letter pasted under the signature */
+		if (closing && (answers_noted(v, i) || pasted_noted(v, i)) &&
+		    !only_signature(v, i + 1, n)) {
 			for (; i < n && !line_blank(&v[i]); i++)
 				blank_line(&v[i]);
 			continue;

@@ -436,6 +436,22 @@ static const struct inline_case inline_cases[] = {
 	  "Skrivelse från RSMH.docx",
 	  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 	  { NULL }, true, NULL },
+	{ "a letter pasted under the cover note's signature",
+	  "Gemensam skrivelse",
+	  "Hej Karin,\n\nHär kommer en gemensam skrivelse från Funktionsrätt och DHR inför "
+	  "mötet.\n\nHälsningar\nAnnika\n\nTill LSS-samverkan\n\nSedan den 1 januari sköts "
+	  "beställningen av färdtjänst av en ny central. Hur följer kommunen upp avtalet med den "
+	  "nya beställningscentralen?\n\nFör Funktionsrätt Exempelstad\nAnnika Berglund",
+	  NULL, NULL,
+	  { "Sedan den 1 januari sköts beställningen av färdtjänst av en ny central. Hur följer "
+	    "kommunen upp avtalet med den nya beställningscentralen?" },
+	  false, NULL },
+	{ "what follows a signature is no letter unless the note says so",
+	  "Fråga",
+	  "Hej Karin,\n\nVarför har taxan för hemtjänst höjts?\n\nHälsningar\nAnnika\n\n"
+	  "Funktionsrätt Exempelstad arbetar för allas rätt att delta. Vill du bli medlem?",
+	  NULL, NULL,
+	  { "Varför har taxan för hemtjänst höjts?" }, false, NULL },
 	{ "a day that brings a decision, not a person",
 	  "Daglig verksamhet",
 	  "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra medlemmar?",
