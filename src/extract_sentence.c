@@ -947,6 +947,9 @@ static size_t without_run_on_closing(const char *s, size_t len)
 static bool is_afterword(const char *s)
 {
 	static const char *const relief[] = { "skönt att", "så skönt", "vad skönt", "skönt",
+					      "det var skönt att", "det är skönt att",
+					      "det känns skönt att", "det var roligt att",
+					      "det var glädjande att",
 					      "vi är nöjda", "vi är jättenöjda", "vi är mycket nöjda",
 					      "vi är väldigt nöjda", "vi är så nöjda", "jag är nöjd",
 					      "jag är jättenöjd", "vi är jätteglada", "vi är så glada",

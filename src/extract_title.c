@@ -314,6 +314,7 @@ static bool is_title_lead_in(const char *s)
 {
 	static const char *const starts[] = {
 		"en annan sak", "en sak till", "en till sak", "en sak", "en fråga", "en annan fråga",
+		"en ny fråga", "en ny sak", "ny fråga",
 		"ytterligare", "glömde", "och så", "slutligen", "till sist", "sist", "dessutom",
 		"vår fråga", "våra frågor", "min fråga", "så min fråga", "så vår fråga",
 		"så frågan", "frågan", "fråga", "vi har", "vi vill",

@@ -3018,6 +3018,12 @@ static const struct {
 	  "undrar jag om ni kan ta upp korttidstillsynen efter skolan för barn över tolv år "
 	  "hälsningar petra",
 	  1 },
+	/* relief at an answer given, then a new question */
+	{ "Hej Karin,\n\nTack för anteckningarna. Det var skönt att få svar om "
+	  "varmvattenbassängen, våra medlemmar blev mycket glada att den håller öppet hela "
+	  "hösten.\n\nEn ny fråga till september: hur informerar kommunen om det särskilda "
+	  "tandvårdsstödet till dem som får hemtjänst?\n\nHälsningar\nGun-Britt",
+	  1 },
 	/* thanks for the minutes, passed on, and a good week: nothing asked */
 	{ "Hej Karin!\n\nTack för anteckningarna, de var tydliga och bra. Jag har skickat dem "
 	  "vidare till våra medlemsföreningar.\n\nHa en fin vecka!\n\nMarianne Lund",
