@@ -317,6 +317,19 @@ static bool whole_ask(const char *text)
 	return whole;
 }
 
+/* "Kan ni också ta upp ...?", "Vi undrar även ...": "också" or "även"
+ * among the first five words of text, saying it is one more */
+static bool also_early(const char *text)
+{
+	static const char *const also[] = { "också", "även", NULL };
+	const char *w, *e, *next = text;
+
+	for (int k = 0; k < 5 && (next = next_word(next, &w, &e)) != NULL; k++)
+		if (word_in(w, e, also))
+			return true;
+	return false;
+}
+
 /* "Vi undrar över X. [...] När kommer e-tjänsten att fungera?\n\nMånga
  * medlemmar har fått höra att ledsagarservicen går på sparlåga. Vi vill
  * veta om det kommer att finnas ledsagare i juli.": among paragraphs that
@@ -353,6 +366,10 @@ static bool asks_apart(const struct blocks *bs, size_t i)
 	 * under another quote of an interleaved reply: "Kön. Vi vill veta hur
 	 * många som väntar ..."), it is the background of no question */
 	if (prev == NULL && next == NULL)
+		return true;
+	/* "Jag skulle vilja att kommunen förklarar varför ... . Kan ni också
+	 * ta upp ...?": the question after it says it is one more */
+	if (prev == NULL && also_early(next->text))
 		return true;
 	/* a whole ask is no one's background, before the first '?' too */
 	return whole || (prev != NULL && !shares_content(b->text, prev->text) &&

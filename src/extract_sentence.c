@@ -42,6 +42,9 @@ static const char *const ask_phrases[] = {
 	"vill vi veta", "vill jag veta", "vill vi gärna veta", "vill jag gärna veta",
 	"skulle vi vilja veta", "skulle jag vilja veta", "vill vi fråga", "vill jag fråga",
 	"vill vi ha svar", "vill jag ha svar", "vill vi få veta", "vill jag få veta",
+	/* "Jag skulle vilja att kommunen förklarar varför ..." */
+	"skulle vilja att kommunen", "skulle vilja att förvaltningen", "skulle vilja att ni",
+	"vill att ni förklarar", "vill att ni redogör",
 	/* "Det vore också bra att få veta hur lång kön ... är" */
 	"vore bra att få veta", "vore också bra att få veta", "vore även bra att få veta",
 	"vore intressant att få veta", "vore bra att veta", "vore också bra att veta",

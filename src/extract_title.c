@@ -300,6 +300,8 @@ static const char *const title_lead_ins[] = {
 	" skulle vilja veta ", " skulle vilja fråga om ",
 	" önskar svar på ", " vill också veta ", " vill även veta ", " vill dessutom veta ",
 	" skulle också gärna höra ", " skulle gärna höra ", " vill gärna höra ", " vill höra ",
+	" skulle vilja att kommunen förklarar ", " vill att kommunen förklarar ",
+	" skulle vilja att kommunen redogör för ", " vill att kommunen redogör för ",
 	" skulle också vilja veta ", " skulle gärna vilja veta ", NULL
 };
 
@@ -571,7 +573,8 @@ char *title_from_text(const char *text)
 	 * matter is what is to be taken up, not the meeting */
 	static const char *const raising[] = {
 		"kan vi ta upp frågan om", "kan ni ta upp frågan om", "kan vi få ta upp",
-		"kan vi ta upp", "kan ni ta upp", "kan vi få lyfta", "kan vi lyfta", "kan ni lyfta",
+		"kan vi ta upp", "kan ni ta upp", "kan vi också ta upp", "kan ni också ta upp",
+		"kan ni även ta upp", "kan vi få lyfta", "kan vi lyfta", "kan ni lyfta",
 		"kan vi diskutera", "kan ni diskutera", NULL
 	};
 	static const char *const at_meeting[] = { " på mötet", " på nästa möte", " till mötet",

@@ -2344,6 +2344,9 @@ static const struct {
 	{ "Frågor",
 	  "Sen undrar jag om ni kan ta upp korttidstillsynen efter skolan för barn över tolv år",
 	  { "Om ni kan ta upp korttidstillsynen efter skolan" } },
+	{ "Frågor",
+	  "Jag skulle vilja att kommunen förklarar varför det tar över fem månader att få besked.",
+	  { "Varför det tar över fem månader att få besked" } },
 	/* an abbreviation's full stop ends no clause of the title */
 	{ "Frågor",
 	  "Varför hämtar skolskjutsen henne nu först kl. 8.40 när skolan börjar 8.15?",
@@ -3024,6 +3027,12 @@ static const struct {
 	  "hösten.\n\nEn ny fråga till september: hur informerar kommunen om det särskilda "
 	  "tandvårdsstödet till dem som får hemtjänst?\n\nHälsningar\nGun-Britt",
 	  1 },
+	/* a wish in words before a '?' that says it is one more */
+	{ "Hej!\n\nVi har ringt tre gånger och fått olika besked.\n\nJag skulle vilja att kommunen "
+	  "förklarar varför det tar över fem månader att få besked om bostadsanpassning.\n\nKan "
+	  "ni också ta upp om man kan få hjälp med att duscha någon annanstans under "
+	  "väntetiden?\n\nLena",
+	  2 },
 	/* thanks for the minutes, passed on, and a good week: nothing asked */
 	{ "Hej Karin!\n\nTack för anteckningarna, de var tydliga och bra. Jag har skickat dem "
 	  "vidare till våra medlemsföreningar.\n\nHa en fin vecka!\n\nMarianne Lund",
