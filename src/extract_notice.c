@@ -360,7 +360,9 @@ bool is_attendance(const char *s)
 {
 	static const char *const starts[] = { "anmälan:", "anmäler", "jag anmäler", "vi anmäler",
 					      "närvaro:", "deltagare:", "ersättare:", "representant:",
-					      "representanter:", "från föreningen kommer",
+					      "representanter:", "våra representanter i",
+					      "vår representant i", "föreningens representanter i",
+					      "från föreningen kommer",
 					      "från oss kommer", "återbud", NULL };
 	static const char *const anywhere[] = { "kan tyvärr inte", "kan inte närvara",
 						"kan inte delta", "kan inte komma",
@@ -370,6 +372,12 @@ bool is_attendance(const char *s)
 						 * mitt ställe." */
 						"i mitt ställe", "i mitt istället", "i stället för mig",
 						"istället för mig", "ersätter mig", "i vårt ställe",
+						/* "Helena kan tyvärr bara vara med till kl.
+						 * 14.30 den dagen." */
+						"bara vara med till", "bara stanna till",
+						"måste gå tidigare", "behöver gå tidigare",
+						"måste gå innan", "kommer lite senare",
+						"kommer en stund senare",
 						NULL };
 	/* "Eva har med sig mer information till mötet." */
 	static const char *const bringing[] = { "har med sig", "tar med sig", "tar med", NULL };
@@ -1395,6 +1403,10 @@ bool is_withdrawal(const char *s)
 	static const char *const passive[] = { "kan strykas", "får strykas", "ska strykas",
 					       "kan utgå", "får utgå", "ska utgå", "kan tas bort",
 					       "kan plockas bort", NULL };
+	/* "Tyvärr blev den fel, så vi vill ersätta den med frågan här under." */
+	static const char *const replacing[] = { "ersätta den med", "ersätter den med",
+						 "ersätta frågan med", "ersätter frågan med",
+						 "byta ut den mot", "byter ut den mot", NULL };
 	static const char *const needless[] = { "behöver inte tas upp",
 						"behöver inte längre tas upp",
 						"behöver inte lyftas", "behöver inte längre lyftas",
@@ -1433,6 +1445,8 @@ bool is_withdrawal(const char *s)
 	if (hit)
 		return true;
 	if (contains_word_any(s, passive) && contains_stem_any(s, item))
+		return true;
+	if (contains_any(s, replacing))
 		return true;
 	return !has_question_mark(s) && contains_any(s, needless) &&
 	       (contains_word_any(s, item) || contains_word_any(s, own) ||

@@ -765,6 +765,10 @@ static bool is_aside(const char *s)
 						 "svarar sent", "dubbel", "stavfel",
 						 /* "Förlåt min dåliga svenska" */
 						 "svenska", "engelska", "english", "swedish",
+						 /* "förlåt alla andra, jag råkade trycka på
+						  * Svara alla" */
+						 "svara alla", "svarade alla", "fel mottagare",
+						 "fel adress",
 						 NULL };
 	static const char *const passed_on[] = { "skickat dem vidare", "skickat den vidare",
 						 "skickat det vidare", "skickar dem vidare",

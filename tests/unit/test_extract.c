@@ -1606,6 +1606,24 @@ static void test_notes(void **state)
 		  1,
 		  "Från NEURO Exempelstad kommer Kjell Åberg och jag, Siv Nordin, den 24 april.",
 		  NULL },
+		{ "the association's representatives, and one who leaves early",
+		  "Representanter",
+		  "Hej Karin,\n\nVåra representanter i LSS-samverkan under 2027 är Helena Strand "
+		  "(ordförande) och jag.\n\nVarför stänger Solgläntan fyra veckor i juli?\n\nHelena "
+		  "kan tyvärr bara vara med till kl. 14.30 den dagen.\n\nJonas",
+		  1,
+		  "Våra representanter i LSS-samverkan under 2027 är Helena Strand (ordförande) och "
+		  "jag.\nHelena kan tyvärr bara vara med till kl. 14.30 den dagen.",
+		  NULL },
+		{ "a question sent before, replaced",
+		  "Rättelse",
+		  "Hej igen!\n\nFörra veckan skickade jag en fråga om hyrorna. Tyvärr blev den fel, så vi "
+		  "vill ersätta den med frågan här under.\n\nHur har kommunen räknat fram "
+		  "hyreshöjningen på 9 procent?\n\n(Och förlåt alla andra, jag råkade trycka på Svara "
+		  "alla.)\n\nLotta",
+		  1,
+		  "Tyvärr blev den fel, så vi vill ersätta den med frågan här under.",
+		  "Svara alla" },
 		{ "a withdrawal of a question by its number, and the questions that stand",
 		  "Ändring av frågor",
 		  "Hej!\n\nVi skickade Attentions frågor i förra veckan. Fråga 2 om läxhjälp på "
