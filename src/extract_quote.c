@@ -413,7 +413,11 @@ static bool pasted_exchange(const struct extract_ctx *ctx, const char *subject, 
 static bool earlier_exchange(const char *subject, bool content, bool nested,
 			     const struct header_block *hb)
 {
-	return !nested && content && hb->subject != NULL &&
+	/* nested too: a member's mail forwarded by the association that
+	 * passes on the answer the member was given ("Svaret jag fick från
+	 * kommunen ligger nedanför") */
+	(void)nested;
+	return content && hb->subject != NULL &&
 	       subject_prefix_kind(subject) == PREFIX_FORWARD &&
 	       subject_prefix_kind(hb->subject) == PREFIX_REPLY;
 }
@@ -438,6 +442,12 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 		}
 		if (is_forward_marker(l->t)) {
 			fwd = i + 1;
+			/* "---------- Vidarebefordrat meddelande ---------" over
+			 * the answer a member was given ("SV: ...") */
+			if ((k = next_nonblank(v, i + 1, n)) < n) {
+				collect_headers(v, k, n, &hb);
+				exchange = earlier_exchange(subject, content, nested, &hb);
+			}
 			break;
 		}
 		if (is_original_marker(l->t) ||

@@ -452,6 +452,16 @@ static const struct inline_case inline_cases[] = {
 	  "Funktionsrätt Exempelstad arbetar för allas rätt att delta. Vill du bli medlem?",
 	  NULL, NULL,
 	  { "Varför har taxan för hemtjänst höjts?" }, false, NULL },
+	{ "the answer the writer was given, forwarded below the question, is no background",
+	  "Fwd: SV: Skolskjuts",
+	  "Hej!\n\nTaxin kommer ofta för sent. Vem ansvarar för att skolskjutsen kommer i "
+	  "tid?\n\nJenny\n\n---------- Vidarebefordrat meddelande ---------\nFrån: Mats Ek "
+	  "<mats.ek@exempelstad.se>\nDate: ons 3 mars 2027 kl 15:12\nSubject: SV: Skolskjuts\n"
+	  "To: Jenny Palm <jenny@x.se>\n\nHej Jenny,\n\nSkolskjutsen utförs av Taxi Exempelstad "
+	  "AB enligt avtal med kommunen.\n\nMed vänlig hälsning\nMats Ek\n",
+	  NULL, NULL,
+	  { "Taxin kommer ofta för sent. Vem ansvarar för att skolskjutsen kommer i tid?" },
+	  false, "mats.ek@exempelstad.se" },
 	{ "a day that brings a decision, not a person",
 	  "Daglig verksamhet",
 	  "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra medlemmar?",
