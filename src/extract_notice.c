@@ -372,13 +372,12 @@ bool is_attendance(const char *s)
 						 * mitt ställe." */
 						"i mitt ställe", "i mitt istället", "i stället för mig",
 						"istället för mig", "ersätter mig", "i vårt ställe",
-						/* "Helena kan tyvärr bara vara med till kl.
-						 * 14.30 den dagen." */
-						"bara vara med till", "bara stanna till",
-						"måste gå tidigare", "behöver gå tidigare",
-						"måste gå innan", "kommer lite senare",
-						"kommer en stund senare",
 						NULL };
+	/* "Helena kan tyvärr bara vara med till kl. 14.30 den dagen." */
+	static const char *const leaving[] = { "bara vara med till", "bara stanna till",
+					       "måste gå tidigare", "behöver gå tidigare",
+					       "måste gå innan", "kommer lite senare",
+					       "kommer en stund senare", NULL };
 	/* "Eva har med sig mer information till mötet." */
 	static const char *const bringing[] = { "har med sig", "tar med sig", "tar med", NULL };
 	static const char *const to_meeting[] = { "till mötet", "på mötet", "till nästa möte",
@@ -404,6 +403,11 @@ bool is_attendance(const char *s)
 	if (has_question_mark(s))
 		return false;
 	if (starts_any(s, starts) || contains_any(s, anywhere))
+		return true;
+	/* the cheap test first: each of these has one of the three */
+	if ((strstr(s, "bara ") != NULL || strstr(s, " gå ") != NULL ||
+	     strstr(s, "senare") != NULL) &&
+	    contains_any(s, leaving))
 		return true;
 	if (counts_attendance(s) && !contains_word_any(s, not_attendance))
 		return true;
@@ -861,14 +865,15 @@ bool is_meeting_request(const char *s)
 					      "framöver", "i fortsättningen", "ta upp", "tas upp",
 					      "fråga", "frågan", "frågor", NULL };
 
-	if (ci_find(s, "länk") != NULL && is_link_request(s))
+	/* "länk" stands inside the sentence (it starts with the asking) */
+	if (strstr(s, "länk") != NULL && is_link_request(s))
 		return true;
 	/* the cheap test first: most sentences name neither */
 	if (ci_find(s, "mötet") == NULL && ci_find(s, "sammanträdet") == NULL &&
 	    ci_find(s, "träffen") == NULL && ci_find(s, "dagordning") == NULL &&
 	    ci_find(s, "handling") == NULL && ci_find(s, "kallelse") == NULL &&
 	    ci_find(s, "underlag") == NULL && ci_find(s, "material") == NULL &&
-	    ci_find(s, "anteckning") == NULL && ci_find(s, "protokoll") == NULL)
+	    ci_find(s, "anteckning") == NULL && strstr(s, "rotokoll") == NULL)
 		return false;
 	if (count_words(s) > 25 || contains_word_any(s, matter))
 		return false;

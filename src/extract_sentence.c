@@ -816,8 +816,9 @@ static bool is_aside(const char *s)
 	 * minutes) */
 	if (starts_any(s, writer) && contains_any(s, passed_on))
 		return true;
-	/* "Vi har underlaget bakom siffrorna om någon vill se det.": an offer */
-	if (contains_any(s, offers))
+	/* "Vi har underlaget bakom siffrorna om någon vill se det.": an offer
+	 * (the cheap test first: each says "vill" or "gärna") */
+	if ((strstr(s, "vill ") != NULL || strstr(s, "gärna") != NULL) && contains_any(s, offers))
 		return true;
 	/* "Skrivelsen nedan gäller som tidigare.": the letter sent before
 	 * stands */

@@ -252,7 +252,9 @@ static bool is_meeting_join(const struct line *v, size_t i, size_t n)
 					     NULL };
 	size_t k = i;
 
-	if (count_words(v[i].t) > 6 || has_question_mark(v[i].t) || !starts_any(v[i].t, heads))
+	/* the cheap test first: every heading starts with one of these */
+	if (strchr("mMaAjJdD", v[i].t[0]) == NULL || !starts_any(v[i].t, heads) ||
+	    count_words(v[i].t) > 6 || has_question_mark(v[i].t))
 		return false;
 	for (int seen = 0; seen < 3 && (k = next_nonblank(v, k + 1, n)) < n; seen++)
 		if (starts_any(v[k].t, joins))
@@ -497,8 +499,12 @@ static bool pasted_noted(const struct line *v, size_t n)
 					    "här kommer vår skrivelse", "här kommer skrivelsen",
 					    "här kommer föreningens skrivelse", NULL };
 
+	/* the cheap test first: every cue has one of these */
 	for (size_t i = 0; i < n; i++)
-		if (!line_blank(&v[i]) && contains_any(v[i].t, cues))
+		if (!line_blank(&v[i]) &&
+		    (strstr(v[i].t, "klistra") != NULL || strstr(v[i].t, "nedan") != NULL ||
+		     strstr(v[i].t, "utdrag") != NULL || strstr(v[i].t, "är kommer") != NULL) &&
+		    contains_any(v[i].t, cues))
 			return true;
 	return false;
 }
