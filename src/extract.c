@@ -499,6 +499,7 @@ static void split_prose(struct extract_ctx *ctx, struct blocks *bs, bool forward
 		}
 		all.text = b.data;
 		emit_question(ctx, &all);
+		ctx->unasked++;
 		buf_free(&b);
 		return;
 	}
@@ -962,6 +963,20 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	}
 	buf_free(&ctx.notes);
 	generic = subject_is_generic(ex->clean_subject);
+	/* "Fråga: Höjs matkostnaden på korttidshemmen efter nyår?" over only
+	 * "Skickar med den här till dec-mötet, flera föräldrar har hört av sig
+	 * om det.": the Subject asks, and the text nothing, so the Subject
+	 * leads its one question and names it */
+	if (ctx.questions.n == 1 && ctx.unasked == 1 && !generic &&
+	    has_question_mark(ex->clean_subject) && ctx.headings.v[0][0] == '\0' &&
+	    !subject_asked(ex->clean_subject, &ctx.questions)) {
+		char *joined = xasprintf("%s %s", ex->clean_subject, ctx.questions.v[0]);
+
+		free(ctx.questions.v[0]);
+		ctx.questions.v[0] = joined;
+		free(ctx.headings.v[0]);
+		ctx.headings.v[0] = xstrdup(ex->clean_subject);
+	}
 	if (ctx.questions.n > 0 && ctx.subject_ref && !generic) {
 		size_t k = subject_asked_by(ex->clean_subject, &ctx.questions);
 

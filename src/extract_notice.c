@@ -373,6 +373,9 @@ bool is_attendance(const char *s)
 						"i mitt ställe", "i mitt istället", "i stället för mig",
 						"istället för mig", "ersätter mig", "i vårt ställe",
 						NULL };
+	static const char *const new_member[] = { "tar över som", "ny representant",
+						  "nya representant", "blir vår representant",
+						  "är vår nya", NULL };
 	/* "Helena kan tyvärr bara vara med till kl. 14.30 den dagen." */
 	static const char *const leaving[] = { "bara vara med till", "bara stanna till",
 					       "måste gå tidigare", "behöver gå tidigare",
@@ -408,6 +411,11 @@ bool is_attendance(const char *s)
 	if ((strstr(s, "bara ") != NULL || strstr(s, " gå ") != NULL ||
 	     strstr(s, "senare") != NULL) &&
 	    contains_any(s, leaving))
+		return true;
+	/* "Jag tar över som Neuros representant i LSS-samverkan efter Birgitta
+	 * Holm från januari.": who represents the association from now */
+	if (strstr(s, "representant") != NULL && contains_any(s, new_member) &&
+	    !contains_word_any(s, not_attendance))
 		return true;
 	if (counts_attendance(s) && !contains_word_any(s, not_attendance))
 		return true;

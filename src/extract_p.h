@@ -103,6 +103,9 @@ struct extract_ctx {
 	/* the writer withdraws a question sent before ("Vi stryker frågan om
 	 * personalen på Linden"): in a reply, the one the Subject names */
 	bool withdraws;
+	/* the number of questions made of text in which nothing asks (the
+	 * whole text as the question): the Subject may be what asks */
+	size_t unasked;
 	/* the forwarding note being split is itself a forwarded mail: two
 	 * member mails attached side by side come out as a forward in a
 	 * forward, and the first keeps its own background */

@@ -462,6 +462,13 @@ static const struct inline_case inline_cases[] = {
 	  NULL, NULL,
 	  { "Taxin kommer ofta för sent. Vem ansvarar för att skolskjutsen kommer i tid?" },
 	  false, "mats.ek@exempelstad.se" },
+	{ "the Subject asks, the text only sends it along",
+	  "Fråga: Höjs matkostnaden på korttidshemmen efter nyår?",
+	  "Skickar med den här till dec-mötet, flera föräldrar har hört av sig om det.\n\n/Lena FUB",
+	  NULL, NULL,
+	  { "Höjs matkostnaden på korttidshemmen efter nyår? Skickar med den här till dec-mötet, "
+	    "flera föräldrar har hört av sig om det." },
+	  false, NULL },
 	{ "a day that brings a decision, not a person",
 	  "Daglig verksamhet",
 	  "Den 11 februari kommer beslutet om daglig verksamhet. Hur påverkar det våra medlemmar?",
@@ -1624,6 +1631,15 @@ static void test_notes(void **state)
 		  1,
 		  "Våra representanter i LSS-samverkan under 2027 är Helena Strand (ordförande) och "
 		  "jag.\nHelena kan tyvärr bara vara med till kl. 14.30 den dagen.",
+		  NULL },
+		{ "a new representative",
+		  "Föreningsbidrag",
+		  "Hej Karin,\n\nJag tar över som Neuros representant i LSS-samverkan efter Birgitta "
+		  "Holm från januari.\n\nKommer bidragen till handikappföreningarna att höjas?\n\n"
+		  "Hassan",
+		  1,
+		  "Jag tar över som Neuros representant i LSS-samverkan efter Birgitta Holm från "
+		  "januari.",
 		  NULL },
 		{ "a question sent before, replaced",
 		  "Rättelse",
