@@ -54,6 +54,7 @@ struct conf_parse {
 	float list_weight; /* of the keyword list being continued, 0: none */
 	bool list_context; /* the list being continued holds context keywords */
 	bool list_neutral; /* the list being continued is "neutral =" */
+	bool list_decides; /* the list being continued is "decides =" */
 	struct classify_doc doc;
 	/* pattern strings seen so far, for duplicates */
 	uint64_t *seen;
@@ -202,6 +203,7 @@ static int add_keyword(struct conf_parse *cp, char *word)
 	k->weight = cp->list_neutral ? 0 : cp->list_weight;
 	k->context = cp->list_context;
 	k->neutral = cp->list_neutral;
+	k->decides = false; /* "decides =" below its list may set it */
 	if (left)
 		buf_append_char(&pat, ' ');
 	for (size_t i = 0; i < doc->n_words; i++) {
@@ -344,6 +346,41 @@ static int conf_section(struct conf_parse *cp, char *line)
 	cl->categories[cp->current].id = fixed_ids[fixed];
 	cp->list_weight = 0;
 	cp->list_neutral = false;
+	cp->list_decides = false;
+	return 0;
+}
+
+/* "decides = avgift, |taxa, ...": keywords of this category, as written in
+ * a list above, that decide it where a question asks with them. */
+static int mark_decisive(struct conf_parse *cp, char *value)
+{
+	struct classifier *cl = cp->cl;
+
+	for (char *save = NULL, *item = strtok_r(value, ",", &save); item != NULL;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *word = str_trim(item);
+		size_t len = strlen(word);
+		bool found = false;
+
+		if (len > 0 && word[len - 1] == '|')
+			word[--len] = '\0';
+		if (*word == '|')
+			word++;
+		if (*word == '\0')
+			continue; /* "a, b," at the end of a continued line */
+		for (size_t k = 0; k < cl->n_keywords; k++) {
+			struct classify_keyword *kw = &cl->keywords[k];
+
+			if (!kw->neutral && kw->category == (uint32_t)cp->current &&
+			    strcmp(kw->display, word) == 0) {
+				kw->decides = true;
+				found = true;
+			}
+		}
+		if (!found)
+			return conf_fail(cp, "decides: '%s' is no keyword of [%s] above", word,
+					 cl->categories[cp->current].id);
+	}
 	return 0;
 }
 
@@ -355,6 +392,7 @@ static int conf_key(struct conf_parse *cp, char *key, char *value)
 
 	cp->list_weight = 0;
 	cp->list_neutral = false;
+	cp->list_decides = false;
 	if (cp->current < 0) {
 		if (strcmp(key, "threshold") == 0) {
 			char *end;
@@ -386,6 +424,10 @@ static int conf_key(struct conf_parse *cp, char *key, char *value)
 			return conf_fail(cp, "official given twice in [%s]", cat->id);
 		cat->official = *value != '\0' ? own(cl, value) : NULL;
 		return 0;
+	}
+	if (strcmp(key, "decides") == 0) {
+		cp->list_decides = true;
+		return mark_decisive(cp, value);
 	}
 	if ((key[0] >= '0' && key[0] <= '9') || key[0] == '.') {
 		/* "2.5 context = gruppbostad, ...": a list of context keywords */
@@ -421,6 +463,8 @@ static int conf_line(struct conf_parse *cp, char *raw)
 		return 0;
 	if (continued && (cp->list_weight > 0 || cp->list_neutral))
 		return add_keyword_list(cp, line);
+	if (continued && cp->list_decides)
+		return mark_decisive(cp, line);
 	if (continued)
 		return conf_fail(cp, "indented line continues no keyword list");
 	if (*line == '[')

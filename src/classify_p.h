@@ -106,6 +106,8 @@ struct classify_doc {
 	 * it do not ask: the background that follows a question */
 	uint32_t asked_at;
 	size_t n_after;
+	/* words of the title line before the first line break (0: none) */
+	size_t n_title;
 	/* STEM_MEMO_SLOTS of them by a hash of the folded word, or NULL; valid
 	 * for the stemmer stem_memo_of only */
 	struct classify_stem_memo *stem_memo;
@@ -129,6 +131,10 @@ struct classify_keyword {
 	 * is no work): it hides the keywords it overlaps and weighs nothing;
 	 * category is 0 */
 	bool neutral;
+	/* in the sentences that ask, it decides the category whatever else
+	 * they name ("decides =" in categories.conf: a fee is a question on
+	 * the economy, whatever it is a fee for); see decided_topic() */
+	bool decides;
 };
 
 struct classify_automaton {

@@ -709,6 +709,7 @@ void classify_doc_words(struct classify_doc *doc, const char *text,
 	}
 	doc->asked_at = UINT32_MAX;
 	doc->n_after = 0;
+	doc->n_title = title_words;
 	for (size_t i = title_words; i < doc->n_words; i++) {
 		if (doc->asked_at == UINT32_MAX && doc->words[i].asks)
 			doc->asked_at = doc->words[i].skel_off;

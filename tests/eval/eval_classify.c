@@ -142,8 +142,9 @@ static void load_dir(struct examples *ex, const char *dir, struct buf *all)
 	strlist_free(&names);
 }
 
-/* The config without keyword lists: lines whose key is a weight, and the
- * indented lines that continue them. */
+/* The config without keyword lists: lines whose key is a weight or
+ * "decides" (which names keywords of the lists), and the indented lines
+ * that continue them. */
 static char *strip_keywords(const char *conf)
 {
 	struct buf out = {0};
@@ -158,7 +159,8 @@ static char *strip_keywords(const char *conf)
 			p += len;
 			continue;
 		}
-		in_list = (p[0] >= '0' && p[0] <= '9') || p[0] == '.';
+		in_list = (p[0] >= '0' && p[0] <= '9') || p[0] == '.' ||
+			  strncmp(p, "decides", 7) == 0;
 		if (!in_list)
 			buf_append(&out, p, len);
 		p += len;

@@ -129,6 +129,8 @@ static const struct {
      "t.conf:3: '|' marks a word boundary only at the start or end of 'grupp|bostad'"},
     {"[boende]\nheading = Boende\n  gruppbostad\n",
      "t.conf:3: indented line continues no keyword list"},
+    {"[ekonomi]\nheading = Ekonomi\n3 = avgift\ndecides = avgift,\n  taxa\n",
+     "t.conf:5: decides: 'taxa' is no keyword of [ekonomi] above"},
     {"[boende]\nheading = Boende\n3 = gruppbostad,\n    servicebostad\n[resor]\n"
      "heading = Resor\n2 = färdtjänst,\n  Servicebostad\n",
      "t.conf:8: keyword 'Servicebostad' is already in [boende]"},
@@ -605,6 +607,18 @@ static const struct {
     {"Björkvägen\nNär blir den nya gruppbostaden på Björkvägen klar? Det gäller särskilt "
      "personer som behöver ett tydligt och förutsägbart bemötande i vardagen.",
      "boende"},
+    /* a fee in the question's head (its title line) is the economy's,
+     * whatever service it is a fee for ("decides =") */
+    {"Till sist undrar vi hur de nya avgifterna\nTill sist undrar vi hur de nya avgifterna "
+     "för matkostnad på daglig verksamhet har räknats fram, eftersom många deltagare nu "
+     "betalar mer för lunchen än de får i habiliteringsersättning.",
+     "ekonomi"},
+    /* ... further in, only the occasion of another matter */
+    {"Varför fick föreningarna inte möjlighet att lämna synpunkter innan socialnämnden "
+     "fattade beslutet\nVarför fick föreningarna inte möjlighet att lämna synpunkter innan "
+     "socialnämnden fattade beslutet, trots att frågor om avgifter enligt vår gemensamma "
+     "överenskommelse ska tas upp i LSS-samverkan?",
+     "samverkan-delaktighet"},
     /* a sentence that asks with an adverb inside "vill veta" */
     {"Flera av våra medlemmar har hört av sig under hösten och berättat att handläggaren har "
      "gett avslag utan att träffa dem, och att de inte vet vart de ska vända sig med sina "
