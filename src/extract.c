@@ -103,8 +103,10 @@ static void block_notes(struct extract_ctx *ctx, const struct block *b, bool for
 	if (!b->raw || b->words > 4 * NOTES_MAX_WORDS ||
 	    (b->words > NOTES_MAX_WORDS && !starts_any(b->text, opens)))
 		return;
+	f.after_correction = ctx->corrected;
 	filter_sentences(b->text, forwarding_note || ctx->note_question > 0, ctx->attachments,
 			 &f);
+	ctx->corrected = ctx->corrected || f.corrects;
 	add_notes(ctx, f.notes);
 	free(f.notes);
 	free(f.text);
@@ -121,8 +123,10 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 	/* a forwarded story read as the background of the note's question
 	 * ends by asking whoever it was written to to take it up ("Kan
 	 * föreningen ta upp detta?"), which the note has done */
+	f.after_correction = ctx->corrected;
 	filter_sentences(b->text, forwarding_note || ctx->note_question > 0, ctx->attachments,
 			 &f);
+	ctx->corrected = ctx->corrected || f.corrects;
 	ctx->file_questions = ctx->file_questions || f.file_questions;
 	ctx->file_remarks = ctx->file_remarks || f.file_remarks;
 	ctx->subject_ref = ctx->subject_ref || f.subject_ref;

@@ -1003,6 +1003,21 @@ bool is_agenda_arrangement(const char *s)
 	static const char *const items[] = { "punkt", "punkten", "punkter", "punkterna",
 					     "dagordningen", "dagordning", NULL };
 
+	/* "Vi saknar vår fråga om de digitala trygghetslarmen, som jag mejlade
+	 * hit den 27 maj.", "Den finns inte med under punkt 4.": a question
+	 * sent and missing from the agenda */
+	static const char *const missing[] = { "vi saknar vår fråga", "jag saknar min fråga",
+					       "vi saknar våra frågor", "vår fråga saknas",
+					       "våra frågor saknas", "min fråga saknas",
+					       "den finns inte med under punkt",
+					       "den finns inte med på dagordningen",
+					       "den kom inte med på dagordningen",
+					       "den har inte kommit med", NULL };
+
+	if (ci_find(s, "sakna") != NULL || ci_find(s, "inte med") != NULL) {
+		if (!has_question_mark(s) && count_words(s) <= 25 && contains_any(s, missing))
+			return true;
+	}
 	/* the cheap test first: every form names an item or the agenda */
 	if ((ci_find(s, "punkt") == NULL && ci_find(s, "dagordning") == NULL) ||
 	    count_words(s) > 30 || ci_word_prefix(s, "varför") != NULL)
@@ -1309,8 +1324,10 @@ static bool papers_wrong(const char *s)
 	static const char *const papers[] = { "dagordningen", "anteckningarna",
 					      "minnesanteckningarna", "mötesanteckningarna",
 					      "protokollet", "kallelsen", "bekräftelsen",
-					      "utskicket", "punkt", "punkten", NULL };
-	static const char *const saying[] = { "står det", "det står", "står att", "har det blivit",
+					      "utskicket", "punkt", "punkten", "närvarande",
+					      "närvarolistan", "deltagarlistan", NULL };
+	static const char *const saying[] = { "står det", "det står", "står att", "står också att",
+					      "står det också", "har det blivit",
 					      "har ni skrivit", "har du skrivit", "är det skrivet",
 					      NULL };
 	static const char *const wrong[] = { "fel", "felaktigt", "felaktig", "ska vara",
@@ -1355,6 +1372,24 @@ static bool papers_wrong(const char *s)
  * heter Lindholm": a correction of the minutes or the agenda, for the
  * secretary, not a question for the agenda. What follows it in its
  * paragraph goes with it. */
+/* "I anteckningarna under punkt 4.8 står det att DHR var nöjda med
+ * svaret." and then "Det stämmer inte riktigt.": what the papers say,
+ * denied by the writer in the sentence after it (prev, then s). */
+bool is_papers_denied(const char *prev, const char *s)
+{
+	static const char *const denials[] = { "det stämmer inte", "det stämmer tyvärr inte",
+					       "det är fel", "det är inte rätt", "det blev fel",
+					       "det var fel", "det är inte riktigt rätt", NULL };
+	static const char *const papers[] = { "dagordningen", "anteckningarna",
+					      "minnesanteckningarna", "mötesanteckningarna",
+					      "protokollet", NULL };
+	static const char *const saying[] = { "står det", "det står", "står att", NULL };
+
+	return count_words(s) <= 8 && !has_question_mark(s) && starts_any(s, denials) &&
+	       !has_question_mark(prev) && contains_word_any(prev, papers) &&
+	       contains_any(prev, saying);
+}
+
 bool is_correction(const char *s)
 {
 	static const char *const starts[] = { "rättelse", "en rättelse", "en liten rättelse",

@@ -103,6 +103,8 @@ struct extract_ctx {
 	/* the writer withdraws a question sent before ("Vi stryker frågan om
 	 * personalen på Linden"): in a reply, the one the Subject names */
 	bool withdraws;
+	/* a paragraph corrected the minutes or the agenda (struct filtered) */
+	bool corrected;
 	/* the number of questions made of text in which nothing asks (the
 	 * whole text as the question): the Subject may be what asks */
 	size_t unasked;
@@ -139,6 +141,10 @@ struct filtered {
 	 * från att hörslingan fungerar."), which beside an attendance notice
 	 * are for the secretary */
 	bool practical_only;
+	/* in: a paragraph before corrected the minutes or the agenda, so a
+	 * request to change it ("Kan du ändra det innan ...?") is for the
+	 * secretary; out: this one does */
+	bool after_correction, corrects;
 	/* owned: the sentences that went because they are for the secretary
 	 * (who attends and what they need, the meeting's practicalities,
 	 * withdrawals, the mailing list), in order, joined by spaces; NULL
@@ -377,6 +383,8 @@ bool is_list_request(const char *s);
 /* "Medlemmen vill vara anonym, så ta bort namnet.": how the secretary may
  * show whose question it is */
 bool is_privacy_request(const char *s);
+/* what the papers say (prev), denied in the sentence after it (s) */
+bool is_papers_denied(const char *prev, const char *s);
 /* a correction of the minutes or the agenda ("En rättelse: under punkt 5
  * står ...", "I dagordningen står det fel datum.") */
 bool is_correction(const char *s);

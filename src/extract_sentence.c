@@ -51,6 +51,21 @@ static const char *const ask_phrases[] = {
 	"skulle vara bra att få veta", "skulle vara intressant att få veta", NULL
 };
 
+/* "Har ni fått vår fråga?", "Kom mitt mejl fram?": whether the mail sent
+ * before arrived, which the acknowledgement answers */
+static bool asks_receipt(const char *s)
+{
+	static const char *const starts[] = { "har ni fått vår", "har ni fått mitt",
+					      "har ni fått mina", "har ni fått våra",
+					      "har du fått vår", "har du fått mitt",
+					      "har du fått mina", "fick ni vår", "fick ni mitt",
+					      "fick du vår", "fick du mitt", "kom vår fråga fram",
+					      "kom mitt mejl fram", "kom mejlet fram",
+					      "kom mitt mail fram", NULL };
+
+	return has_question_mark(s) && starts_any(s, starts);
+}
+
 /* "Vill ha svar på mötet.", "Vi önskar gärna ett skriftligt svar före
  * mötet.": asks for an answer to a question put elsewhere (the Subject, the
  * list above), and says nothing else */
@@ -732,6 +747,7 @@ static bool is_subject_ref(const char *s)
 static bool is_attachment_ref(const char *s)
 {
 	static const char *const stems[] = { "bifoga", "bilag", "attached", "attachment",
+					     "skärmdump", "skärmbild", "skärmklipp",
 					     "word-fil", "wordfil", "worddokument", "pdf-fil",
 					     "pdf:en", NULL };
 	static const char *const words[] = { "i filen", "i dokumentet", "se fil", "se filen",
@@ -775,6 +791,9 @@ static bool is_aside(const char *s)
 						 "skickar den vidare", "skickat vidare",
 						 "skickar vidare", "vidarebefordrat",
 						 "vidarebefordrar", NULL };
+	static const char *const unconfirmed[] = { "inte fått någon bekräftelse",
+						   "inte fått en bekräftelse", "ingen bekräftelse",
+						   "inte fått bekräftelse", NULL };
 	static const char *const offers[] = { "om någon vill se", "om någon vill ha",
 					      "om ni vill se", "om ni vill ha", "skickar gärna",
 					      "delar gärna", NULL };
@@ -815,6 +834,9 @@ static bool is_aside(const char *s)
 	/* "Jag har skickat dem vidare till våra medlemsföreningar." (the
 	 * minutes) */
 	if (starts_any(s, writer) && contains_any(s, passed_on))
+		return true;
+	/* "Den skickades den 18 maj men vi har inte fått någon bekräftelse." */
+	if (strstr(s, "bekräftelse") != NULL && contains_any(s, unconfirmed))
 		return true;
 	/* "Vi har underlaget bakom siffrorna om någon vill se det.": an offer
 	 * (the cheap test first: each says "vill" or "gärna") */
@@ -1028,6 +1050,9 @@ bool is_pleasantry(const char *s)
 {
 	static const char *const starts[] = { "tack", "hoppas", "trevligt", "kul att", "stort tack",
 					      "varmt tack", "ett stort tack", "många tack",
+					      "vill bara säga tack", "ville bara säga tack",
+					      "jag vill bara tacka", "vi vill bara tacka",
+					      "vill bara tacka",
 					      "vi ser fram emot", "ser fram emot", NULL };
 	/* "Föreningen tackar för ett gott samarbete och ser fram emot mötet." */
 	static const char *const anywhere[] = { "tackar för", "ser fram emot mötet",
@@ -1284,6 +1309,12 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	static const char *const about_file[] = { "där står", "där finns", "i den står",
 						  "i den finns", "i det står", "i dokumentet står",
 						  "i planen står", NULL };
+	/* after a correction: "Kan du ändra det innan anteckningarna läggs ut
+	 * på kommunens webbplats?" */
+	static const char *const change_asks[] = { "kan du ändra", "kan du rätta", "kan ni ändra",
+						   "kan ni rätta", "skulle du kunna ändra",
+						   "skulle du kunna rätta", "kan det rättas",
+						   "kan det ändras", NULL };
 	/* "... så vi skickar den som Word-fil. Frågorna står under rubriken
 	 * Frågor i slutet.": where in the file the questions are */
 	static const char *const in_file[] = { "frågorna står", "frågorna finns", "frågan står",
@@ -1334,7 +1365,20 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			     ((rest = after_short_label(s)) != NULL && is_attendance(rest)) ||
 			     is_attendance_need(s);
 		correction = correction || is_correction(s);
-		if (correction && (!has_question_mark(s) || is_back_request(s))) {
+		/* "I anteckningarna ... står det att ... . Det stämmer inte
+		 * riktigt.": both correct the minutes */
+		if (!correction && i > 0 && strncasecmp(s, "det ", 4) == 0) {
+			char *prev = xstrndup(text + sv[i - 1].start, sv[i - 1].len);
+
+			if (is_papers_denied(prev, s)) {
+				correction = true;
+				kinds[i - 1] = SENT_DROP;
+				notes[i - 1] = true;
+			}
+			free(prev);
+		}
+		if ((correction && (!has_question_mark(s) || is_back_request(s))) ||
+		    (f->after_correction && (is_back_request(s) || starts_any(s, change_asks)))) {
 			/* "En rättelse: under punkt 5 står det ...", and "Kan du
 			 * ändra det?" after it */
 			kinds[i] = SENT_DROP;
@@ -1405,7 +1449,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			kinds[i] = SENT_DROP;
 			f->subject_ref = true;
 		}
-		else if (count_words(s) <= 9 && asks_for_answer(s))
+		else if (count_words(s) <= 9 && (asks_for_answer(s) || asks_receipt(s)))
 			kinds[i] = SENT_DROP;
 		else if (attachments && n == 1 && last_char(s) == ':' && sentence_asks(s) == 0 &&
 			 count_words(s) <= 20)
@@ -1526,6 +1570,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 		kept = true;
 	}
 	trim_buf(&out);
+	f->corrects = correction;
 	/* what the paragraph asks before its announcement is background */
 	if (n > 0 && kinds[n - 1] == SENT_DROP) {
 		buf_reset(&one);

@@ -150,6 +150,7 @@ static const char *const closing_phrases[] = {
 	"ha en fin vecka", "ha en bra vecka", "ha en skön vecka", "ha en fin helg",
 	"ha en bra helg", "ha en skön helg", "ha en fin kväll", "ha en bra kväll",
 	"ha en skön sommar", "ha en fin sommar", "trevlig vecka", "fortsatt fin vecka",
+	"ha en riktigt", "ha en jättefin", "ha en härlig", "ha en underbar",
 	"fortsatt trevlig",
 	"best regards", "kind regards", "regards", "best wishes", "cheers", "br", "mfg",
 	"thanks", "thank you", "many thanks",

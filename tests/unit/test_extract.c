@@ -1641,6 +1641,34 @@ static void test_notes(void **state)
 		  "Jag tar över som Neuros representant i LSS-samverkan efter Birgitta Holm från "
 		  "januari.",
 		  NULL },
+		{ "what the minutes say, denied in the next sentence, and the request to change it",
+		  "Re: Mötesanteckningar",
+		  "Hej Karin\n\nI anteckningarna under punkt 4.8 står det att DHR var nöjda med svaret. "
+		  "Det stämmer inte riktigt. Vi sa att vi vill följa upp frågan i september. Kan du rätta "
+		  "det?\n\nHur lång är väntetiden just nu för bostadsanpassning?\n\n/Ali",
+		  1,
+		  "I anteckningarna under punkt 4.8 står det att DHR var nöjda med svaret. Det stämmer "
+		  "inte riktigt. Vi sa att vi vill följa upp frågan i september. Kan du rätta det?",
+		  NULL },
+		{ "corrections in paragraphs of their own, and the request to change them after",
+		  "SV: Mötesanteckningar",
+		  "Hej Karin!\n\nEn rättelse: under punkt 4.2 står det att förvaltningen ska återkomma "
+		  "om matkostnaden på korttidshemmen.\n\nUnder närvarande står också att Margareta "
+		  "Olsson var med från FUB, men det var Stig Åberg och jag.\n\nKan du ändra det innan "
+		  "anteckningarna läggs ut på kommunens webbplats?\n\nBirgitta",
+		  0,
+		  "En rättelse: under punkt 4.2 står det att förvaltningen ska återkomma om "
+		  "matkostnaden på korttidshemmen.\nUnder närvarande står också att Margareta Olsson "
+		  "var med från FUB, men det var Stig Åberg och jag.\nKan du ändra det innan "
+		  "anteckningarna läggs ut på kommunens webbplats?",
+		  NULL },
+		{ "a question missing from the agenda",
+		  "SV: Dagordning",
+		  "Hej Karin!\n\nTack för dagordningen. Vi saknar vår fråga om trygghetslarmen, som jag "
+		  "mejlade hit den 27 maj.\n\nVem hjälper de brukare som inte har wifi hemma?\n\nEva",
+		  1,
+		  "Vi saknar vår fråga om trygghetslarmen, som jag mejlade hit den 27 maj.",
+		  NULL },
 		{ "a question sent before, replaced",
 		  "Rättelse",
 		  "Hej igen!\n\nFörra veckan skickade jag en fråga om hyrorna. Tyvärr blev den fel, så vi "
@@ -3077,6 +3105,14 @@ static const struct {
 	  "ni också ta upp om man kan få hjälp med att duscha någon annanstans under "
 	  "väntetiden?\n\nLena",
 	  2 },
+	/* thanks for the meeting, and a summer: nothing asked */
+	{ "Hej!\n\nVill bara säga tack för ett bra möte idag.\n\nHa en riktigt skön sommar!\n\n"
+	  "/Eva",
+	  0 },
+	/* did the question sent before arrive? a resend, nothing new asked */
+	{ "Hej igen,\n\nSkickar igen, fick inget svar. Har ni fått vår fråga? Den skickades den 18 "
+	  "maj men vi har inte fått någon bekräftelse.\n\n/Tomas",
+	  0 },
 	/* thanks for the minutes, passed on, and a good week: nothing asked */
 	{ "Hej Karin!\n\nTack för anteckningarna, de var tydliga och bra. Jag har skickat dem "
 	  "vidare till våra medlemsföreningar.\n\nHa en fin vecka!\n\nMarianne Lund",
