@@ -621,7 +621,12 @@ bool asks_to_add(const char *s)
 	static const char *const about[] = { "om", "angående", "kring", "gällande", "rörande",
 					     "beträffande", "avseende", NULL };
 	size_t words;
+	const char *but;
 
+	/* "Jag vet att sista dag för frågor var den 31 maj, men går det att
+	 * lägga till en fråga under övriga frågor?": the ask after "men" */
+	if (has_question_mark(s) && count_words(s) > 14 && (but = strstr(s, ", men ")) != NULL)
+		return asks_to_add(but + 6);
 	/* the cheap tests first: a short question with "en " or "ett " */
 	if (!has_question_mark(s) || (words = count_words(s)) > 14 || words < 4 ||
 	    (strstr(s, "en ") == NULL && strstr(s, "ett ") == NULL && strstr(s, "frågor") == NULL))
@@ -1309,6 +1314,8 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	static const char *const about_file[] = { "där står", "där finns", "i den står",
 						  "i den finns", "i det står", "i dokumentet står",
 						  "i planen står", NULL };
+	static const char *const late_adding[] = { "sista dag", "för sent", "sent", "efter sista",
+						   "deadline", NULL };
 	/* after a correction: "Kan du ändra det innan anteckningarna läggs ut
 	 * på kommunens webbplats?" */
 	static const char *const change_asks[] = { "kan du ändra", "kan du rätta", "kan ni ändra",
@@ -1433,8 +1440,11 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			/* "Här kommer FUB:s frågor till mötet.", "Frågorna kommer
 			 * från våra medlemsföreningar.": who comes is the
 			 * questions, an intro */
-			notes[i] = attendance && !is_intro(s) && !announces_questions(s) &&
-				   !contains_any(s, questions_words);
+			notes[i] = (attendance && !is_intro(s) && !announces_questions(s) &&
+				    !contains_any(s, questions_words)) ||
+				   /* a question added after the last day is
+				    * for the secretary to allow */
+				   (asks_to_add(s) && contains_any(s, late_adding));
 		}
 		else if (is_list_request(s)) {
 			kinds[i] = SENT_DROP;

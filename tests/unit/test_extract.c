@@ -1662,6 +1662,15 @@ static void test_notes(void **state)
 		  "var med från FUB, men det var Stig Åberg och jag.\nKan du ändra det innan "
 		  "anteckningarna läggs ut på kommunens webbplats?",
 		  NULL },
+		{ "a question added after the last day, for the secretary to allow",
+		  "Re: Dagordning",
+		  "Hej!\n\nJag vet att sista dag för frågor var den 31 maj, men går det att lägga till "
+		  "en fråga under övriga frågor?\n\nVad gäller om en rullstol går sönder i juli?\n\n"
+		  "Per-Olof",
+		  1,
+		  "Jag vet att sista dag för frågor var den 31 maj, men går det att lägga till en fråga "
+		  "under övriga frågor?",
+		  NULL },
 		{ "a question missing from the agenda",
 		  "SV: Dagordning",
 		  "Hej Karin!\n\nTack för dagordningen. Vi saknar vår fråga om trygghetslarmen, som jag "
