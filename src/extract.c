@@ -957,6 +957,25 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	ctx.from_html = mail->body_from_html;
 	ctx.attachments = real_attachments(mail) > 0;
 	process_segment(&ctx, ls.v, ls.n, subject.data, false, 0);
+	/* An invitation in the calendar (METHOD:REQUEST or PUBLISH) that an
+	 * association sends to its own event asks nothing of the council: its
+	 * text describes the event ("Hur får man skoldagen att fungera?" is a
+	 * theme). The secretary reads of it in the notes. */
+	if (mail->calendar_method != NULL &&
+	    (strcmp(mail->calendar_method, "REQUEST") == 0 ||
+	     strcmp(mail->calendar_method, "PUBLISH") == 0) &&
+	    /* forwarded with a note ("VB: Teams-möte om hjälpmedel" and what
+	     * the association asks of it), the note asks as in any forward */
+	    subject_prefix_kind(subject.data) != PREFIX_FORWARD && ctx.forwarded_from == NULL) {
+		char *invited = xasprintf("Inbjudan i kalendern: %s", subject.data);
+
+		strlist_free(&ctx.questions);
+		strlist_free(&ctx.headings);
+		strlist_free(&ctx.own_texts);
+		add_notes(&ctx, invited);
+		free(invited);
+		ctx.said = true;
+	}
 
 	ex = xcalloc(1, sizeof(*ex));
 	ex->clean_subject = extract_clean_subject(subject.data);

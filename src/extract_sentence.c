@@ -760,6 +760,8 @@ static bool is_attachment_ref(const char *s)
 	/* "Här kommer ett brev från en av våra medlemmar, som inte har dator.":
 	 * a letter or a photo sent along, from a phone */
 	static const char *const sent_along[] = { "här kommer ett brev", "här kommer brevet",
+						  "här är ett brev", "här är brevet", "här är en bild",
+						  "här är ett foto",
 						  "här kommer en bild", "här kommer bilden",
 						  "här kommer ett foto", "här kommer fotot",
 						  "jag skickar ett brev", "vi skickar ett brev",
@@ -823,7 +825,8 @@ static bool is_aside(const char *s)
 	static const char *const reached[] = { "jag nås", "ni når mig", "du når mig", "nå mig",
 					       "ring mig gärna", "ni kan nå mig", "du kan nå mig",
 					       "om något är oklart", "om något är otydligt",
-					       "hör gärna av er om", NULL };
+					       "hör gärna av er om", "hör av dig om", "hör av er om",
+					       "hör gärna av dig om", NULL };
 
 	if (has_question_mark(s) || sentence_asks(s) > 0)
 		return false;
@@ -1230,13 +1233,18 @@ static const char *after_short_label(const char *s)
 	char *head;
 	size_t words;
 
+	/* "Svar på din fråga om vilka som kommer: från HRF kommer jag och ..." */
+	static const char *const answering[] = { "svar på din fråga", "svar på er fråga",
+						 "som svar på din fråga", "som svar på er fråga",
+						 NULL };
+
 	if (colon == NULL || colon - s > 48 || memchr(s, ',', (size_t)(colon - s)) != NULL ||
 	    memchr(s, '.', (size_t)(colon - s)) != NULL)
 		return NULL;
 	head = xstrndup(s, (size_t)(colon - s));
 	words = count_words(head);
 	free(head);
-	return words <= 5 ? skip_blanks(colon + 1) : NULL;
+	return words <= 5 || starts_any(s, answering) ? skip_blanks(colon + 1) : NULL;
 }
 
 enum sentence_kind {
@@ -1351,7 +1359,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 	bool postscript = n > 0 && ps_rest(text + sv[0].start) != NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *s, *rest;
+		const char *s, *rest, *labelled;
 		bool attendance;
 
 		if (postscript)
@@ -1368,8 +1376,10 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			sv[i].len -= (size_t)(rest - s);
 			s = rest;
 		}
+		labelled = NULL;
 		attendance = is_attendance(s) ||
-			     ((rest = after_short_label(s)) != NULL && is_attendance(rest)) ||
+			     ((rest = after_short_label(s)) != NULL && is_attendance(rest) &&
+			      (labelled = rest) != NULL) ||
 			     is_attendance_need(s);
 		correction = correction || is_correction(s);
 		/* "I anteckningarna ... står det att ... . Det stämmer inte
@@ -1440,8 +1450,10 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			/* "Här kommer FUB:s frågor till mötet.", "Frågorna kommer
 			 * från våra medlemsföreningar.": who comes is the
 			 * questions, an intro */
+			/* "Svar på din fråga om vilka som kommer: ...": the
+			 * notice after the label */
 			notes[i] = (attendance && !is_intro(s) && !announces_questions(s) &&
-				    !contains_any(s, questions_words)) ||
+				    !contains_any(labelled != NULL ? labelled : s, questions_words)) ||
 				   /* a question added after the last day is
 				    * for the secretary to allow */
 				   (asks_to_add(s) && contains_any(s, late_adding));

@@ -429,6 +429,12 @@ static const struct inline_case inline_cases[] = {
 	  { "Vi glömde en fråga. Hur många gynnande beslut enligt LSS har inte verkställts inom "
 	    "tre månader?" },
 	  false, NULL },
+	{ "a member's letter, photographed",
+	  "Brev från Gunnel",
+	  "Här är ett brev från vår medlem Gunnel som hon vill ha med till mötet.\n\nSkickat från "
+	  "min iPhone",
+	  "IMG_0412.jpeg", "image/jpeg",
+	  { NULL }, true, NULL },
 	{ "where in the attached file the questions stand",
 	  "Skrivelse från RSMH inför mötet 8 april",
 	  "Bifogat finns vår skrivelse. Den blev för lång för att klistra in i mejlet, så vi "
@@ -1670,6 +1676,15 @@ static void test_notes(void **state)
 		  1,
 		  "Jag vet att sista dag för frågor var den 31 maj, men går det att lägga till en fråga "
 		  "under övriga frågor?",
+		  NULL },
+		{ "who attends, as the answer to the secretary's question",
+		  "Re: Vilka kommer till mötet den 11 november?",
+		  "Hej Karin,\n\nSvar på din fråga om vilka som kommer: från Hörselskadades förening "
+		  "kommer jag, Gunnel Ivarsson, och Per Ström.\n\nVi har inga egna frågor till "
+		  "dagordningen den här gången.\n\nGunnel",
+		  0,
+		  "Svar på din fråga om vilka som kommer: från Hörselskadades förening kommer jag, "
+		  "Gunnel Ivarsson, och Per Ström.",
 		  NULL },
 		{ "a question missing from the agenda",
 		  "SV: Dagordning",
@@ -3114,6 +3129,9 @@ static const struct {
 	  "ni också ta upp om man kan få hjälp med att duscha någon annanstans under "
 	  "väntetiden?\n\nLena",
 	  2 },
+	/* how the writer is reached, after the question */
+	{ "Hej!\n\nVarför har taxan för hemtjänst höjts?\n\nHör av dig om något är oklart!\n\n/Eva",
+	  1 },
 	/* thanks for the meeting, and a summer: nothing asked */
 	{ "Hej!\n\nVill bara säga tack för ett bra möte idag.\n\nHa en riktigt skön sommar!\n\n"
 	  "/Eva",
