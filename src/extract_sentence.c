@@ -798,12 +798,11 @@ static bool is_aside(const char *s)
 						 "skickar den vidare", "skickat vidare",
 						 "skickar vidare", "vidarebefordrat",
 						 "vidarebefordrar", NULL };
-	static const char *const unconfirmed[] = { "inte fått någon bekräftelse",
-						   "inte fått en bekräftelse", "ingen bekräftelse",
-						   "inte fått bekräftelse", NULL };
-	static const char *const offers[] = { "om någon vill se", "om någon vill ha",
-					      "om ni vill se", "om ni vill ha", "skickar gärna",
-					      "delar gärna", NULL };
+	static const char *const unconfirmed_offers[] = {
+		"inte fått någon bekräftelse", "inte fått en bekräftelse", "ingen bekräftelse",
+		"inte fått bekräftelse", "om någon vill se", "om någon vill ha", "om ni vill se",
+		"om ni vill ha", "skickar gärna", "delar gärna", NULL
+	};
 	static const char *const letters[] = { "skrivelsen", "frågorna nedan", "frågorna ovan",
 					       "våra frågor nedan", "våra frågor ovan",
 					       "mejlet nedan", "brevet nedan", NULL };
@@ -843,12 +842,9 @@ static bool is_aside(const char *s)
 	 * minutes) */
 	if (starts_any(s, writer) && contains_any(s, passed_on))
 		return true;
-	/* "Den skickades den 18 maj men vi har inte fått någon bekräftelse." */
-	if (strstr(s, "bekräftelse") != NULL && contains_any(s, unconfirmed))
-		return true;
-	/* "Vi har underlaget bakom siffrorna om någon vill se det.": an offer
-	 * (the cheap test first: each says "vill" or "gärna") */
-	if ((strstr(s, "vill ") != NULL || strstr(s, "gärna") != NULL) && contains_any(s, offers))
+	/* "Den skickades den 18 maj men vi har inte fått någon bekräftelse.",
+	 * "Vi har underlaget bakom siffrorna om någon vill se det." (an offer) */
+	if (contains_any(s, unconfirmed_offers))
 		return true;
 	/* "Skrivelsen nedan gäller som tidigare.": the letter sent before
 	 * stands */
