@@ -1032,7 +1032,14 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		bool thanks_reply = ctx.thanked && !ctx.kept && !ctx.attachments &&
 				    subject_prefix_kind(subject.data) == PREFIX_REPLY;
 
-		if (!generic && (!ctx.said || ctx.file_questions || ctx.file_remarks) &&
+		/* "[EXTERN] Fråga: Får man ta med rullatorn i färdtjänsten?" over
+		 * only who attends: a Subject of the writer's own that asks
+		 * (no reply's, whose Subject is the council's) */
+		bool subject_asks = has_question_mark(ex->clean_subject) &&
+				    subject_prefix_kind(subject.data) == PREFIX_NONE;
+
+		if (!generic &&
+		    (!ctx.said || ctx.file_questions || ctx.file_remarks || subject_asks) &&
 		    !thanks_reply &&
 		    !(real_attachments(mail) > 0 && subject_names_only_letter(ex->clean_subject))) {
 			strlist_add(&ctx.questions, ex->clean_subject);

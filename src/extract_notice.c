@@ -376,7 +376,7 @@ bool is_attendance(const char *s)
 						 * 14.30 den dagen." */
 						"bara vara med till", "bara stanna till",
 						"måste gå tidigare", "behöver gå tidigare",
-						"måste gå innan", "kommer lite senare",
+						"måste gå innan", "måste gå senast", "kommer lite senare",
 						"kommer en stund senare",
 						NULL };
 	static const char *const new_member[] = { "tar över som", "ny representant",

@@ -247,6 +247,34 @@ static bool local_part_is(const char *addr, const char *const *names, bool prefi
 	return false;
 }
 
+/* A read receipt (RFC 8098: multipart/report; report-type=
+ * disposition-notification, or Outlook's "Läst:" Subject): the mail was
+ * delivered and opened, and the reader's client answered by itself. An
+ * automatic reply, not a failed delivery: every tester of the unseen rounds
+ * filed it so. */
+static bool check_read_receipt(const struct mail_text *mail, const char *subject,
+			       struct triage_result *r)
+{
+	static const char *const read_subjects[] = { "läst:", "read:", "ej läst:", "not read:",
+						     "läskvitto", "read receipt",
+						     "return receipt", "gelesen:", NULL };
+	const char *ct = header(mail, "Content-Type");
+	const char *hit;
+	char value[REASON_VALUE_MAX + 4];
+
+	if (ct != NULL && str_prefix_ci(skip_space(ct), "multipart/report") &&
+	    ci_contains(ct, "disposition-notification")) {
+		set_reason(r, "läskvitto (multipart/report; disposition-notification)");
+		return true;
+	}
+	if (subject_starts(subject, read_subjects, &hit)) {
+		shorten(value, sizeof(value), mail->subject, REASON_VALUE_MAX);
+		set_reason(r, "läskvitto (Ämne: %s)", value);
+		return true;
+	}
+	return false;
+}
+
 static bool check_bounce(const struct mail_text *mail, const char *subject,
 			 struct triage_result *r)
 {
@@ -261,18 +289,13 @@ static bool check_bounce(const struct mail_text *mail, const char *subject,
 		"failure notice", "message not delivered", "leveransfel", "leveransrapport",
 		"delivery notification", "delivered:", "levererat:", "relayed:", NULL
 	};
-	static const char *const read_subjects[] = { "läst:", "read:", "ej läst:", "not read:",
-						     "läskvitto", "read receipt",
-						     "return receipt", "gelesen:", NULL };
 	const char *ct = header(mail, "Content-Type");
 	const char *hit;
 	char value[REASON_VALUE_MAX + 4];
 
 	if ((mail->content_type != NULL && str_eq_ci(mail->content_type, "multipart/report")) ||
 	    (ct != NULL && str_prefix_ci(skip_space(ct), "multipart/report"))) {
-		if (ct != NULL && ci_contains(ct, "disposition-notification"))
-			set_reason(r, "läskvitto (multipart/report; disposition-notification)");
-		else if (mail->bounced_to != NULL && mail->bounce_delayed)
+		if (mail->bounced_to != NULL && mail->bounce_delayed)
 			set_reason(r, "försenad leverans till %s (multipart/report; delayed)",
 				   mail->bounced_to);
 		else if (mail->bounced_to != NULL)
@@ -285,11 +308,6 @@ static bool check_bounce(const struct mail_text *mail, const char *subject,
 	if (mail->from_addr != NULL && local_part_is(mail->from_addr, daemons, false)) {
 		shorten(value, sizeof(value), mail->from_addr, REASON_VALUE_MAX);
 		set_reason(r, "studsat meddelande (From: %s)", value);
-		return true;
-	}
-	if (subject_starts(subject, read_subjects, &hit)) {
-		shorten(value, sizeof(value), mail->subject, REASON_VALUE_MAX);
-		set_reason(r, "läskvitto (Ämne: %s)", value);
 		return true;
 	}
 	if (subject_starts(subject, bounce_subjects, &hit) ||
@@ -563,7 +581,9 @@ void triage_message(const struct mail_text *mail, const struct extraction *extra
 		from = NULL;
 
 	subject = fold_dup(mail->subject != NULL ? mail->subject : "");
-	if (check_bounce(mail, subject, r))
+	if (check_read_receipt(mail, subject, r))
+		r->verdict = TRIAGE_AUTO_REPLY;
+	else if (check_bounce(mail, subject, r))
 		r->verdict = TRIAGE_BOUNCE;
 	else if (check_automatic(mail, r) ||
 		 (!has_typed_question(extraction) && check_calendar(mail, subject, r)) ||

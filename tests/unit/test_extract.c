@@ -429,6 +429,11 @@ static const struct inline_case inline_cases[] = {
 	  { "Vi glömde en fråga. Hur många gynnande beslut enligt LSS har inte verkställts inom "
 	    "tre månader?" },
 	  false, NULL },
+	{ "a Subject of the writer's own that asks, over only who attends",
+	  "[EXTERN] Fråga: Får man ta med rullatorn i färdtjänsten?",
+	  "Hej!\n\nJag kommer på mötet den 16 maj tillsammans med min man.\n\nMvh Gun",
+	  NULL, NULL,
+	  { "Får man ta med rullatorn i färdtjänsten?" }, false, NULL },
 	{ "a member's letter, photographed",
 	  "Brev från Gunnel",
 	  "Här är ett brev från vår medlem Gunnel som hon vill ha med till mötet.\n\nSkickat från "
@@ -3132,6 +3137,8 @@ static const struct {
 	/* how the writer is reached, after the question */
 	{ "Hej!\n\nVarför har taxan för hemtjänst höjts?\n\nHör av dig om något är oklart!\n\n/Eva",
 	  1 },
+	/* thanks, and a good autumn */
+	{ "Hej!\n\nTack för ett bra möte i september.\n\nHa en fin höst!\n\n/Eva", 0 },
 	/* thanks for the meeting, and a summer: nothing asked */
 	{ "Hej!\n\nVill bara säga tack för ett bra möte idag.\n\nHa en riktigt skön sommar!\n\n"
 	  "/Eva",

@@ -184,9 +184,10 @@ static const struct triage_case cases[] = {
 	  "Undelivered Mail Returned to Sender", "multipart/report",
 	  "Content-Type: multipart/report; report-type=delivery-status; boundary=\"x\"\n", "", NULL,
 	  TRIAGE_BOUNCE, NULL, "studsat meddelande (multipart/report)", false },
+	/* a read receipt: delivered and opened, its client answered by itself */
 	{ "read report", "birgitta@fub-exempelstad.se", "Läst: Dagordning", "multipart/report",
 	  "Content-Type: multipart/report; report-type=disposition-notification; boundary=x\n",
-	  "", NULL, TRIAGE_BOUNCE, NULL, "läskvitto (multipart/report; disposition-notification)",
+	  "", NULL, TRIAGE_AUTO_REPLY, NULL, "läskvitto (multipart/report; disposition-notification)",
 	  false },
 	{ "null Return-Path", "birgitta@fub-exempelstad.se", "Frågor", "text/plain",
 	  "Return-Path: <>\n", "", NULL, TRIAGE_BOUNCE, NULL, "studsat meddelande (Return-Path: <>)",
@@ -215,10 +216,10 @@ static const struct triage_case cases[] = {
 	  "Mail delivery failed: returning message to sender", "text/plain", "", "", NULL,
 	  TRIAGE_BOUNCE, NULL, "studsat meddelande", false },
 	{ "Läst subject", "birgitta@fub-exempelstad.se", "Läst: Frågor till LSS-samverkan",
-	  "text/plain", "", "", NULL, TRIAGE_BOUNCE, NULL,
+	  "text/plain", "", "", NULL, TRIAGE_AUTO_REPLY, NULL,
 	  "läskvitto (Ämne: Läst: Frågor till LSS-samverkan)", false },
 	{ "Read subject", "birgitta@fub-exempelstad.se", "Read: Agenda", "text/plain", "", "",
-	  NULL, TRIAGE_BOUNCE, NULL, "läskvitto", false },
+	  NULL, TRIAGE_AUTO_REPLY, NULL, "läskvitto", false },
 
 	/* not robots */
 	{ "a subject that merely mentions delivery", "birgitta@fub-exempelstad.se",
