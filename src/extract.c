@@ -76,6 +76,17 @@ static void add_notes(struct extract_ctx *ctx, const char *notes)
 	buf_append_str(&ctx->notes, notes);
 }
 
+/* filter_sentences() on a paragraph of the mail, in order: a correction
+ * of the minutes in one paragraph makes a request to change them in a
+ * later one for the secretary too. */
+static void filter_paragraph(struct extract_ctx *ctx, const char *text, bool forwarding_note,
+			     struct filtered *f)
+{
+	filter_sentences(text, forwarding_note || ctx->note_question > 0, ctx->attachments,
+			 ctx->corrected, f);
+	ctx->corrected = ctx->corrected || f->corrects;
+}
+
 /* A paragraph beside a list longer than this is read for notes only when
  * a notice's words are in it (block_notes()): a notice of who comes and
  * what they need is short ("Från FUB kommer jag och Eva Holm. Eva behöver
@@ -103,10 +114,7 @@ static void block_notes(struct extract_ctx *ctx, const struct block *b, bool for
 	if (!b->raw || b->words > 4 * NOTES_MAX_WORDS ||
 	    (b->words > NOTES_MAX_WORDS && !starts_any(b->text, opens)))
 		return;
-	f.after_correction = ctx->corrected;
-	filter_sentences(b->text, forwarding_note || ctx->note_question > 0, ctx->attachments,
-			 &f);
-	ctx->corrected = ctx->corrected || f.corrects;
+	filter_paragraph(ctx, b->text, forwarding_note, &f);
 	add_notes(ctx, f.notes);
 	free(f.notes);
 	free(f.text);
@@ -123,10 +131,7 @@ static void block_filter(struct extract_ctx *ctx, struct block *b, bool forwardi
 	/* a forwarded story read as the background of the note's question
 	 * ends by asking whoever it was written to to take it up ("Kan
 	 * föreningen ta upp detta?"), which the note has done */
-	f.after_correction = ctx->corrected;
-	filter_sentences(b->text, forwarding_note || ctx->note_question > 0, ctx->attachments,
-			 &f);
-	ctx->corrected = ctx->corrected || f.corrects;
+	filter_paragraph(ctx, b->text, forwarding_note, &f);
 	ctx->file_questions = ctx->file_questions || f.file_questions;
 	ctx->file_remarks = ctx->file_remarks || f.file_remarks;
 	ctx->subject_ref = ctx->subject_ref || f.subject_ref;
@@ -885,6 +890,18 @@ static size_t subject_asked_by(const char *subject, const struct strlist *questi
 	return SIZE_MAX;
 }
 
+/* The Subject asks question k, which the text only tells about: it leads
+ * the question's text and names it (its heading, so its title). */
+static void subject_leads(struct extract_ctx *ctx, size_t k, const char *subject)
+{
+	char *joined = xasprintf("%s %s", subject, ctx->questions.v[k]);
+
+	free(ctx->questions.v[k]);
+	ctx->questions.v[k] = joined;
+	free(ctx->headings.v[k]);
+	ctx->headings.v[k] = xstrdup(subject);
+}
+
 static bool subject_asked(const char *subject, const struct strlist *questions)
 {
 	return subject_asked_by(subject, questions) != SIZE_MAX;
@@ -993,12 +1010,7 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 	if (ctx.questions.n == 1 && ctx.unasked == 1 && !generic &&
 	    has_question_mark(ex->clean_subject) && ctx.headings.v[0][0] == '\0' &&
 	    !subject_asked(ex->clean_subject, &ctx.questions)) {
-		char *joined = xasprintf("%s %s", ex->clean_subject, ctx.questions.v[0]);
-
-		free(ctx.questions.v[0]);
-		ctx.questions.v[0] = joined;
-		free(ctx.headings.v[0]);
-		ctx.headings.v[0] = xstrdup(ex->clean_subject);
+		subject_leads(&ctx, 0, ex->clean_subject);
 	}
 	if (ctx.questions.n > 0 && ctx.subject_ref && !generic) {
 		size_t k = subject_asked_by(ex->clean_subject, &ctx.questions);
@@ -1012,13 +1024,8 @@ int extract_questions(const struct mail_text *mail, const struct extract_limits 
 		} else if (ctx.headings.v[k][0] == '\0') {
 			/* "Som rubriken säger. Vi har två medlemmar på
 			 * Lindgården ...": the text tells the Subject's
-			 * question, which names it and leads it */
-			char *joined = xasprintf("%s %s", ex->clean_subject, ctx.questions.v[k]);
-
-			free(ctx.questions.v[k]);
-			ctx.questions.v[k] = joined;
-			free(ctx.headings.v[k]);
-			ctx.headings.v[k] = xstrdup(ex->clean_subject);
+			 * question */
+			subject_leads(&ctx, k, ex->clean_subject);
 		}
 	}
 	if (ctx.questions.n == 0) {

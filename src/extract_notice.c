@@ -1310,6 +1310,18 @@ bool is_list_request(const char *s)
 	       !contains_word_any(s, matter);
 }
 
+/* The council's papers and their parts, as a correction names them, and
+ * how it says what they say (papers_wrong(), is_papers_denied()). */
+static const char *const council_papers[] = {
+	"dagordningen", "anteckningarna", "minnesanteckningarna", "mötesanteckningarna",
+	"protokollet", "kallelsen", "bekräftelsen", "utskicket", "punkt", "punkten",
+	"närvarande", "närvarolistan", "deltagarlistan", NULL
+};
+static const char *const papers_saying[] = {
+	"står det", "det står", "står att", "står också att", "står det också", "har det blivit",
+	"har ni skrivit", "har du skrivit", "är det skrivet", NULL
+};
+
 /* "I dagordningen står det att vår fråga kommer från Grannby, men det är vi
  * i Exempelstad som har skickat den.", "I punkt 4.3 står det 1 juli, det ska
  * vara 1 augusti.": what the council's own papers say, and that it is
@@ -1320,15 +1332,6 @@ bool is_list_request(const char *s)
  * which is no paper of the council's. */
 static bool papers_wrong(const char *s)
 {
-	static const char *const papers[] = { "dagordningen", "anteckningarna",
-					      "minnesanteckningarna", "mötesanteckningarna",
-					      "protokollet", "kallelsen", "bekräftelsen",
-					      "utskicket", "punkt", "punkten", "närvarande",
-					      "närvarolistan", "deltagarlistan", NULL };
-	static const char *const saying[] = { "står det", "det står", "står att", "står också att",
-					      "står det också", "har det blivit",
-					      "har ni skrivit", "har du skrivit", "är det skrivet",
-					      NULL };
 	static const char *const wrong[] = { "fel", "felaktigt", "felaktig", "ska vara",
 					     "skall vara", "ska stå", "skall stå", "borde stå",
 					     "stämmer inte", "inte stämmer", "inte rätt",
@@ -1353,8 +1356,8 @@ static bool papers_wrong(const char *s)
 	 * form has "står", "skriv" or "blivit", capitalised or not */
 	if (strstr(s, "tår") == NULL && strstr(s, "kriv") == NULL && strstr(s, "blivit") == NULL)
 		return false;
-	if (has_question_mark(s) || count_words(s) > 40 || !contains_word_any(s, papers) ||
-	    !contains_any(s, saying) || contains_word_any(s, matter))
+	if (has_question_mark(s) || count_words(s) > 40 || !contains_word_any(s, council_papers) ||
+	    !contains_any(s, papers_saying) || contains_word_any(s, matter))
 		return false;
 	if (!contains_word_any(s, wrong) &&
 	    !(contains_word(s, "men") &&
@@ -1379,14 +1382,10 @@ bool is_papers_denied(const char *prev, const char *s)
 	static const char *const denials[] = { "det stämmer inte", "det stämmer tyvärr inte",
 					       "det är fel", "det är inte rätt", "det blev fel",
 					       "det var fel", "det är inte riktigt rätt", NULL };
-	static const char *const papers[] = { "dagordningen", "anteckningarna",
-					      "minnesanteckningarna", "mötesanteckningarna",
-					      "protokollet", NULL };
-	static const char *const saying[] = { "står det", "det står", "står att", NULL };
 
 	return count_words(s) <= 8 && !has_question_mark(s) && starts_any(s, denials) &&
-	       !has_question_mark(prev) && contains_word_any(prev, papers) &&
-	       contains_any(prev, saying);
+	       !has_question_mark(prev) && contains_word_any(prev, council_papers) &&
+	       contains_any(prev, papers_saying);
 }
 
 bool is_correction(const char *s)

@@ -141,10 +141,8 @@ struct filtered {
 	 * från att hörslingan fungerar."), which beside an attendance notice
 	 * are for the secretary */
 	bool practical_only;
-	/* in: a paragraph before corrected the minutes or the agenda, so a
-	 * request to change it ("Kan du ändra det innan ...?") is for the
-	 * secretary; out: this one does */
-	bool after_correction, corrects;
+	/* it corrects the minutes or the agenda ("En rättelse: ...") */
+	bool corrects;
 	/* owned: the sentences that went because they are for the secretary
 	 * (who attends and what they need, the meeting's practicalities,
 	 * withdrawals, the mailing list), in order, joined by spaces; NULL
@@ -325,8 +323,12 @@ bool is_pleasantry(const char *s);
 bool sentence_start_at(const char *s);
 /* Splits a single-spaced paragraph into sentences; *out_r is the caller's. */
 size_t split_sentences(const char *text, struct sentence **out_r);
-/* Step 3 by sentences: text without the sentences that are no question. */
-void filter_sentences(const char *text, bool drop_meta, bool attachments, struct filtered *f);
+/* Step 3 by sentences: text without the sentences that are no question.
+ * after_correction: a paragraph before corrected the minutes or the agenda,
+ * so a request to change them ("Kan du ändra det innan ...?") is for the
+ * secretary here too. */
+void filter_sentences(const char *text, bool drop_meta, bool attachments, bool after_correction,
+		      struct filtered *f);
 
 /* ---- extract_notice.c ---- */
 

@@ -408,15 +408,12 @@ static bool pasted_exchange(const struct extract_ctx *ctx, const char *subject, 
 /* A forward ("FW: SV: Funktionshinderplanen", "VB: Re: ...") under the
  * writer's own text whose block is itself a reply: the writer passes on an
  * earlier exchange, typically the answer they were given, below questions
- * of their own. Questions in it still count (a member's answer forwarded);
- * what it only tells is the answer, not the background of their question. */
-static bool earlier_exchange(const char *subject, bool content, bool nested,
-			     const struct header_block *hb)
+ * of their own, at any depth (a member's mail that the association forwards
+ * passes on the answer the member was given). Questions in it still count (a
+ * member's answer forwarded); what it only tells is the answer, not the
+ * background of their question. */
+static bool earlier_exchange(const char *subject, bool content, const struct header_block *hb)
 {
-	/* nested too: a member's mail forwarded by the association that
-	 * passes on the answer the member was given ("Svaret jag fick från
-	 * kommunen ligger nedanför") */
-	(void)nested;
 	return content && hb->subject != NULL &&
 	       subject_prefix_kind(subject) == PREFIX_FORWARD &&
 	       subject_prefix_kind(hb->subject) == PREFIX_REPLY;
@@ -446,7 +443,7 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 			 * the answer a member was given ("SV: ...") */
 			if ((k = next_nonblank(v, i + 1, n)) < n) {
 				collect_headers(v, k, n, &hb);
-				exchange = earlier_exchange(subject, content, nested, &hb);
+				exchange = earlier_exchange(subject, content, &hb);
 			}
 			break;
 		}
@@ -459,7 +456,7 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 					collect_headers(v, k, n, &hb);
 					pasted = pasted_exchange(ctx, subject, content, nested,
 								 &hb);
-					exchange = earlier_exchange(subject, content, nested, &hb);
+					exchange = earlier_exchange(subject, content, &hb);
 				}
 			}
 			else
@@ -483,7 +480,7 @@ void process_segment(struct extract_ctx *ctx, struct line *v, size_t n, const ch
 			if (block_is_forward(ctx, subject, content, nested)) {
 				fwd = i;
 				pasted = pasted_exchange(ctx, subject, content, nested, &hb);
-				exchange = earlier_exchange(subject, content, nested, &hb);
+				exchange = earlier_exchange(subject, content, &hb);
 			} else {
 				thread = i;
 			}

@@ -1301,7 +1301,8 @@ static bool adds_to_earlier(const char *s)
  * meta request ("Kan ni ta upp detta?") goes when something else in the
  * paragraph asks or when drop_meta is set (a forwarding note); otherwise it
  * stays as text that does not make the paragraph a question. */
-void filter_sentences(const char *text, bool drop_meta, bool attachments, struct filtered *f)
+void filter_sentences(const char *text, bool drop_meta, bool attachments, bool after_correction,
+		      struct filtered *f)
 {
 	struct sentence *sv = NULL;
 	size_t n = split_sentences(text, &sv);
@@ -1391,7 +1392,7 @@ void filter_sentences(const char *text, bool drop_meta, bool attachments, struct
 			free(prev);
 		}
 		if ((correction && (!has_question_mark(s) || is_back_request(s))) ||
-		    (f->after_correction && (is_back_request(s) || starts_any(s, change_asks)))) {
+		    (after_correction && (is_back_request(s) || starts_any(s, change_asks)))) {
 			/* "En rättelse: under punkt 5 står det ...", and "Kan du
 			 * ändra det?" after it */
 			kinds[i] = SENT_DROP;

@@ -99,7 +99,6 @@ struct mime_tnef_file {
  * cut short: then nothing is returned. */
 int mime_tnef_files(const char *data, size_t len, struct mime_tnef_file *files_r, size_t max,
 		    size_t *n_r);
-void mime_tnef_files_free(struct mime_tnef_file *files, size_t n);
 
 /* mime_charset_to_utf8() and then mime_clean_text(), without the copy in
  * between when the bytes are (or are read as) UTF-8 already. */

@@ -20,8 +20,6 @@
 #define ATT_ATTACH_TITLE 0x00018010u
 #define ATT_ATTACH_DATA 0x0006800fu
 #define ATT_OEM_CODEPAGE 0x00069007u
-/* files one winmail.dat may list; the rest are not read */
-#define TNEF_MAX_FILES 64
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -39,7 +37,7 @@ static char *title_utf8(const unsigned char *p, size_t len, const char *codepage
 	return buf_steal(&b);
 }
 
-void mime_tnef_files_free(struct mime_tnef_file *files, size_t n)
+static void files_free(struct mime_tnef_file *files, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(files[i].name);
@@ -64,13 +62,13 @@ int mime_tnef_files(const char *data, size_t len, struct mime_tnef_file *files_r
 
 		/* level, id, length; then the data and a 16-bit checksum */
 		if (end - p < 9 || (size_t)(end - p - 9) < (size_t)le32(p + 5) + 2) {
-			mime_tnef_files_free(files_r, n);
+			files_free(files_r, n);
 			return -1;
 		}
 		id = le32(p + 1);
 		alen = le32(p + 5);
 		if (p[0] == LVL_ATTACHMENT && id == ATT_ATTACH_REND_DATA) {
-			open = n < max && n < TNEF_MAX_FILES;
+			open = n < max; /* the rest are not read */
 			if (open) {
 				memset(&files_r[n], 0, sizeof(files_r[n]));
 				n++;
